@@ -1,0 +1,161 @@
+package awsclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// Lazy holds provider settings and builds the DynamoDB client on first use, once.
+// It is safe for concurrent use.
+type Lazy struct {
+	settings Settings
+	unknown  bool
+
+	once   sync.Once
+	client *dynamodb.Client
+	err    error
+}
+
+// NewLazy returns a Lazy for the given settings. unknown reports that some provider value was
+// not known when the provider was configured; every Client call then fails with
+// ErrUnknownConfig.
+func NewLazy(s Settings, unknown bool) *Lazy {
+	return &Lazy{settings: s, unknown: unknown}
+}
+
+// Client returns the DynamoDB client, resolving settings, credentials providers and region on
+// the first call. The result (client or error) is cached for the provider instance's life.
+func (l *Lazy) Client(ctx context.Context) (*dynamodb.Client, error) {
+	if l.unknown {
+		return nil, ErrUnknownConfig
+	}
+	l.once.Do(func() {
+		// The client outlives the operation that built it: detach from its cancellation.
+		l.client, l.err = build(context.WithoutCancel(ctx), l.settings)
+	})
+	return l.client, l.err
+}
+
+func build(ctx context.Context, s Settings) (*dynamodb.Client, error) {
+	if s.Endpoint != "" {
+		if err := ValidateEndpoint(s.Endpoint); err != nil {
+			return nil, &SettingError{Attribute: "endpoint", EnvVars: []string{"AWS_ENDPOINT_URL_DYNAMODB"},
+				Summary: "Invalid DynamoDB Endpoint", Err: err}
+		}
+	}
+
+	opts := []func(*config.LoadOptions) error{
+		config.WithHTTPClient(httpClient()),
+		config.WithRetryer(retryer),
+	}
+	if s.Region != "" {
+		opts = append(opts, config.WithRegion(s.Region))
+	}
+	if s.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(s.Profile))
+	}
+	if len(s.SharedConfigFiles) > 0 {
+		opts = append(opts, config.WithSharedConfigFiles(s.SharedConfigFiles))
+	}
+	if len(s.SharedCredentialsFiles) > 0 {
+		opts = append(opts, config.WithSharedCredentialsFiles(s.SharedCredentialsFiles))
+	}
+	if s.AccessKey != "" || s.SecretKey != "" {
+		if s.AccessKey == "" || s.SecretKey == "" {
+			return nil, &SettingError{Attribute: "access_key", EnvVars: []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"},
+				Summary: "Incomplete Static Credentials",
+				Err:     errors.New("access_key and secret_key must be set together")}
+		}
+		opts = append(opts, config.WithCredentialsProvider(
+			credentials.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, s.Token)))
+	}
+
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, classifyLoadError(err, s)
+	}
+	if s.MaxRetries != nil {
+		// An explicit provider setting wins over AWS_MAX_ATTEMPTS and the shared config.
+		cfg.RetryMaxAttempts = *s.MaxRetries + 1
+	}
+	if cfg.Region == "" {
+		return nil, &SettingError{Attribute: "region", EnvVars: []string{"AWS_REGION", "AWS_DEFAULT_REGION"},
+			Summary: "Missing AWS Region",
+			Err:     errors.New("no region is set in the provider, the environment or the shared config profile")}
+	}
+
+	if r := s.AssumeRole; r != nil && r.RoleARN != "" {
+		// STS keeps its regular endpoint: the endpoint override is for DynamoDB only.
+		provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), r.RoleARN, func(o *stscreds.AssumeRoleOptions) {
+			if r.SessionName != "" {
+				o.RoleSessionName = r.SessionName
+			}
+			if r.ExternalID != "" {
+				o.ExternalID = aws.String(r.ExternalID)
+			}
+			if r.Duration > 0 {
+				o.Duration = r.Duration
+			}
+		})
+		cfg.Credentials = aws.NewCredentialsCache(provider)
+	}
+
+	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		if s.Endpoint != "" {
+			o.BaseEndpoint = aws.String(s.Endpoint)
+		}
+	}), nil
+}
+
+func classifyLoadError(err error, s Settings) error {
+	var noProfile config.SharedConfigProfileNotExistError
+	if errors.As(err, &noProfile) {
+		return &SettingError{Attribute: "profile", EnvVars: []string{"AWS_PROFILE"},
+			Summary: "Unknown AWS Profile",
+			Err: fmt.Errorf("profile %q is not in the shared config or credentials files%s: %w",
+				noProfile.Profile, filesHint(s), err)}
+	}
+	return fmt.Errorf("loading the AWS configuration: %w", err)
+}
+
+func filesHint(s Settings) string {
+	files := append(append([]string(nil), s.SharedConfigFiles...), s.SharedCredentialsFiles...)
+	if len(files) == 0 {
+		return " (default locations ~/.aws/config and ~/.aws/credentials, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE)"
+	}
+	return fmt.Sprintf(" %q", files)
+}
+
+// httpClient keeps an idle connection per concurrent writer instead of net/http's default of 2
+// per host.
+func httpClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConns = MaxIdleConnsPerHost
+		t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+	})
+}
+
+// retryer is the SDK's standard retryer without its shared 500-token retry quota: with many
+// workers under throttling that quota runs dry and every worker fails at once. Pacing is the
+// engine's job (backoff and an optional write-rate cap), not a client-wide token bucket.
+// AWS_MAX_ATTEMPTS, the shared config's max_attempts and the provider's max_retries override
+// the attempt count through aws.Config.RetryMaxAttempts.
+func retryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.RateLimiter = ratelimit.None
+		o.MaxAttempts = DefaultMaxRetries + 1
+	})
+}
