@@ -1,0 +1,109 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
+)
+
+// Acceptance tests (TF_ACC=1) run real Terraform or OpenTofu (TF_ACC_TERRAFORM_PATH) against a
+// dynalite server that TestMain starts on 127.0.0.1 and always stops.
+var (
+	accEndpoint string
+	accClient   *dynamodb.Client
+)
+
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"ddbload": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	if os.Getenv("TF_ACC") == "" {
+		return m.Run()
+	}
+	// The configurations below name the provider by its full address, which works under
+	// Terraform and OpenTofu alike once the test framework reattaches it there.
+	if os.Getenv("TF_ACC_PROVIDER_NAMESPACE") == "" {
+		_ = os.Setenv("TF_ACC_PROVIDER_NAMESPACE", "ddbload")
+	}
+	d, err := devstack.StartDynalite(context.Background(), devstack.Options{Log: os.Stderr})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "acceptance tests need dynalite: %v\n", err)
+		return 1
+	}
+	defer d.Stop()
+	accEndpoint, accClient = d.Endpoint, d.Client()
+	fmt.Fprintf(os.Stderr, "acceptance tests: %s against dynalite at %s\n", cliVersion(), accEndpoint)
+	return m.Run()
+}
+
+// cliVersion names the CLI the acceptance tests run, so the test output shows it.
+func cliVersion() string {
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		return "the Terraform CLI found by terraform-plugin-testing"
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		return fmt.Sprintf("%s (version unknown: %v)", bin, err)
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	return fmt.Sprintf("%s (%s)", first, bin)
+}
+
+// testAccConfig prefixes a test configuration with the provider pointed at dynalite.
+func testAccConfig(body string) string {
+	return testAccProviderBlock(fmt.Sprintf(`
+  region     = %q
+  endpoint   = %q
+  access_key = %q
+  secret_key = %q
+`, devstack.Region, accEndpoint, devstack.AccessKeyID, devstack.SecretAccessKey)) + body
+}
+
+// testAccProviderBlock is the terraform and provider blocks with the given provider settings.
+func testAccProviderBlock(settings string) string {
+	return `
+terraform {
+  required_providers {
+    ddbload = {
+      source = "registry.terraform.io/ddbload/ddbload"
+    }
+  }
+}
+
+provider "ddbload" {` + settings + `}
+`
+}
+
+// createTable makes a table on dynalite for one test and deletes it when the test ends.
+func createTable(t *testing.T, spec devstack.TableSpec) {
+	t.Helper()
+	ctx := context.Background()
+	if err := devstack.CreateTable(ctx, accClient, spec); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := devstack.DeleteTable(ctx, accClient, spec.Name); err != nil {
+			t.Errorf("cleanup: %v", err)
+		}
+	})
+}
+
+// uniqueName returns a table name unique to the test.
+func uniqueName(t *testing.T) string {
+	return strings.ReplaceAll(strings.ToLower(t.Name()), "/", "-")
+}
