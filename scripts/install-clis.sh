@@ -43,7 +43,9 @@ build_tofu() {
   cp -R "$src/." "$work/"
   chmod -R u+w "$work"
   mkdir -p "$dest.tmp"
-  (cd "$work" && GOFLAGS=-buildvcs=false go build -o "$dest.tmp/tofu" ./cmd/tofu)
+  # dev=no: report the release version, not "-dev".
+  (cd "$work" && GOFLAGS=-buildvcs=false go build -ldflags "-X github.com/opentofu/opentofu/version.dev=no" \
+    -o "$dest.tmp/tofu" ./cmd/tofu)
   rm -rf "$dest" && mv "$dest.tmp" "$dest"
 }
 
