@@ -110,7 +110,7 @@ func StartDynalite(ctx context.Context, opts Options) (*Dynalite, error) {
 			return d, nil
 		}
 		d.Stop()
-		return nil, fmt.Errorf("dynalite exited before listening: %v", d.waitErr)
+		return nil, fmt.Errorf("dynalite exited before listening: %w", d.waitErr)
 	case <-timeout.C:
 		d.Stop()
 		return nil, errors.New("dynalite did not start listening within 30s")

@@ -89,11 +89,21 @@ func TestSecretsAreSensitive(t *testing.T) {
 	}
 }
 
+// providerType is the provider schema's object type, for building raw configurations.
+func providerType(t *testing.T, ps pschema.Schema) tftypes.Object {
+	t.Helper()
+	typ, ok := ps.Type().TerraformType(context.Background()).(tftypes.Object)
+	if !ok {
+		t.Fatalf("provider schema type is %T, want an object", ps.Type().TerraformType(context.Background()))
+	}
+	return typ
+}
+
 // configure runs Configure on a raw configuration value and returns the provider data.
 func configure(t *testing.T, values map[string]tftypes.Value) (*providerData, *provider.ConfigureResponse) {
 	t.Helper()
 	ps := providerSchema(t)
-	typ := ps.Type().TerraformType(context.Background()).(tftypes.Object)
+	typ := providerType(t, ps)
 	all := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		all[name] = tftypes.NewValue(at, nil)
@@ -150,7 +160,7 @@ func TestConfigureWithUnknownValues(t *testing.T) {
 func TestValidateConfigEndpoint(t *testing.T) {
 	t.Parallel()
 	ps := providerSchema(t)
-	typ := ps.Type().TerraformType(context.Background()).(tftypes.Object)
+	typ := providerType(t, ps)
 	for ep, wantErr := range map[string]bool{
 		"http://127.0.0.1:8000": false,
 		"127.0.0.1:8000":        true,
@@ -163,7 +173,11 @@ func TestValidateConfigEndpoint(t *testing.T) {
 		all["endpoint"] = tftypes.NewValue(tftypes.String, ep)
 		req := provider.ValidateConfigRequest{Config: tfsdk.Config{Schema: ps, Raw: tftypes.NewValue(typ, all)}}
 		var resp provider.ValidateConfigResponse
-		New("test")().(provider.ProviderWithValidateConfig).ValidateConfig(context.Background(), req, &resp)
+		p, ok := New("test")().(provider.ProviderWithValidateConfig)
+		if !ok {
+			t.Fatal("the provider must implement ValidateConfig")
+		}
+		p.ValidateConfig(context.Background(), req, &resp)
 		if resp.Diagnostics.HasError() != wantErr {
 			t.Errorf("endpoint %q: errors %v, want error=%v", ep, resp.Diagnostics, wantErr)
 		}

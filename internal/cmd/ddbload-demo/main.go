@@ -25,13 +25,17 @@ func main() {
 	workdir := flag.String("workdir", ".demo", "scratch folder for the build, CLI config and state (recreated)")
 	flag.Parse()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, *terraform, *workdir); err != nil {
+	if err := runInterruptible(*terraform, *workdir); err != nil {
 		fmt.Fprintf(os.Stderr, "demo: %v\n", err)
-		stop()
 		os.Exit(1)
 	}
+}
+
+// runInterruptible runs the demo; Ctrl-C stops it and still stops dynalite.
+func runInterruptible(terraform, workdir string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, terraform, workdir)
 }
 
 func run(ctx context.Context, terraform, workdir string) error {
