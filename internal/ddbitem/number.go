@@ -1,0 +1,151 @@
+package ddbitem
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// NumberError says why a text is not a valid DynamoDB number.
+type NumberError struct {
+	Text   string
+	Reason string
+}
+
+func (e *NumberError) Error() string {
+	return fmt.Sprintf("%q is not a valid DynamoDB number: %s", truncate(e.Text, 60), e.Reason)
+}
+
+// DynamoDB's number range: magnitudes from 1E-130 to 9.99...E+125.
+const (
+	minExponent = -130 // smallest power of ten of the last significant digit
+	maxExponent = 125  // largest power of ten of the first significant digit
+)
+
+type number struct {
+	negative bool
+	digits   string // significant digits, no leading or trailing zeros; "" for zero
+	exp      int    // value = digits × 10^exp
+}
+
+var errSyntax = errors.New("syntax")
+
+// parseNumber reads decimal text: an optional sign, digits with an optional fraction, and an
+// optional exponent. No NaN, no Infinity, no hex, no underscores, no surrounding spaces.
+func parseNumber(s string) (number, error) {
+	var p number
+	i := 0
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		p.negative = s[i] == '-'
+		i++
+	}
+	var digits strings.Builder
+	intStart := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		digits.WriteByte(s[i])
+		i++
+	}
+	intDigits := i - intStart
+	fracDigits := 0
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			digits.WriteByte(s[i])
+			i++
+			fracDigits++
+		}
+	}
+	if intDigits+fracDigits == 0 {
+		return p, errSyntax
+	}
+	exp := 0
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		start := i
+		if i < len(s) && (s[i] == '-' || s[i] == '+') {
+			i++
+		}
+		if i == len(s) {
+			return p, errSyntax
+		}
+		e, err := strconv.Atoi(s[start:])
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return p, errSyntax
+		}
+		// Far outside DynamoDB's range either way; clamping keeps the arithmetic safe.
+		exp = max(-1_000_000, min(e, 1_000_000))
+		i = len(s)
+	}
+	if i != len(s) {
+		return p, errSyntax
+	}
+	d := strings.TrimLeft(digits.String(), "0")
+	exp -= fracDigits
+	trimmed := strings.TrimRight(d, "0")
+	exp += len(d) - len(trimmed)
+	p.digits = trimmed
+	p.exp = exp
+	if p.digits == "" {
+		p.negative = false
+		p.exp = 0
+	}
+	return p, nil
+}
+
+// CanonicalNumber validates a DynamoDB number and returns its canonical decimal text: no
+// exponent, no leading or trailing zeros, no "+", "-0" as "0". Two texts DynamoDB stores as the
+// same number ("1.50", "15E-1") have the same canonical text, which makes it usable for key
+// comparison and content digests. The value is never converted to a float.
+func CanonicalNumber(s string) (string, error) {
+	if s == "" {
+		return "", &NumberError{Text: s, Reason: "empty"}
+	}
+	switch strings.ToLower(strings.TrimLeft(s, "+-")) {
+	case "nan", "inf", "infinity":
+		return "", &NumberError{Text: s, Reason: "NaN and Infinity are not numbers in DynamoDB"}
+	}
+	p, err := parseNumber(s)
+	if err != nil {
+		return "", &NumberError{Text: s, Reason: "expected decimal digits with an optional sign, fraction and exponent"}
+	}
+	if len(p.digits) > MaxNumberDigits {
+		return "", &NumberError{Text: s, Reason: fmt.Sprintf("it has %d significant digits; DynamoDB allows at most %d", len(p.digits), MaxNumberDigits)}
+	}
+	if p.digits == "" {
+		return "0", nil
+	}
+	// p.digits × 10^exp: the first digit's power is exp+len-1, the last digit's is exp.
+	if top := p.exp + len(p.digits) - 1; top > maxExponent {
+		return "", &NumberError{Text: s, Reason: "its magnitude exceeds DynamoDB's maximum of 9.9999999999999999999999999999999999999E+125"}
+	}
+	if p.exp < minExponent {
+		return "", &NumberError{Text: s, Reason: "its magnitude is below DynamoDB's minimum of 1E-130"}
+	}
+	var b strings.Builder
+	if p.negative {
+		b.WriteByte('-')
+	}
+	switch {
+	case p.exp >= 0:
+		b.WriteString(p.digits)
+		b.WriteString(strings.Repeat("0", p.exp))
+	case -p.exp < len(p.digits):
+		cut := len(p.digits) + p.exp
+		b.WriteString(p.digits[:cut])
+		b.WriteByte('.')
+		b.WriteString(p.digits[cut:])
+	default:
+		b.WriteString("0.")
+		b.WriteString(strings.Repeat("0", -p.exp-len(p.digits)))
+		b.WriteString(p.digits)
+	}
+	return b.String(), nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}

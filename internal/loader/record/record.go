@@ -1,0 +1,72 @@
+// Package record defines what flows through the loader's pipeline: an item with the position
+// it came from, and the typed input error that names that position.
+package record
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Item is one DynamoDB item.
+type Item = map[string]types.AttributeValue
+
+// Position locates a record in the dataset. File is the path as the user gave it (or
+// "items" for inline items); Line is 1-based and 0 when unknown; Record is the 1-based index of
+// the record within its file (the n-th array element, line or CSV row).
+type Position struct {
+	File   string
+	Line   int
+	Record int
+}
+
+// String formats the position for people: "data/orders.jsonl:12", "data/orders.json:40
+// (record 3)", "items record 2".
+func (p Position) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	switch {
+	case p.Line > 0 && p.Record > 0 && p.Line != p.Record:
+		b.WriteString(":" + strconv.Itoa(p.Line) + " (record " + strconv.Itoa(p.Record) + ")")
+	case p.Line > 0:
+		b.WriteString(":" + strconv.Itoa(p.Line))
+	case p.Record > 0:
+		b.WriteString(" record " + strconv.Itoa(p.Record))
+	}
+	return b.String()
+}
+
+// Record is an item and where it came from.
+type Record struct {
+	Item Item
+	Pos  Position
+}
+
+// InputError is a problem with the dataset itself: malformed text, a wrong type, a missing
+// key, an oversized item. It names the position and, when one attribute is at fault, the
+// attribute. Nothing is written when the input has such an error.
+type InputError struct {
+	Pos       Position
+	Attribute string // empty when the whole record (or file) is at fault
+	Reason    string
+	Err       error // the underlying cause, if any
+}
+
+func (e *InputError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Pos.String())
+	if e.Attribute != "" {
+		fmt.Fprintf(&b, ": attribute %q", e.Attribute)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Reason)
+	if e.Err != nil && !strings.Contains(e.Reason, e.Err.Error()) {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *InputError) Unwrap() error { return e.Err }
