@@ -41,7 +41,7 @@ func TestCanonicalNumberRejects(t *testing.T) {
 		"inf":                        "NaN and Infinity",
 		"1.2.3":                      "expected decimal digits",
 		"0x10":                       "expected decimal digits",
-		" 1":                         "expected decimal digits",
+		"+ 1":                        "expected decimal digits",
 		"1e":                         "expected decimal digits",
 		".":                          "expected decimal digits",
 		"1_000":                      "expected decimal digits",
