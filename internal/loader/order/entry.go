@@ -1,0 +1,26 @@
+package order
+
+import (
+	"github.com/ddbload/terraform-provider-ddbload/internal/ddbitem"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
+)
+
+// Entry is an item on its way to DynamoDB, with its key and its size.
+type Entry struct {
+	Rec  record.Record
+	Key  keys.Key
+	Size int   // ddbitem.Size of Rec.Item
+	WCU  int64 // ddbitem.WriteUnits(Size)
+}
+
+// NewEntry builds an Entry, computing Size and WCU.
+func NewEntry(r record.Record, k keys.Key) Entry {
+	size := ddbitem.Size(r.Item)
+	return Entry{Rec: r, Key: k, Size: size, WCU: ddbitem.WriteUnits(size)}
+}
+
+// Iterator yields entries; Next returns io.EOF after the last one.
+type Iterator interface {
+	Next() (Entry, error)
+}
