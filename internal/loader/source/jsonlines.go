@@ -1,0 +1,87 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
+)
+
+// linesReader reads one record per line (JSON Lines, and DynamoDB JSON such as S3 exports).
+// Blank lines are skipped; a bad line does not stop the lines after it from being read.
+type linesReader struct {
+	in   *input
+	br   *bufio.Reader
+	dec  *recordDecoder
+	line int // lines read so far
+	n    int // records returned so far
+	buf  []byte
+	err  error // sticky
+}
+
+func newLinesReader(in *input, br *bufio.Reader, lines int, dec *recordDecoder) *linesReader {
+	return &linesReader{in: in, br: br, dec: dec, line: lines}
+}
+
+func (r *linesReader) next() (record.Record, error) {
+	if r.err != nil {
+		return record.Record{}, r.err
+	}
+	for {
+		text, err := r.readLine()
+		if errors.Is(err, io.EOF) {
+			if r.n == 0 {
+				r.err = inputError(record.Position{File: r.in.name, Line: 1}, "the file has no records (only blank lines)", nil)
+				return record.Record{}, r.err
+			}
+			r.err = io.EOF
+			return record.Record{}, io.EOF
+		}
+		if err != nil {
+			r.err = err
+			return record.Record{}, err
+		}
+		if len(bytes.TrimSpace(text)) == 0 {
+			continue
+		}
+		r.n++
+		rec, _, err := r.dec.decode(text, record.Position{File: r.in.name, Line: r.line, Record: r.n})
+		return rec, err
+	}
+}
+
+// readLine returns the next line without its line ending. The slice is valid until the next
+// call.
+func (r *linesReader) readLine() ([]byte, error) {
+	r.buf = r.buf[:0]
+	for {
+		chunk, err := r.br.ReadSlice('\n')
+		switch {
+		case err == nil || (errors.Is(err, io.EOF) && (len(chunk) > 0 || len(r.buf) > 0)):
+			r.line++
+			line := chunk
+			if len(r.buf) > 0 {
+				r.buf = append(r.buf, chunk...)
+				line = r.buf
+			}
+			line = bytes.TrimSuffix(line, []byte{'\n'})
+			return bytes.TrimSuffix(line, []byte{'\r'}), nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			if len(r.buf)+len(chunk) > maxRecordBytes {
+				pos := record.Position{File: r.in.name, Line: r.line + 1, Record: r.n + 1}
+				return nil, inputError(pos, fmt.Sprintf("line is longer than %d MiB; a DynamoDB item is at most 400 KB, so this is probably not one record per line", maxRecordBytes>>20), nil)
+			}
+			r.buf = append(r.buf, chunk...)
+		case errors.Is(err, io.EOF):
+			if r.in.err != nil {
+				return nil, r.in.readError(record.Position{File: r.in.name, Line: r.line + 1}, r.in.err)
+			}
+			return nil, io.EOF
+		default:
+			return nil, r.in.readError(record.Position{File: r.in.name, Line: r.line + 1}, err)
+		}
+	}
+}
