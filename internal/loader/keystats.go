@@ -31,14 +31,16 @@ type KeyShare struct {
 	ByteShare    float64 // Bytes / all bytes
 }
 
-const (
-	// ExactKeyLimit is how many distinct partition keys are counted exactly; beyond it the
-	// counter keeps the heaviest keys only (Space-Saving, SketchCapacity of them) and counts
-	// distinct keys with a HyperLogLog sketch, so memory stays bounded.
-	ExactKeyLimit  = 100_000
-	SketchCapacity = 10_000
-	HottestKeys    = 5
-)
+// ExactKeyLimit is how many distinct partition keys are counted exactly; beyond it the counter
+// keeps the heaviest keys only (Space-Saving, SketchCapacity of them) and counts distinct keys
+// with a HyperLogLog sketch, so memory stays bounded.
+const ExactKeyLimit = 100_000
+
+// SketchCapacity is how many of the heaviest keys are kept beyond ExactKeyLimit.
+const SketchCapacity = 10_000
+
+// HottestKeys is how many keys KeyStats.Hottest lists.
+const HottestKeys = 5
 
 // keyCounter accumulates KeyStats in bounded memory.
 type keyCounter struct {
@@ -222,7 +224,7 @@ func (h *hyperLogLog) add(key string) {
 func (h *hyperLogLog) estimate() int64 {
 	m := float64(len(h.registers))
 	sum, zeros := 0.0, 0
-	for _, r := range h.registers {
+	for _, r := range &h.registers {
 		sum += math.Ldexp(1, -int(r))
 		if r == 0 {
 			zeros++

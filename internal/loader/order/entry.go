@@ -10,8 +10,9 @@ import (
 type Entry struct {
 	Rec  record.Record
 	Key  keys.Key
-	Size int   // ddbitem.Size of Rec.Item
-	WCU  int64 // ddbitem.WriteUnits(Size)
+	Size int    // ddbitem.Size of Rec.Item
+	WCU  int64  // ddbitem.WriteUnits(Size)
+	Seq  uint64 // the caller's sequence number (the record's index in reading order)
 }
 
 // NewEntry builds an Entry, computing Size and WCU.

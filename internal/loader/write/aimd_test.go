@@ -142,3 +142,37 @@ func TestAIMDKeepsThrottlingLow(t *testing.T) {
 		})
 	}
 }
+
+// TestAIMDSteadyFaultsDoNotStall: a constant share of unprocessed items that does not change
+// when the rate changes (internal errors, injected faults) must not cut the rate step after
+// step until the load stalls: after the first cut the controller sees the share is steady
+// and wins the rate back.
+func TestAIMDSteadyFaultsDoNotStall(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
+	a := newAIMD(0, clk.Now, b)
+	a.sent(2500)
+	clk.Advance(100 * time.Millisecond)
+	a.observe(clk.Now(), 300, 1000) // 30% unprocessed: the first cut
+	first := a.current()
+	if math.IsInf(first, 1) {
+		t.Fatal("the first throttling verdict must cut the unlimited rate")
+	}
+	for range 50 { // five seconds of the same 30%
+		clk.Advance(100 * time.Millisecond)
+		a.sent(250)
+		a.observe(clk.Now(), 300, 1000)
+	}
+	if got := a.current(); got < first*2 {
+		t.Fatalf("rate %.1f after 5 s of a steady 30%% unprocessed share; it fell or stalled from %.1f", got, first)
+	}
+
+	// A share that keeps rising is the rate's fault: cut again.
+	before := a.current()
+	clk.Advance(100 * time.Millisecond)
+	a.observe(clk.Now(), 900, 1000)
+	if got := a.current(); got >= before {
+		t.Fatalf("rate %.1f after the unprocessed share rose to 90%%; want a cut below %.1f", got, before)
+	}
+}

@@ -51,7 +51,7 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 			}
 			if kind == throttled {
 				p.stats.throttled.Add(1)
-				p.aimd.throttled(sentAt)
+				p.aimd.observe(sentAt, len(pending), len(pending))
 			}
 			// A failed call reports no consumed capacity, so its charge stands: a struggling
 			// table gets a little more room.
@@ -70,12 +70,11 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 				p.ack(acked)
 				st = stall{since: p.o.Now()}
 			}
+			p.aimd.observe(sentAt, len(rest), len(pending))
 			if len(rest) == 0 {
-				p.aimd.clean()
 				return nil
 			}
 			p.stats.throttled.Add(1)
-			p.aimd.throttled(sentAt)
 			pending, resend = rest, len(rest)
 			lastErr = fmt.Errorf("%d requests came back in UnprocessedItems", len(rest))
 		}

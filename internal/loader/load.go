@@ -1,0 +1,179 @@
+package loader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/ddbitem"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
+)
+
+// Result is what a load did. Load returns it also with an error, so an interrupted load can
+// be resumed: Acked holds every record written so far.
+type Result struct {
+	Plan    *Plan
+	Stats   write.Stats
+	Acked   *Bitmap // sequence numbers of the records DynamoDB acknowledged (resumed ones too)
+	Skipped int64   // records not written because an earlier load had (Options.Resume)
+}
+
+// ErrDatasetChanged means the files changed between the validation pass and the write pass.
+var ErrDatasetChanged = errors.New("the dataset changed while it was being loaded; run the load again")
+
+// Load validates the whole dataset first (so invalid input writes nothing), then writes it
+// to table: the records are read again, keyed, stripped of duplicate losers and of records a
+// resumed load already wrote, ordered, batched and written by the writer pool.
+func Load(ctx context.Context, api write.API, table string, schema keys.Schema, o Options) (*Result, error) {
+	plan, err := Validate(ctx, schema, o)
+	if err != nil {
+		return nil, err
+	}
+	return writePass(ctx, api, table, schema, o, plan)
+}
+
+func writePass(ctx context.Context, api write.API, table string, schema keys.Schema, o Options, plan *Plan) (*Result, error) {
+	stage, err := newStage(schema, o.Keys)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Plan: plan, Acked: &Bitmap{}}
+	var ackMu sync.Mutex
+	// skip is read by the producer while workers add to res.Acked: two bitmaps, no sharing.
+	skip := &Bitmap{}
+	if o.Resume != nil {
+		for seq := range uint64(plan.Records) {
+			if o.Resume.Has(seq) && !plan.losers.Has(seq) {
+				skip.Set(seq)
+				res.Acked.Set(seq)
+				res.Skipped++
+			}
+		}
+	}
+
+	wo := o.Write
+	wo.Table = table
+	wo.OnAck = func(reqs []write.Request) {
+		ackMu.Lock()
+		for _, r := range reqs {
+			res.Acked.Set(r.Seq)
+		}
+		ackMu.Unlock()
+	}
+	if o.Progress != nil {
+		wo.Progress = func(s write.Stats) { o.Progress(progressOf(s, res.Skipped, plan.Items)) }
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	batches := make(chan write.Batch, max(wo.Concurrency, write.DefaultConcurrency))
+	g.Go(func() error {
+		defer close(batches)
+		return produce(gctx, o, stage, plan, skip, batches)
+	})
+	g.Go(func() error {
+		var err error
+		res.Stats, err = write.Run(gctx, api, batches, wo)
+		return err
+	})
+	err = g.Wait()
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	return res, err
+}
+
+// produce feeds the writer pool with batches of the records still to write, and checks that
+// the dataset is still the one validated.
+func produce(ctx context.Context, o Options, stage *keys.Stage, plan *Plan, done *Bitmap, out chan<- write.Batch) error {
+	var digest Digest
+	entries := &pending{ctx: ctx, o: o, stage: stage, plan: plan, done: done, digest: &digest}
+	if err := entries.open(); err != nil {
+		return err
+	}
+	defer entries.close()
+	batches := order.Batches(order.New(entries, o.Order), ddbitem.MaxBatchItems, ddbitem.MaxBatchBytes)
+	for {
+		b, err := batches.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		wb := make(write.Batch, len(b))
+		for i, e := range b {
+			wb[i] = write.Request{Put: e.Rec.Item, Pos: e.Rec.Pos, WCU: e.WCU, Seq: e.Seq}
+		}
+		select {
+		case out <- wb:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if got := digest.Sum(digestContext(stage.Schema())); got != plan.Digest {
+		return ErrDatasetChanged
+	}
+	return nil
+}
+
+// pending iterates the records to write as order entries: every record but duplicate losers
+// and those already written. It hashes every winner (written or not) to detect a changed
+// dataset.
+type pending struct {
+	ctx    context.Context
+	o      Options
+	stage  *keys.Stage
+	plan   *Plan
+	done   *Bitmap
+	digest *Digest
+
+	r   source.Reader
+	seq uint64
+}
+
+func (p *pending) open() error {
+	r, err := source.Open(p.o.Source)
+	if err != nil {
+		return err
+	}
+	p.r = r
+	return nil
+}
+
+func (p *pending) close() { _ = p.r.Close() }
+
+func (p *pending) Next() (order.Entry, error) {
+	for {
+		if p.seq%1024 == 0 {
+			if err := p.ctx.Err(); err != nil {
+				return order.Entry{}, err
+			}
+		}
+		rec, err := p.r.Next()
+		if err != nil {
+			return order.Entry{}, err // io.EOF included
+		}
+		seq := p.seq
+		p.seq++
+		if p.plan.losers.Has(seq) {
+			continue
+		}
+		if err := p.stage.Apply(&rec); err != nil {
+			return order.Entry{}, fmt.Errorf("%w: %w", ErrDatasetChanged, err)
+		}
+		p.digest.Add(CanonicalBytes(rec.Item))
+		if p.done.Has(seq) {
+			continue
+		}
+		e := order.NewEntry(rec, p.stage.Key(rec.Item))
+		e.Seq = seq
+		return e, nil
+	}
+}

@@ -1,0 +1,286 @@
+package loader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
+)
+
+// jsonl returns n JSON Lines records over users keys, sorted by partition key.
+func jsonl(n, users int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `{"pk":"user-%04d","sk":%d,"price":"%d.10","note":"ü%d"}`+"\n", i%users, i, i, i)
+	}
+	return b.String()
+}
+
+// fastWrite keeps backoff in the microseconds so fault tests stay quick.
+func fastWrite() write.Options {
+	return write.Options{BaseDelay: time.Microsecond, MaxDelay: 10 * time.Microsecond, Concurrency: 4}
+}
+
+func TestLoadWritesExactlyTheDataset(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "a.jsonl", jsonl(1000, 37))
+	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Write: fastWrite()}
+	s := newSink(hashRange())
+	var progress atomic.Int64
+	o.Progress = func(Progress) { progress.Add(1) }
+
+	res, err := Load(context.Background(), s, "t", hashRange(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Plan.Items != 1000 || res.Stats.Puts != 1000 || s.count() != 1000 || res.Acked.Len() != 1000 {
+		t.Fatalf("plan %d items, %d puts, sink %d, acked %d", res.Plan.Items, res.Stats.Puts, s.count(), res.Acked.Len())
+	}
+	if progress.Load() == 0 {
+		t.Error("no progress reported")
+	}
+	plan, err := Validate(context.Background(), hashRange(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Digest != res.Plan.Digest || plan.Keys.DistinctPartitionKeys != 37 || plan.WriteUnits != 1000 {
+		t.Fatalf("validate-only plan %+v", plan)
+	}
+	// The sink holds exactly what a validate pass reads.
+	var want []record.Item
+	stage, _ := keys.NewStage(hashRange(), keys.Options{})
+	r, _ := source.Open(o.Source)
+	defer r.Close()
+	for {
+		rec, err := r.Next()
+		if err != nil {
+			break
+		}
+		if err := stage.Apply(&rec); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, rec.Item)
+	}
+	if got := s.contents(); strings.Join(got, "\x00") != strings.Join(canonicalSet(want), "\x00") {
+		t.Fatal("the table does not hold exactly the dataset")
+	}
+}
+
+func TestDigestIndependentOfOrderAndSensitiveToContent(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "a.jsonl", jsonl(200, 7))
+	writeFile(t, dir, "b.jsonl", strings.Replace(jsonl(200, 7), `"note":"ü5"`, `"note":"u5"`, 1))
+	digest := func(file string, mode order.Mode, keyOpts keys.Options) string {
+		p, err := Validate(context.Background(), keys.Schema{PartitionKey: keys.Attr{Name: "pk", Type: "S"}, SortKey: &keys.Attr{Name: "sk", Type: "N"}},
+			Options{Source: source.Spec{BaseDir: dir, Patterns: []string{file}}, Order: order.Options{Mode: mode}, Keys: keyOpts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Digest
+	}
+	base := digest("a.jsonl", order.Interleave, keys.Options{})
+	if digest("a.jsonl", order.Shuffle, keys.Options{}) != base || digest("a.jsonl", order.Preserve, keys.Options{}) != base {
+		t.Error("digest depends on the order mode")
+	}
+	if digest("b.jsonl", order.Interleave, keys.Options{}) == base {
+		t.Error("digest unchanged after one attribute changed")
+	}
+	sharded := keys.Options{PartitionKey: "{pk}#{shard}", ShardAttribute: "sk", ShardCount: 4}
+	if digest("a.jsonl", order.Interleave, sharded) == base {
+		t.Error("digest unchanged after the key options changed")
+	}
+}
+
+func TestInvalidInputWritesNothing(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		body, want string
+	}{
+		"bad JSON on line 3":   {`{"pk":"a","sk":1}` + "\n" + `{"pk":"b","sk":2}` + "\n" + `{"pk":"c","sk":` + "\n", "a.jsonl:3"},
+		"missing sort key":     {`{"pk":"a","sk":1}` + "\n" + `{"pk":"b"}` + "\n", `a.jsonl:2`},
+		"duplicate key":        {`{"pk":"a","sk":1}` + "\n" + `{"pk":"b","sk":1}` + "\n" + `{"pk":"a","sk":1.0}` + "\n", "a.jsonl:3: duplicate primary key pk \"a\", sk 1, already used by a.jsonl:1"},
+		"oversized item":       {`{"pk":"a","sk":1,"blob":"` + strings.Repeat("x", 410_000) + `"}` + "\n", "a.jsonl:1: item is 410"},
+		"wrong key type":       {`{"pk":1,"sk":1}` + "\n", `a.jsonl:1`},
+		"thirty-nine digits":   {`{"pk":"a","sk":123456789012345678901234567890123456789}` + "\n", "a.jsonl:1"},
+		"empty file":           {"", "a.jsonl"},
+		"not an object at all": {"[1,2]\n", "a.jsonl:1"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			writeFile(t, dir, "a.jsonl", tc.body)
+			s := newSink(hashRange())
+			_, err := Load(context.Background(), s, "t", hashRange(), Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Write: fastWrite()})
+			var ie *record.InputError
+			if !errors.As(err, &ie) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v; want an InputError containing %q", err, tc.want)
+			}
+			if s.calls != 0 {
+				t.Fatalf("%d BatchWriteItem calls for invalid input; want none", s.calls)
+			}
+		})
+	}
+}
+
+func TestDuplicatePolicies(t *testing.T) {
+	t.Parallel()
+	body := `{"pk":"a","sk":1,"v":"first"}` + "\n" + `{"pk":"b","sk":1,"v":"only"}` + "\n" + `{"pk":"a","sk":1,"v":"last"}` + "\n"
+	for policy, want := range map[DuplicatePolicy]string{DuplicateLastWins: "last", DuplicateFirstWins: "first"} {
+		t.Run(string(policy), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			writeFile(t, dir, "a.jsonl", body)
+			s := newSink(hashRange())
+			res, err := Load(context.Background(), s, "t", hashRange(),
+				Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Duplicates: policy, Order: order.Options{Mode: order.Shuffle, Seed: 3}, Write: fastWrite()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Plan.Items != 2 || res.Plan.Duplicates != 1 || s.count() != 2 {
+				t.Fatalf("plan %+v, sink %d", res.Plan, s.count())
+			}
+			id := hashRange().Key(record.Item{"pk": &types.AttributeValueMemberS{Value: "a"}, "sk": &types.AttributeValueMemberN{Value: "1"}}).ID()
+			got, ok := s.items[id]["v"].(*types.AttributeValueMemberS)
+			if !ok || got.Value != want || s.puts[id] != 1 {
+				t.Fatalf("kept %v (written %d times), want %q once", s.items[id]["v"], s.puts[id], want)
+			}
+		})
+	}
+}
+
+func TestFaultsLoseNothing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "a.jsonl", jsonl(3000, 101))
+	s := newSink(hashRange())
+	s.unprocessed = func(call, i int) bool { return (call*31+i*17)%10 < 3 } // about 30% held back
+	s.fail = func(call int) error {
+		switch call % 20 {
+		case 3:
+			return &types.ProvisionedThroughputExceededException{Message: stringPtr("slow down")}
+		case 7:
+			return &types.InternalServerError{Message: stringPtr("oops")}
+		}
+		return nil
+	}
+	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Write: fastWrite()}
+	res, err := Load(context.Background(), s, "t", hashRange(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.count() != 3000 || res.Stats.Unprocessed == 0 || res.Stats.Throttled == 0 || res.Acked.Len() != 3000 {
+		t.Fatalf("sink %d, stats %+v, acked %d", s.count(), res.Stats, res.Acked.Len())
+	}
+}
+
+func TestNonRetryableErrorStopsAndNamesTheItem(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "a.jsonl", jsonl(500, 500))
+	s := newSink(hashRange())
+	s.fail = func(call int) error {
+		if call >= 2 {
+			return &types.ResourceNotFoundException{Message: stringPtr("no table")}
+		}
+		return nil
+	}
+	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Order: order.Options{Mode: order.Preserve}, Write: fastWrite()}
+	o.Write.Concurrency = 1
+	res, err := Load(context.Background(), s, "t", hashRange(), o)
+	var be *write.BatchError
+	if !errors.As(err, &be) || be.Pos.File != "a.jsonl" || be.Pos.Line != 26 || be.Retryable {
+		t.Fatalf("err = %v; want a BatchError at a.jsonl:26", err)
+	}
+	if res == nil || res.Acked.Len() != 25 || s.calls > 3 {
+		t.Fatalf("acked %d after %d calls; want the first batch only, and a prompt stop", res.Acked.Len(), s.calls)
+	}
+}
+
+// TestCancelThenResume interrupts a load, resumes it with what was acknowledged, and checks
+// the table is exact and nothing acknowledged was written twice.
+func TestCancelThenResume(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "a.jsonl", jsonl(2000, 53))
+	s := newSink(hashRange())
+	ctx, cancel := context.WithCancel(context.Background())
+	s.afterCall = func(call int) {
+		if call == 20 {
+			cancel()
+		}
+	}
+	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Write: fastWrite()}
+	res, err := Load(ctx, s, "t", hashRange(), o)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v; want context.Canceled", err)
+	}
+	first := res.Acked.Len()
+	if first == 0 || first >= 2000 {
+		t.Fatalf("acked %d before the cancel; want some, not all", first)
+	}
+	s.afterCall = nil
+	o.Resume = res.Acked
+	res2, err := Load(context.Background(), s, "t", hashRange(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.count() != 2000 || res2.Acked.Len() != 2000 || res2.Skipped != int64(first) || res2.Stats.Puts != int64(2000-first) {
+		t.Fatalf("after resume: sink %d, acked %d, skipped %d (first run %d), puts %d", s.count(), res2.Acked.Len(), res2.Skipped, first, res2.Stats.Puts)
+	}
+	// Only items in flight when the cancel hit may have been written twice.
+	twice := 0
+	for _, n := range s.puts {
+		if n > 1 {
+			twice++
+		}
+	}
+	if twice > 4*25 {
+		t.Fatalf("%d items written twice; only the interrupted batches may repeat", twice)
+	}
+}
+
+func TestDeleteRemovesExactlyTheKeys(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "a.jsonl", jsonl(300, 300))
+	s := newSink(hashRange())
+	if _, err := Load(context.Background(), s, "t", hashRange(), Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Write: fastWrite()}); err != nil {
+		t.Fatal(err)
+	}
+	gone := func(yield func(record.Item) bool) {
+		for i := 0; i < 300; i += 3 {
+			k := record.Item{"pk": &types.AttributeValueMemberS{Value: fmt.Sprintf("user-%04d", i)}, "sk": &types.AttributeValueMemberN{Value: fmt.Sprint(i)}}
+			if !yield(k) {
+				return
+			}
+		}
+	}
+	st, err := Delete(context.Background(), s, "t", gone, fastWrite())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Deletes != 100 || s.count() != 200 {
+		t.Fatalf("deleted %d, left %d; want 100 and 200", st.Deletes, s.count())
+	}
+	for id := range s.items {
+		var n int
+		if _, err := fmt.Sscanf(id[strings.Index(id, "user-")+5:], "%04d", &n); err != nil || n%3 == 0 {
+			t.Fatalf("item %q should have been deleted (or is unreadable: %v)", id, err)
+		}
+	}
+}
+
+func stringPtr(s string) *string { return &s }

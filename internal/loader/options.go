@@ -1,0 +1,65 @@
+package loader
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
+)
+
+// Options describe one dataset and how to load it.
+type Options struct {
+	Source     source.Spec
+	Keys       keys.Options
+	Duplicates DuplicatePolicy
+	Order      order.Options
+	// Write tunes the writer pool (concurrency, WCU/s cap, backoff, no-progress budget). Its
+	// Table, OnAck and Progress are set by Load.
+	Write write.Options
+	// Progress, if set, is called every Write.ProgressInterval (default 5 s) and at the end.
+	Progress func(Progress)
+	// Resume lists records (by sequence number) an earlier, interrupted load of the same
+	// dataset already wrote; they are not written again. Only valid with the same Digest.
+	Resume *Bitmap
+}
+
+// ConfigError is a problem with the options rather than with the data.
+type ConfigError struct {
+	Option string
+	Reason string
+}
+
+func (e *ConfigError) Error() string {
+	if e.Option == "" {
+		return e.Reason
+	}
+	return fmt.Sprintf("%s: %s", e.Option, e.Reason)
+}
+
+func (o *Options) check() error {
+	switch o.Duplicates {
+	case "", DuplicateError, DuplicateLastWins, DuplicateFirstWins:
+	default:
+		return &ConfigError{Option: "Duplicates", Reason: fmt.Sprintf("unknown duplicate policy %q; use error, last_wins or first_wins", o.Duplicates)}
+	}
+	if _, err := order.ParseMode(string(o.Order.Mode)); o.Order.Mode != "" && err != nil {
+		return &ConfigError{Option: "Order", Reason: err.Error()}
+	}
+	if err := source.Validate(o.Source); err != nil {
+		return err
+	}
+	return nil
+}
+
+// newStage builds the key stage, mapping its configuration errors.
+func newStage(schema keys.Schema, o keys.Options) (*keys.Stage, error) {
+	st, err := keys.NewStage(schema, o)
+	var ce *keys.ConfigError
+	if errors.As(err, &ce) {
+		return nil, &ConfigError{Option: ce.Option, Reason: ce.Reason}
+	}
+	return st, err
+}
