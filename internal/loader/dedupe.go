@@ -18,15 +18,24 @@ const (
 	DuplicateFirstWins DuplicatePolicy = "first_wins"
 )
 
-// dedupe finds records that share a primary key. It keeps a 64-bit hash of each key and
-// where it was seen (16 bytes a key plus map overhead), and marks the losing records in a
-// bitmap that the load pass skips, so the order stage may reorder freely. Two different keys
-// with the same 64-bit hash are possible in theory (about 1 in 10^7 for 3 million keys).
+// Finding duplicate keys takes two steps, so memory never grows with the dataset:
+//  1. every key's 64-bit hash goes through an external sort (hashRuns), which yields the
+//     suspect hashes that occur more than once (usually none);
+//  2. only if there are suspects, a second reading compares the full keys of the suspect
+//     records (dedupe), which also rules out hash collisions, applies the policy, and marks
+//     the losing records in a bitmap that the write pass skips, so the order stage may
+//     reorder freely.
+
+// keyHash is the hash hashRuns sorts.
+func keyHash(keyID string) uint64 { return mix64(fnv64(keyID)) }
+
+// dedupe applies the duplicate policy to the records whose key hash is a suspect.
 type dedupe struct {
-	policy DuplicatePolicy
-	files  fileTable
-	seen   map[uint64]seenAt
-	losers Bitmap
+	policy   DuplicatePolicy
+	suspects map[uint64]struct{} // nil: every key is a suspect
+	files    fileTable
+	seen     map[string]seenAt // by key ID
+	losers   Bitmap
 	// Dropped counts records that lost to a duplicate.
 	dropped int64
 }
@@ -37,27 +46,31 @@ type seenAt struct {
 	file      uint16
 }
 
-func newDedupe(p DuplicatePolicy) *dedupe {
+func newDedupe(p DuplicatePolicy, suspects map[uint64]struct{}) *dedupe {
 	if p == "" {
 		p = DuplicateError
 	}
-	return &dedupe{policy: p, seen: map[uint64]seenAt{}}
+	return &dedupe{policy: p, suspects: suspects, seen: map[string]seenAt{}}
 }
 
 // observe records that the record at seq and pos has the key keyID. It returns an
 // *record.InputError under DuplicateError when the key was seen before.
 func (d *dedupe) observe(seq uint64, pos record.Position, keyID, keyText string) error {
-	h := mix64(fnv64(keyID))
+	if d.suspects != nil {
+		if _, ok := d.suspects[keyHash(keyID)]; !ok {
+			return nil
+		}
+	}
 	here := seenAt{seq: seq, line: clampU32(pos.Line), rec: clampU32(pos.Record), file: d.files.index(pos.File)}
-	first, dup := d.seen[h]
+	first, dup := d.seen[keyID]
 	if !dup {
-		d.seen[h] = here
+		d.seen[keyID] = here
 		return nil
 	}
 	switch d.policy {
 	case DuplicateLastWins:
 		d.losers.Set(first.seq)
-		d.seen[h] = here
+		d.seen[keyID] = here
 	case DuplicateFirstWins:
 		d.losers.Set(seq)
 	default:

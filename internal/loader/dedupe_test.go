@@ -15,7 +15,7 @@ func TestDedupePolicies(t *testing.T) {
 
 	t.Run("error names both records", func(t *testing.T) {
 		t.Parallel()
-		d := newDedupe("")
+		d := newDedupe("", nil)
 		var err error
 		for i, k := range keys {
 			if err = d.observe(uint64(i), pos(i+1), k, `pk "`+k+`"`); err != nil {
@@ -36,7 +36,7 @@ func TestDedupePolicies(t *testing.T) {
 	} {
 		t.Run(string(tc.policy), func(t *testing.T) {
 			t.Parallel()
-			d := newDedupe(tc.policy)
+			d := newDedupe(tc.policy, nil)
 			for i, k := range keys {
 				if err := d.observe(uint64(i), pos(i+1), k, k); err != nil {
 					t.Fatal(err)

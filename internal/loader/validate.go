@@ -44,27 +44,33 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 	if err != nil {
 		return nil, err
 	}
-	plan := &Plan{Files: files}
-	dd := newDedupe(o.Duplicates)
+	plan := &Plan{Files: files, losers: &Bitmap{}}
 	counter, digest := newKeyCounter(), Digest{}
+	runs := &hashRuns{}
+	defer runs.close()
 
-	// One pass finds duplicates and, when there are none (the usual case), everything else.
-	err = scan(ctx, o.Source, stage, func(seq uint64, rec *record.Record, k keys.Key, size int) error {
+	// Pass 1 reads everything, collects key hashes and, when no key repeats (the usual case),
+	// all the numbers of the plan.
+	err = scan(ctx, o.Source, stage, func(_ uint64, rec *record.Record, k keys.Key, size int) error {
 		plan.Records++
-		if err := dd.observe(seq, rec.Pos, k.ID(), describeKey(rec.Item, schema)); err != nil {
-			return err
-		}
 		counter.add(k.Partition, size)
 		digest.Add(CanonicalBytes(rec.Item))
 		plan.Bytes += int64(size)
 		plan.WriteUnits += ddbitem.WriteUnits(size)
-		return nil
+		return runs.add(keyHash(k.ID()))
 	})
 	if err != nil {
 		return nil, err
 	}
-	plan.losers = &dd.losers
-	plan.Duplicates = dd.dropped
+	suspects, err := runs.duplicates()
+	if err != nil {
+		return nil, fmt.Errorf("looking for duplicate keys: %w", err)
+	}
+	if len(suspects) > 0 {
+		if err := resolveDuplicates(ctx, schema, o, stage, suspects, plan); err != nil {
+			return nil, err
+		}
+	}
 	plan.Items = plan.Records - plan.Duplicates
 
 	if plan.Duplicates > 0 {
@@ -88,6 +94,21 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 	plan.Keys = counter.stats()
 	plan.Digest = digest.Sum(digestContext(schema))
 	return plan, nil
+}
+
+// resolveDuplicates reads the dataset again, compares the full keys of the records whose hash
+// repeats, and applies the duplicate policy.
+func resolveDuplicates(ctx context.Context, schema keys.Schema, o Options, stage *keys.Stage, suspects map[uint64]struct{}, plan *Plan) error {
+	dd := newDedupe(o.Duplicates, suspects)
+	err := scan(ctx, o.Source, stage, func(seq uint64, rec *record.Record, k keys.Key, _ int) error {
+		return dd.observe(seq, rec.Pos, k.ID(), describeKey(rec.Item, schema))
+	})
+	if err != nil {
+		return err
+	}
+	plan.losers = &dd.losers
+	plan.Duplicates = dd.dropped
+	return nil
 }
 
 // scan reads every record, applies the key stage and checks the item size, calling visit with
