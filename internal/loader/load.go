@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -19,10 +20,11 @@ import (
 // Result is what a load did. Load returns it also with an error, so an interrupted load can
 // be resumed: Acked holds every record written so far.
 type Result struct {
-	Plan    *Plan
-	Stats   write.Stats
-	Acked   *Bitmap // sequence numbers of the records DynamoDB acknowledged (resumed ones too)
-	Skipped int64   // records not written because an earlier load had (Options.Resume)
+	Plan      *Plan
+	Stats     write.Stats
+	Acked     *Bitmap // sequence numbers of the records DynamoDB acknowledged (resumed ones too)
+	Skipped   int64   // records not written because an earlier load had (Options.Resume)
+	Unchanged int64   // items not written because Options.Unchanged said they were in place
 }
 
 // ErrDatasetChanged means the files changed between the validation pass and the write pass.
@@ -36,6 +38,12 @@ func Load(ctx context.Context, api write.API, table string, schema keys.Schema, 
 	if err != nil {
 		return nil, err
 	}
+	return writePass(ctx, api, table, schema, o, plan)
+}
+
+// LoadPlanned is Load for a dataset already validated into plan (e.g. at plan time, moments
+// before). The write pass still checks that the dataset's digest is unchanged.
+func LoadPlanned(ctx context.Context, api write.API, table string, schema keys.Schema, o Options, plan *Plan) (*Result, error) {
 	return writePass(ctx, api, table, schema, o, plan)
 }
 
@@ -71,11 +79,13 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 		wo.Progress = func(s write.Stats) { o.Progress(progressOf(s, res.Skipped, plan.Items)) }
 	}
 
+	var unchanged atomic.Int64
+	defer func() { res.Unchanged = unchanged.Load() }()
 	g, gctx := errgroup.WithContext(ctx)
 	batches := make(chan write.Batch, max(wo.Concurrency, write.DefaultConcurrency))
 	g.Go(func() error {
 		defer close(batches)
-		return produce(gctx, o, stage, plan, skip, batches)
+		return produce(gctx, o, stage, plan, skip, &unchanged, batches)
 	})
 	g.Go(func() error {
 		var err error
@@ -91,9 +101,9 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 
 // produce feeds the writer pool with batches of the records still to write, and checks that
 // the dataset is still the one validated.
-func produce(ctx context.Context, o Options, stage *keys.Stage, plan *Plan, done *Bitmap, out chan<- write.Batch) error {
+func produce(ctx context.Context, o Options, stage *keys.Stage, plan *Plan, done *Bitmap, unchanged *atomic.Int64, out chan<- write.Batch) error {
 	var digest Digest
-	entries := &pending{ctx: ctx, o: o, stage: stage, plan: plan, done: done, digest: &digest}
+	entries := &pending{ctx: ctx, o: o, stage: stage, plan: plan, done: done, digest: &digest, unchanged: unchanged}
 	if err := entries.open(); err != nil {
 		return err
 	}
@@ -127,12 +137,13 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, plan *Plan, done
 // and those already written. It hashes every winner (written or not) to detect a changed
 // dataset.
 type pending struct {
-	ctx    context.Context
-	o      Options
-	stage  *keys.Stage
-	plan   *Plan
-	done   *Bitmap
-	digest *Digest
+	ctx       context.Context
+	o         Options
+	stage     *keys.Stage
+	plan      *Plan
+	done      *Bitmap
+	digest    *Digest
+	unchanged *atomic.Int64
 
 	r   source.Reader
 	seq uint64
@@ -168,11 +179,17 @@ func (p *pending) Next() (order.Entry, error) {
 		if err := p.stage.Apply(&rec); err != nil {
 			return order.Entry{}, fmt.Errorf("%w: %w", ErrDatasetChanged, err)
 		}
-		p.digest.Add(CanonicalBytes(rec.Item))
+		canonical := CanonicalBytes(rec.Item)
+		p.digest.Add(canonical)
 		if p.done.Has(seq) {
 			continue
 		}
-		e := order.NewEntry(rec, p.stage.Key(rec.Item))
+		k := p.stage.Key(rec.Item)
+		if p.o.Unchanged != nil && p.o.Unchanged(k, canonical) {
+			p.unchanged.Add(1)
+			continue
+		}
+		e := order.NewEntry(rec, k)
 		e.Seq = seq
 		return e, nil
 	}

@@ -24,6 +24,10 @@ type Options struct {
 	// Resume lists records (by sequence number) an earlier, interrupted load of the same
 	// dataset already wrote; they are not written again. Only valid with the same Digest.
 	Resume *Bitmap
+	// Unchanged, if set, is asked about every item before it is written, with its key and
+	// canonical encoding; items it reports as unchanged (already in the table as they are)
+	// are not written. Updates use it to write only new and changed items.
+	Unchanged func(k keys.Key, canonical []byte) bool
 }
 
 // ConfigError is a problem with the options rather than with the data.

@@ -167,3 +167,19 @@ func describeKey(item record.Item, s keys.Schema) string {
 	}
 	return d
 }
+
+// Visit reads the dataset validated into plan and calls fn for every item that a load writes
+// (duplicate losers excluded), with its sequence number, key and canonical encoding. The
+// provider builds its ledger of loaded keys with it.
+func Visit(ctx context.Context, schema keys.Schema, o Options, plan *Plan, fn func(seq uint64, k keys.Key, canonical []byte) error) error {
+	stage, err := newStage(schema, o.Keys)
+	if err != nil {
+		return err
+	}
+	return scan(ctx, o.Source, stage, func(seq uint64, rec *record.Record, k keys.Key, _ int) error {
+		if plan.losers.Has(seq) {
+			return nil
+		}
+		return fn(seq, k, CanonicalBytes(rec.Item))
+	})
+}
