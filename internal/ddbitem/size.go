@@ -63,18 +63,32 @@ func ValueSize(v types.AttributeValue) int {
 	}
 }
 
-// NumberSize is the stored size of a number given as text: one byte per two significant
-// digits, plus one, plus one more for a negative number. Invalid text counts by its length.
+// NumberSize is the stored size of a number given as text. DynamoDB stores the significant
+// digits in base-100 pairs aligned on the decimal point, plus one byte (and one more for a
+// negative number): "12345" takes 3 pairs + 1 = 4 bytes, but "1.2" takes 2 pairs ("01|20")
+// + 1 = 3, one more than "one byte per two digits" suggests. Counting the aligned pairs keeps
+// the estimate from falling below the real size. Invalid text counts by its length.
 func NumberSize(s string) int {
 	p, err := parseNumber(s)
 	if err != nil {
 		return len(s)
 	}
-	n := (len(p.digits)+1)/2 + 1
+	if p.digits == "" {
+		return 2 // zero
+	}
+	top := p.exp + len(p.digits) - 1 // power of ten of the first significant digit
+	n := floorDiv2(top) - floorDiv2(p.exp) + 1 + 1
 	if p.negative {
 		n++
 	}
 	return n
+}
+
+func floorDiv2(x int) int {
+	if x < 0 {
+		return -((-x + 1) / 2)
+	}
+	return x / 2
 }
 
 // WriteUnits is the WCU one write of an item of size bytes costs: every item rounds up to

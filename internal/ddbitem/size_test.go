@@ -16,7 +16,11 @@ func TestValueSize(t *testing.T) {
 	}{
 		{"string counts UTF-8 bytes", s("é"), 2},
 		{"five digits take three bytes plus one", &types.AttributeValueMemberN{Value: "12345"}, 4},
-		{"a negative number takes one more", &types.AttributeValueMemberN{Value: "-1.5"}, 3},
+		{"digits pair up around the decimal point", &types.AttributeValueMemberN{Value: "1.2"}, 3},
+		{"a negative number takes one more", &types.AttributeValueMemberN{Value: "-1.5"}, 4},
+		{"aligned fraction", &types.AttributeValueMemberN{Value: "0.12"}, 2},
+		{"small magnitude", &types.AttributeValueMemberN{Value: "0.001"}, 2},
+		{"zero", &types.AttributeValueMemberN{Value: "0"}, 2},
 		{"trailing zeros are not significant", &types.AttributeValueMemberN{Value: "1000"}, 2},
 		{"binary counts bytes", &types.AttributeValueMemberB{Value: []byte{1, 2, 3}}, 3},
 		{"bool", &types.AttributeValueMemberBOOL{Value: true}, 1},
