@@ -25,7 +25,11 @@ type hashRuns struct {
 
 func (h *hashRuns) add(x uint64) error {
 	h.buf = append(h.buf, x)
-	if len(h.buf) >= h.limit || (h.limit == 0 && len(h.buf) >= runSize) {
+	limit := h.limit
+	if limit <= 0 {
+		limit = runSize
+	}
+	if len(h.buf) >= limit {
 		return h.spill()
 	}
 	return nil

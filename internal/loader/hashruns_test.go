@@ -37,6 +37,9 @@ func TestHashRunsFindsDuplicatesAcrossSpilledRuns(t *testing.T) {
 		if limit == 7 && len(h.runs) < 50 {
 			t.Fatalf("expected the small limit to spill many runs, got %d", len(h.runs))
 		}
+		if limit == 0 && len(h.runs) != 0 {
+			t.Fatalf("the default limit (%d hashes) must keep 510 hashes in memory; %d runs spilled", runSize, len(h.runs))
+		}
 		h.close()
 		if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) != 0 {
 			t.Fatalf("temporary runs left behind: %v", left)

@@ -106,7 +106,8 @@ func resolveDuplicates(ctx context.Context, schema keys.Schema, o Options, stage
 	if err != nil {
 		return err
 	}
-	plan.losers = &dd.losers
+	losers := dd.losers // a copy: the rest of dd (its key map) can go
+	plan.losers = &losers
 	plan.Duplicates = dd.dropped
 	return nil
 }
