@@ -270,7 +270,9 @@ func (m *providerModel) settings(ctx context.Context) (awsclient.Settings, bool,
 }
 
 func (p *ddbloadProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		NewDatasetResource,
+	}
 }
 
 func (p *ddbloadProvider) DataSources(context.Context) []func() datasource.DataSource {

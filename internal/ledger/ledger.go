@@ -1,0 +1,136 @@
+package ledger
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"iter"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Entry is one item a load wrote: its primary key (keys.Key.ID()) and the hash of its content
+// (ContentHash of its canonical encoding).
+type Entry struct {
+	KeyID string
+	Hash  uint32
+}
+
+// ContentHash is the first 4 bytes (big-endian) of the SHA-256 of an item's canonical encoding
+// (loader.CanonicalBytes).
+//
+// Hashes are only ever compared for the same key (old item against new item), never across
+// keys, so the birthday bound does not apply: a changed item goes unnoticed only if its new
+// hash equals its old one, with probability 2^-32 (about 2.3e-10) per changed item, or about
+// 1 in 4,300 for an update that changes a million items. Such an item keeps its old content
+// until the next change to it. Four bytes are also the floor of the encoded size: they do not
+// compress. The hash detects accidents, not adversaries.
+func ContentHash(canonical []byte) uint32 {
+	h := sha256.Sum256(canonical)
+	return binary.BigEndian.Uint32(h[:4])
+}
+
+// Builder collects entries in any order. The zero value is ready to use.
+type Builder struct {
+	entries []builderEntry
+	seq     int
+}
+
+// builderEntry remembers the order of Add calls, so Build can keep the last of duplicates
+// while sorting with the faster unstable sort.
+type builderEntry struct {
+	key  string
+	hash uint32
+	seq  int
+}
+
+// Grow makes room for n more entries, to avoid regrowing while adding a million.
+func (b *Builder) Grow(n int) { b.entries = slices.Grow(b.entries, n) }
+
+// Add records the entry for keyID. Adding a key again replaces its hash (the last Add wins),
+// as the last write of a key wins in DynamoDB.
+//
+// A keyID longer than MaxKeyIDLen bytes cannot come from a key DynamoDB accepts; it is kept,
+// but Decode rejects an encoding that holds one.
+func (b *Builder) Add(keyID string, hash uint32) {
+	b.entries = append(b.entries, builderEntry{key: keyID, hash: hash, seq: b.seq})
+	b.seq++
+}
+
+// Build returns the ledger of the entries added so far, sorted by KeyID (bytewise). The
+// Builder stays usable: later Adds go into the next Build.
+func (b *Builder) Build() *Ledger {
+	slices.SortFunc(b.entries, func(x, y builderEntry) int {
+		if c := strings.Compare(x.key, y.key); c != 0 {
+			return c
+		}
+		return x.seq - y.seq
+	})
+	// Keep the last entry of each run of equal keys; the builder keeps only the survivors.
+	kept := b.entries[:0]
+	total := 0
+	for i, e := range b.entries {
+		if i+1 < len(b.entries) && b.entries[i+1].key == e.key {
+			continue
+		}
+		kept = append(kept, e)
+		total += len(e.key)
+	}
+	clear(b.entries[len(kept):]) // let dropped duplicates' strings go
+	b.entries = kept
+
+	l := &Ledger{offsets: make([]int, 1, len(kept)+1), hashes: make([]uint32, 0, len(kept))}
+	var keys strings.Builder
+	keys.Grow(total)
+	for _, e := range kept {
+		keys.WriteString(e.key)
+		l.offsets = append(l.offsets, keys.Len())
+		l.hashes = append(l.hashes, e.hash)
+	}
+	l.keys = keys.String()
+	return l
+}
+
+// Ledger is an immutable set of entries sorted by KeyID, with unique keys. All KeyIDs live in
+// one string and are returned as substrings of it: an Entry costs len(KeyID) + 12 bytes of
+// memory, and no allocation to read. A nil *Ledger is an empty ledger.
+type Ledger struct {
+	keys    string   // every KeyID, concatenated in order
+	offsets []int    // KeyID i is keys[offsets[i]:offsets[i+1]]; len = Len()+1
+	hashes  []uint32 // hashes[i] belongs to KeyID i
+}
+
+// Len is the number of entries.
+func (l *Ledger) Len() int {
+	if l == nil {
+		return 0
+	}
+	return len(l.hashes)
+}
+
+// key is KeyID i. It shares memory with the ledger: strings.Clone it to keep one key of a
+// large ledger without keeping the whole ledger alive.
+func (l *Ledger) key(i int) string { return l.keys[l.offsets[i]:l.offsets[i+1]] }
+
+func (l *Ledger) entry(i int) Entry { return Entry{KeyID: l.key(i), Hash: l.hashes[i]} }
+
+// All yields every entry in KeyID order.
+func (l *Ledger) All() iter.Seq[Entry] {
+	return func(yield func(Entry) bool) {
+		for i := range l.Len() {
+			if !yield(l.entry(i)) {
+				return
+			}
+		}
+	}
+}
+
+// Lookup returns the hash recorded for keyID, by binary search.
+func (l *Ledger) Lookup(keyID string) (hash uint32, ok bool) {
+	n := l.Len()
+	i := sort.Search(n, func(i int) bool { return l.key(i) >= keyID })
+	if i < n && l.key(i) == keyID {
+		return l.hashes[i], true
+	}
+	return 0, false
+}

@@ -1,0 +1,150 @@
+package ledger
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// build makes a ledger from entries, added in the order given.
+func build(entries ...Entry) *Ledger {
+	var b Builder
+	for _, e := range entries {
+		b.Add(e.KeyID, e.Hash)
+	}
+	return b.Build()
+}
+
+func entries(l *Ledger) []Entry { return slices.Collect(l.All()) }
+
+// show formats entries for messages, quoting keys (which may hold any bytes).
+func show(es []Entry) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = fmt.Sprintf("%q=%d", e.KeyID, e.Hash)
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
+func TestContentHash(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{"", "abc", "{\x01\x02pkS\x01a"} {
+		sum := sha256.Sum256([]byte(in))
+		if got, want := ContentHash([]byte(in)), binary.BigEndian.Uint32(sum[:]); got != want {
+			t.Errorf("ContentHash(%q) = %08x, want %08x (SHA-256's first 4 bytes)", in, got, want)
+		}
+	}
+	// Pinned: ledgers in existing state must keep matching.
+	if got, want := ContentHash([]byte("abc")), uint32(0xba7816bf); got != want {
+		t.Errorf(`ContentHash("abc") = %08x, want %08x`, got, want)
+	}
+}
+
+func TestBuild(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		add  []Entry
+		want []Entry
+	}{
+		{"empty", nil, nil},
+		{"one entry", []Entry{{"3:S:a", 1}}, []Entry{{"3:S:a", 1}}},
+		{
+			"sorted bytewise, not by rune or number",
+			[]Entry{{"b", 1}, {"\xff", 2}, {"B", 3}, {"é", 4}, {"10", 5}, {"9", 6}, {"", 7}},
+			[]Entry{{"", 7}, {"10", 5}, {"9", 6}, {"B", 3}, {"b", 1}, {"é", 4}, {"\xff", 2}},
+		},
+		{
+			"the last of duplicates wins",
+			[]Entry{{"k", 1}, {"j", 9}, {"k", 2}, {"k", 3}, {"j", 8}},
+			[]Entry{{"j", 8}, {"k", 3}},
+		},
+		{
+			"prefixes",
+			[]Entry{{"abc", 3}, {"a", 1}, {"ab", 2}, {"abd", 4}},
+			[]Entry{{"a", 1}, {"ab", 2}, {"abc", 3}, {"abd", 4}},
+		},
+	} {
+		l := build(tc.add...)
+		if got := entries(l); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: entries = %s, want %s", tc.name, show(got), show(tc.want))
+		}
+		if l.Len() != len(tc.want) {
+			t.Errorf("%s: Len = %d, want %d", tc.name, l.Len(), len(tc.want))
+		}
+	}
+}
+
+func TestBuilderReuse(t *testing.T) {
+	t.Parallel()
+	var b Builder
+	b.Add("b", 1)
+	b.Add("a", 2)
+	first := b.Build()
+	b.Add("b", 3)
+	b.Add("c", 4)
+	second := b.Build()
+	if got, want := entries(first), []Entry{{"a", 2}, {"b", 1}}; !slices.Equal(got, want) {
+		t.Errorf("first Build = %s, want %s (a later Add must not change it)", show(got), show(want))
+	}
+	if got, want := entries(second), []Entry{{"a", 2}, {"b", 3}, {"c", 4}}; !slices.Equal(got, want) {
+		t.Errorf("second Build = %s, want %s", show(got), show(want))
+	}
+}
+
+func TestLookup(t *testing.T) {
+	t.Parallel()
+	l := build(Entry{"5:S:abcN:1", 10}, Entry{"3:S:a", 11}, Entry{"4:S:ab", 12}, Entry{"3:B:\x00", 13})
+	for _, tc := range []struct {
+		key  string
+		hash uint32
+		ok   bool
+	}{
+		{"3:S:a", 11, true},
+		{"4:S:ab", 12, true},
+		{"5:S:abcN:1", 10, true},
+		{"3:B:\x00", 13, true},
+		{"", 0, false},
+		{"3:S:", 0, false},
+		{"3:S:b", 0, false},
+		{"5:S:abc", 0, false},
+		{"\xff", 0, false},
+	} {
+		if h, ok := l.Lookup(tc.key); h != tc.hash || ok != tc.ok {
+			t.Errorf("Lookup(%q) = %d, %v; want %d, %v", tc.key, h, ok, tc.hash, tc.ok)
+		}
+	}
+}
+
+func TestNilLedgerIsEmpty(t *testing.T) {
+	t.Parallel()
+	var l *Ledger
+	if l.Len() != 0 || len(entries(l)) != 0 || l.Sample(3) != nil {
+		t.Errorf("nil ledger: Len %d, entries %s, Sample %s; want it empty", l.Len(), show(entries(l)), show(l.Sample(3)))
+	}
+	if _, ok := l.Lookup("3:S:a"); ok {
+		t.Error("nil ledger: Lookup found a key")
+	}
+	got, err := Decode(l.Encode())
+	if err != nil || got.Len() != 0 {
+		t.Errorf("nil ledger round trip = %v entries, %v; want 0, nil", got.Len(), err)
+	}
+}
+
+func TestAllStopsEarly(t *testing.T) {
+	t.Parallel()
+	l := build(Entry{"a", 1}, Entry{"b", 2}, Entry{"c", 3})
+	var seen []string
+	for e := range l.All() {
+		seen = append(seen, e.KeyID)
+		if e.KeyID == "b" {
+			break
+		}
+	}
+	if !slices.Equal(seen, []string{"a", "b"}) {
+		t.Errorf("All with break saw %q, want [a b]", seen)
+	}
+}

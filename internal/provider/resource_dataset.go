@@ -1,0 +1,271 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
+)
+
+var (
+	_ resource.Resource                     = (*datasetResource)(nil)
+	_ resource.ResourceWithConfigure        = (*datasetResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*datasetResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*datasetResource)(nil)
+)
+
+// NewDatasetResource returns the ddbload_dataset resource.
+func NewDatasetResource() resource.Resource {
+	return &datasetResource{}
+}
+
+type datasetResource struct {
+	data *providerData
+}
+
+// Defaults, also quoted in the schema's descriptions.
+const (
+	defaultDriftSample = 100
+)
+
+var (
+	itemTypes   = []string{"S", "N", "B", "BOOL", "NULL", "SS", "NS", "BS", "L", "M"}
+	formatNames = []string{"json", "jsonl", "csv", "dynamodb_json"}
+)
+
+func (r *datasetResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_dataset"
+}
+
+func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Loads a dataset (files or inline items) into an existing DynamoDB table and keeps the table's copy of it " +
+			"converged: a changed source is an in-place update that writes new and changed items and deletes the ones the " +
+			"dataset no longer has; a refresh spots loaded items that went missing or changed; destroy removes what was loaded.\n\n" +
+			"Input is validated completely at plan time (file, line and reason on error), and nothing is written when it is invalid.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Identifier of this dataset: the table name and a random suffix.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"table_name": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Name of the existing table to load into, e.g. `aws_dynamodb_table.orders.name`. " +
+					"Changing it replaces the resource (the items are removed from the old table, per `on_destroy`).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.LengthBetween(3, 255)},
+			},
+			"files": schema.ListAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Dataset files or glob patterns (e.g. `\"${path.module}/data/*.jsonl.gz\"`), read in sorted order. " +
+					"Relative paths are relative to the directory Terraform runs in. The format comes from each file's extension " +
+					"(`.json` array, `.jsonl`/`.ndjson` JSON Lines, `.csv`, `.ddb.json`/`.ddbjson` DynamoDB JSON), after an optional " +
+					"`.gz`, unless `format` says otherwise. Exactly one of `files` and `items` must be set.",
+				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
+			"format": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Overrides the format inferred from file extensions: `json` (one array of objects), `jsonl` (one object per line), " +
+					"`csv` (header row; see `csv`), `dynamodb_json` (typed `{\"S\": ...}` values, one object per line or an array, " +
+					"optionally in the S3 export shape `{\"Item\": {...}}`).",
+				Validators: []validator.String{stringvalidator.OneOf(formatNames...)},
+			},
+			"items": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Inline items: a JSON array of objects, usually `jsonencode([...])`. Plain JSON converts exactly: numbers keep " +
+					"their decimal text, objects become maps, arrays lists. Exactly one of `files` and `items` must be set.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(2)},
+			},
+			"csv": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "How CSV files are read. Every column is a string (`S`) unless `columns` types it.",
+				Attributes: map[string]schema.Attribute{
+					"columns": schema.MapAttribute{
+						Optional:    true,
+						ElementType: types.StringType,
+						MarkdownDescription: "Column types by column name: `S`, `N`, `B` (base64), `BOOL` (`true`/`false`), `NULL`, `SS`/`NS`/`BS` " +
+							"(members separated by `set_separator`), `L`/`M` (a JSON array/object in the cell).",
+						Validators: []validator.Map{mapvalidator.ValueStringsAre(stringvalidator.OneOf(itemTypes...))},
+					},
+					"set_separator": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Separator between set members in one cell. Defaults to `;`.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"keep_empty": schema.BoolAttribute{
+						Optional:            true,
+						MarkdownDescription: "Keep empty cells of string columns as empty strings. By default (`false`) empty cells are left out of the item.",
+					},
+				},
+			},
+			"attribute_types": schema.MapAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Type overrides for plain JSON input (files and `items`), by attribute name: e.g. `{ tags = \"SS\", avatar = \"B\" }` " +
+					"makes a JSON array of strings a string set and a base64 string binary. One of " + strings.Join(itemTypes, ", ") + ".",
+				Validators: []validator.Map{mapvalidator.ValueStringsAre(stringvalidator.OneOf(itemTypes...))},
+			},
+			"partition_key": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Template for the table's partition key, built from item attributes: `{name}` is the attribute's value, " +
+					"`{shard}` the calculated shard suffix (see `shard_attribute`), `{{`/`}}` literal braces; e.g. `\"{tenant}#{shard}\"` or " +
+					"`\"{date}:{user_id}\"`. Only for string keys. Unset: items carry the key attribute themselves.",
+			},
+			"sort_key": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Template for the table's sort key, like `partition_key`. Unset: items carry it themselves (if the table has one).",
+			},
+			"shard_attribute": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Attribute whose value picks the write shard for `{shard}`: suffix = FNV-1a 64-bit hash of its value mod " +
+					"`shard_count`, plus 1 (stable across machines and releases). Reads of one item stay direct: compute its suffix the same way.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("shard_count"))},
+			},
+			"shard_count": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: fmt.Sprintf("Number of write shards for `{shard}`, from 2 to %d.", keys.MaxShardCount),
+				Validators: []validator.Int64{int64validator.Between(2, keys.MaxShardCount),
+					int64validator.AlsoRequires(path.MatchRoot("shard_attribute"))},
+			},
+			"order": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString("interleave"),
+				MarkdownDescription: "Write order. `interleave` (default) takes items round-robin across partition keys within a window of " +
+					"10,000 items, so consecutive batches hit different partitions even when the input is sorted by key (no rolling hot " +
+					"partition); `shuffle` is a windowed shuffle seeded by `order_seed`; `preserve` keeps the input order.",
+				Validators: []validator.String{stringvalidator.OneOf("interleave", "shuffle", "preserve")},
+			},
+			"order_seed": schema.Int64Attribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             int64default.StaticInt64(0),
+				MarkdownDescription: "Seed of the `shuffle` order; the same seed gives the same order on every machine. Defaults to `0`.",
+			},
+			"on_duplicate": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString("error"),
+				MarkdownDescription: "What to do when two items end up with the same primary key: `error` (default; the plan fails naming both " +
+					"records), `last_wins`, `first_wins`.",
+				Validators: []validator.String{stringvalidator.OneOf("error", "last_wins", "first_wins")},
+			},
+			"concurrency": schema.Int64Attribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             int64default.StaticInt64(write.DefaultConcurrency),
+				MarkdownDescription: fmt.Sprintf("Concurrent BatchWriteItem writers. Defaults to `%d`; at most %d.", write.DefaultConcurrency, write.MaxConcurrency),
+				Validators:          []validator.Int64{int64validator.Between(1, write.MaxConcurrency)},
+			},
+			"max_write_units_per_second": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Caps the load's write rate, in WCU/s (a token bucket charged with each batch's estimated WCU and " +
+					"corrected with the consumed capacity DynamoDB reports). Unset: as fast as the table accepts, slowing down together " +
+					"when DynamoDB throttles.",
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"on_destroy": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString("delete"),
+				MarkdownDescription: "`delete` (default) removes the loaded items when the resource is destroyed; `retain` leaves them in the table.",
+				Validators:          []validator.String{stringvalidator.OneOf("delete", "retain")},
+			},
+			"drift_check": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString("sample"),
+				MarkdownDescription: "How refresh checks that the loaded items are still in place: `sample` (default) reads back " +
+					"`drift_sample_size` items chosen deterministically; `full` reads back every loaded item (one read unit per 4 KB " +
+					"item, strongly consistent); `off` skips the check. Missing or changed items make the next plan show an update that restores them.",
+				Validators: []validator.String{stringvalidator.OneOf("sample", "full", "off")},
+			},
+			"drift_sample_size": schema.Int64Attribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             int64default.StaticInt64(defaultDriftSample),
+				MarkdownDescription: fmt.Sprintf("Items read back per refresh with `drift_check = \"sample\"`. Defaults to `%d`.", defaultDriftSample),
+				Validators:          []validator.Int64{int64validator.Between(1, 100000)},
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true, Read: true}),
+
+			"content_sha256": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "Digest of the dataset's items as they are written (after key templates and type conversion), independent " +
+					"of file layout and order. It changes exactly when the table's copy would change. In state, `incomplete` marks an " +
+					"interrupted load and `drifted` a refresh that found loaded items missing or changed; the next apply converges both.",
+			},
+			"item_count": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "Number of items the dataset puts in the table (after duplicate handling).",
+			},
+			"estimated_write_units": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "Write capacity units one full load consumes: every item rounds up to 1 KB (GSI writes not included).",
+			},
+			"estimated_load_seconds": schema.Int64Attribute{
+				Computed: true,
+				MarkdownDescription: "Estimated duration of a full load, in seconds: `estimated_write_units` over the rate the table can take — " +
+					"its provisioned WCU, or its warm throughput when on-demand, capped by `max_write_units_per_second` and by one partition's " +
+					"1,000 WCU/s for the hottest partition key. Null when the table's capacity is not known (e.g. on-demand without warm throughput).",
+			},
+			"last_load": schema.SingleNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "What the last create or update did.",
+				PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+				Attributes: map[string]schema.Attribute{
+					"written":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Items written (puts)."},
+					"deleted":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Items deleted because the dataset no longer has them."},
+					"unchanged":            schema.Int64Attribute{Computed: true, MarkdownDescription: "Items already in place and not written again."},
+					"resumed":              schema.Int64Attribute{Computed: true, MarkdownDescription: "Items an interrupted earlier load had written, not written again."},
+					"write_units_consumed": schema.Float64Attribute{Computed: true, MarkdownDescription: "WCU DynamoDB reported as consumed."},
+					"throttled_requests":   schema.Int64Attribute{Computed: true, MarkdownDescription: "BatchWriteItem calls DynamoDB throttled (entirely or in part)."},
+					"retries":              schema.Int64Attribute{Computed: true, MarkdownDescription: "BatchWriteItem calls that re-sent items."},
+					"duration_seconds":     schema.Float64Attribute{Computed: true, MarkdownDescription: "Duration of the write phase, in seconds."},
+					"items_per_second":     schema.Float64Attribute{Computed: true, MarkdownDescription: "Items written per second."},
+				},
+			},
+		},
+	}
+}
+
+func (r *datasetResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("files"), path.MatchRoot("items")),
+		resourcevalidator.Conflicting(path.MatchRoot("items"), path.MatchRoot("csv")),
+	}
+}
+
+func (r *datasetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Provider Data",
+			"The ddbload_dataset resource received provider data of an unexpected type. This is a bug in the provider; please report it.")
+		return
+	}
+	r.data = data
+}

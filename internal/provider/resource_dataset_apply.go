@@ -1,0 +1,333 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
+	"github.com/ddbload/terraform-provider-ddbload/internal/tableinfo"
+)
+
+// Default operation timeouts; the timeouts attribute overrides them.
+const (
+	defaultWriteTimeout  = 60 * time.Minute
+	defaultDeleteTimeout = 30 * time.Minute
+	defaultReadTimeout   = 5 * time.Minute
+	// bookkeepingTimeout bounds the re-reading of the dataset that records what an
+	// interrupted load wrote: it runs after the operation's own deadline has passed.
+	bookkeepingTimeout = 2 * time.Minute
+)
+
+func (r *datasetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m datasetModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := m.Timeouts.Create(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	m.ID = types.StringValue(m.TableName.ValueString() + "/" + randomSuffix())
+	resp.Diagnostics.Append(r.converge(ctx, &m, nil, resp.Private, timeout)...)
+	if m.ContentSHA256.IsUnknown() {
+		return // nothing was written: no state
+	}
+	// Also after an error: the state records what was written, so nothing is orphaned.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *datasetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m, prior datasetModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := m.Timeouts.Update(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	if !m.ContentSHA256.IsUnknown() && m.ContentSHA256.Equal(prior.ContentSHA256) {
+		// Only settings changed (concurrency, timeouts, ...): the table is already right.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		return
+	}
+	resp.Diagnostics.Append(r.converge(ctx, &m, req.Private, resp.Private, timeout)...)
+	if m.ContentSHA256.IsUnknown() {
+		m.ContentSHA256 = prior.ContentSHA256 // nothing was written: the table is as before
+		m.LastLoad = prior.LastLoad
+		m.ItemCount, m.EstimatedWriteUnits, m.EstimatedLoadSeconds = prior.ItemCount, prior.EstimatedWriteUnits, prior.EstimatedLoadSeconds
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *datasetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m datasetModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := m.TableName.ValueString()
+	if m.OnDestroy.ValueString() == "retain" {
+		tflog.Info(ctx, "Leaving the loaded items in the table (on_destroy = retain)", map[string]any{"table_name": name})
+		return
+	}
+	timeout, diags := m.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	led, diags := getLedger(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || led == nil || led.Len() == 0 {
+		return
+	}
+	client, diags := r.data.dynamoClient(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	table, err := tableinfo.Describe(ctx, client, name)
+	var nf *tableinfo.NotFoundError
+	if errors.As(err, &nf) {
+		tflog.Info(ctx, "Table is gone; nothing to delete", map[string]any{"table_name": name})
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(tableErrorDiag(name, err))
+		return
+	}
+	schema := keys.SchemaFromTable(table)
+	var ids []string
+	for e := range led.All() {
+		ids = append(ids, e.KeyID)
+	}
+	st, err := loader.Delete(ctx, client, name, keyItems(ids, schema), writeOptions(&m))
+	tflog.Info(ctx, "Deleted the loaded items", map[string]any{"table_name": name, "items": st.Deletes, "wcu": st.WCUConsumed})
+	if err != nil {
+		resp.Diagnostics.AddError("Delete Failed",
+			fmt.Sprintf("Deleting the %d items this dataset loaded into %q stopped after %d: %v. Run terraform destroy again to finish; "+
+				"deleting an item that is already gone is harmless.", len(ids), name, st.Deletes, err))
+	}
+}
+
+// converge makes the table hold the dataset m describes: it validates, writes new and changed
+// items (everything when drift was detected), resumes an interrupted load, and deletes what
+// the previous load wrote that the dataset no longer has. It fills m's computed values and
+// the private state. On failure m.ContentSHA256 is "incomplete" (some writes happened) or
+// unknown (none did).
+func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPrivate privateGetter, newPrivate privateSetter, timeout time.Duration) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ContentSHA256 = types.StringUnknown()
+	name := m.TableName.ValueString()
+	client, d := r.data.dynamoClient(ctx)
+	diags.Append(d...)
+	if diags.HasError() {
+		return diags
+	}
+	table, err := tableinfo.Describe(ctx, client, name)
+	if err != nil {
+		diags.Append(tableErrorDiag(name, err))
+		return diags
+	}
+	schema := keys.SchemaFromTable(table)
+	opts, d := m.loaderOptions(ctx)
+	diags.Append(d...)
+	if diags.HasError() {
+		return diags
+	}
+	plan, err := loader.Validate(ctx, schema, opts)
+	if err != nil {
+		diags.Append(datasetErrorDiag(m, err))
+		return diags
+	}
+
+	var old *ledger.Ledger
+	drifted := false
+	if oldPrivate != nil {
+		old, d = getLedger(ctx, oldPrivate)
+		diags.Append(d...)
+		drifted, d = getDrift(ctx, oldPrivate)
+		diags.Append(d...)
+		resume, acked, d := getResume(ctx, oldPrivate)
+		diags.Append(d...)
+		if diags.HasError() {
+			return diags
+		}
+		if resume != nil && resume.Digest == plan.Digest {
+			opts.Resume = acked
+		}
+	}
+	if old != nil && !drifted {
+		opts.Unchanged = func(k keys.Key, canonical []byte) bool {
+			h, ok := old.Lookup(k.ID())
+			return ok && h == ledger.ContentHash(canonical)
+		}
+	}
+	opts.Progress = func(p loader.Progress) { logProgress(ctx, name, p) }
+
+	tflog.Info(ctx, "Loading dataset", map[string]any{"table_name": name, "items": plan.Items, "wcu": plan.WriteUnits,
+		"resuming": opts.Resume != nil, "rewrite_all": drifted || old == nil})
+	res, loadErr := loader.LoadPlanned(ctx, client, name, schema, opts, plan)
+	if res == nil { // nothing was written
+		diags.Append(datasetErrorDiag(m, loadErr))
+		return diags
+	}
+
+	// Record what the table now holds from this dataset, even if the load stopped early.
+	bookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
+	defer cancel()
+	next, err := nextLedger(bookCtx, schema, opts, plan, res, old, loadErr == nil)
+	if err != nil {
+		diags.AddError("Cannot Record Loaded Items", fmt.Sprintf("Re-reading the dataset to record what was loaded failed: %v", err))
+		return diags
+	}
+
+	var deleted int64
+	if loadErr == nil && old != nil {
+		deleted, err = deleteRemoved(ctx, client, name, schema, old, next, m)
+		if err != nil {
+			// Keep the removed keys in the ledger: the next apply deletes them again.
+			next = union(next, old)
+			loadErr = err
+		}
+	}
+
+	diags.Append(setLedger(ctx, newPrivate, next)...)
+	diags.Append(setDrift(ctx, newPrivate, false)...)
+	m.ItemCount = types.Int64Value(plan.Items)
+	m.EstimatedWriteUnits = types.Int64Value(plan.WriteUnits)
+	if m.EstimatedLoadSeconds.IsUnknown() {
+		m.EstimatedLoadSeconds = estimateSeconds(plan, writeRate(table, m.MaxWriteUnits))
+	}
+	last, d := lastLoadValue(ctx, res, deleted)
+	diags.Append(d...)
+	m.LastLoad = last
+
+	if loadErr != nil {
+		m.ContentSHA256 = types.StringValue(contentIncomplete)
+		diags.Append(setResume(ctx, newPrivate, plan.Digest, res.Acked)...)
+		diags.Append(interruptedDiag(m, loadErr, res, plan, timeout))
+		return diags
+	}
+	m.ContentSHA256 = types.StringValue(plan.Digest)
+	diags.Append(setResume(ctx, newPrivate, "", nil)...)
+	tflog.Info(ctx, "Loaded dataset", map[string]any{"table_name": name, "items": res.Stats.Puts, "unchanged": res.Unchanged,
+		"deleted": deleted, "wcu": res.Stats.WCUConsumed, "throttled": res.Stats.Throttled, "seconds": res.Stats.Duration.Seconds()})
+	return diags
+}
+
+// nextLedger records the dataset's items that are now in the table: all of them after a
+// complete load; after an interrupted one, the previous ledger plus the records written.
+func nextLedger(ctx context.Context, schema keys.Schema, opts loader.Options, plan *loader.Plan, res *loader.Result, old *ledger.Ledger, complete bool) (*ledger.Ledger, error) {
+	var b ledger.Builder
+	if !complete && old != nil {
+		for e := range old.All() {
+			b.Add(e.KeyID, e.Hash)
+		}
+	}
+	err := loader.Visit(ctx, schema, opts, plan, func(seq uint64, k keys.Key, canonical []byte) error {
+		if complete || res.Acked.Has(seq) {
+			b.Add(k.ID(), ledger.ContentHash(canonical))
+		}
+		return nil
+	})
+	return b.Build(), err
+}
+
+// deleteRemoved deletes the items of old that next no longer has.
+func deleteRemoved(ctx context.Context, client dynamoAPI, table string, schema keys.Schema, old, next *ledger.Ledger, m *datasetModel) (int64, error) {
+	var removed []string
+	ledger.Compare(old, next, func(id string) { removed = append(removed, id) }, nil)
+	if len(removed) == 0 {
+		return 0, nil
+	}
+	st, err := loader.Delete(ctx, client, table, keyItems(removed, schema), writeOptions(m))
+	return st.Deletes, err
+}
+
+// keyItems turns ledger key IDs into DynamoDB keys, skipping any that no longer fit the
+// table's key schema (the table was replaced by one with other keys: they cannot exist).
+func keyItems(ids []string, schema keys.Schema) func(func(record.Item) bool) {
+	return func(yield func(record.Item) bool) {
+		for _, id := range ids {
+			k, err := ledger.ParseKeyID(id)
+			if err != nil {
+				continue
+			}
+			item, err := ledger.KeyItem(k, schema)
+			if err != nil {
+				continue
+			}
+			if !yield(item) {
+				return
+			}
+		}
+	}
+}
+
+func union(a, b *ledger.Ledger) *ledger.Ledger {
+	var u ledger.Builder
+	for e := range b.All() {
+		u.Add(e.KeyID, e.Hash)
+	}
+	for e := range a.All() {
+		u.Add(e.KeyID, e.Hash) // a wins
+	}
+	return u.Build()
+}
+
+func interruptedDiag(m *datasetModel, err error, res *loader.Result, plan *loader.Plan, timeout time.Duration) diag.Diagnostic {
+	done := res.Acked.Len()
+	var why string
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		why = fmt.Sprintf("the operation's timeout (%s) ran out", timeout)
+	case errors.Is(err, context.Canceled):
+		why = "it was cancelled"
+	default:
+		d := datasetErrorDiag(m, err)
+		why = d.Detail()
+	}
+	return diag.NewErrorDiagnostic("Load Interrupted",
+		fmt.Sprintf("Loading %d items into %q stopped after %d were written, because %s. The state records what was written, "+
+			"so nothing is lost or orphaned: run terraform apply again to write the rest (raise the timeouts for large datasets).",
+			plan.Items, m.TableName.ValueString(), done, why))
+}
+
+func logProgress(ctx context.Context, table string, p loader.Progress) {
+	tflog.Info(ctx, fmt.Sprintf("Loading %s: %d/%d items", table, p.Done, p.Total), map[string]any{
+		"table_name": table, "items": p.Done, "total": p.Total, "items_per_second": int64(p.ItemsPerSec),
+		"wcu_per_second": int64(p.WCUPerSec), "throttled": p.Throttled, "eta_seconds": int64(p.ETA.Seconds()),
+	})
+}
+
+func randomSuffix() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b) // crypto/rand never fails on supported platforms
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,85 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
+)
+
+// datasetErrorDiag turns a loader error into a diagnostic on the attribute at fault.
+func datasetErrorDiag(m *datasetModel, err error) diag.Diagnostic {
+	sourceAttr := path.Root("files")
+	if !m.Items.IsNull() {
+		sourceAttr = path.Root("items")
+	}
+	var (
+		ie *record.InputError
+		se *source.SpecError
+		ce *loader.ConfigError
+		be *write.BatchError
+	)
+	switch {
+	case errors.As(err, &ie):
+		return diag.NewAttributeErrorDiagnostic(sourceAttr, "Invalid Dataset",
+			fmt.Sprintf("%s\n\nNothing was written. Fix the record (or the settings that shape it) and plan again.", ie.Error()))
+	case errors.As(err, &se):
+		what := se.Reason
+		if se.Key != "" {
+			what = fmt.Sprintf("%q: %s", se.Key, se.Reason)
+		}
+		return diag.NewAttributeErrorDiagnostic(specAttribute(se.Field, sourceAttr), "Invalid Dataset Source", what+".")
+	case errors.As(err, &ce):
+		return diag.NewAttributeErrorDiagnostic(optionAttribute(ce.Option), "Invalid Key Settings", ce.Reason+".")
+	case errors.Is(err, loader.ErrDatasetChanged):
+		return diag.NewAttributeErrorDiagnostic(sourceAttr, "Dataset Changed During Apply",
+			"The dataset's files changed between plan and apply, or while they were being loaded. Run terraform apply again; "+
+				"items already written are not lost and are converged by the next apply.\n\n"+err.Error())
+	case errors.As(err, &be):
+		return diag.NewErrorDiagnostic("Write Failed",
+			fmt.Sprintf("DynamoDB rejected a batch, so the load stopped. What was written so far is recorded; fix the cause and "+
+				"apply again to continue.\n\n%s", be.Error()))
+	default:
+		return diag.NewErrorDiagnostic("Load Failed", err.Error())
+	}
+}
+
+func specAttribute(field string, sourceAttr path.Path) path.Path {
+	switch {
+	case field == "Format":
+		return path.Root("format")
+	case field == "AttributeTypes":
+		return path.Root("attribute_types")
+	case strings.HasPrefix(field, "CSV"):
+		return path.Root("csv")
+	}
+	return sourceAttr
+}
+
+func optionAttribute(option string) path.Path {
+	switch option {
+	case "PartitionKey":
+		return path.Root("partition_key")
+	case "SortKey":
+		return path.Root("sort_key")
+	case "ShardAttribute":
+		return path.Root("shard_attribute")
+	case "ShardCount":
+		return path.Root("shard_count")
+	case "Duplicates":
+		return path.Root("on_duplicate")
+	case "Order":
+		return path.Root("order")
+	}
+	return path.Root("table_name")
+}
+
+// keyText renders a canonical key part ("S:abc") for messages.
+func keyText(encoded string) string { return loader.PartitionKeyText(encoded) }

@@ -1,0 +1,162 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
+)
+
+// datasetModel is ddbload_dataset's configuration, plan and state.
+type datasetModel struct {
+	ID                   types.String   `tfsdk:"id"`
+	TableName            types.String   `tfsdk:"table_name"`
+	Files                types.List     `tfsdk:"files"`
+	Format               types.String   `tfsdk:"format"`
+	Items                types.String   `tfsdk:"items"`
+	CSV                  types.Object   `tfsdk:"csv"`
+	AttributeTypes       types.Map      `tfsdk:"attribute_types"`
+	PartitionKey         types.String   `tfsdk:"partition_key"`
+	SortKey              types.String   `tfsdk:"sort_key"`
+	ShardAttribute       types.String   `tfsdk:"shard_attribute"`
+	ShardCount           types.Int64    `tfsdk:"shard_count"`
+	Order                types.String   `tfsdk:"order"`
+	OrderSeed            types.Int64    `tfsdk:"order_seed"`
+	OnDuplicate          types.String   `tfsdk:"on_duplicate"`
+	Concurrency          types.Int64    `tfsdk:"concurrency"`
+	MaxWriteUnits        types.Int64    `tfsdk:"max_write_units_per_second"`
+	OnDestroy            types.String   `tfsdk:"on_destroy"`
+	DriftCheck           types.String   `tfsdk:"drift_check"`
+	DriftSampleSize      types.Int64    `tfsdk:"drift_sample_size"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+	ContentSHA256        types.String   `tfsdk:"content_sha256"`
+	ItemCount            types.Int64    `tfsdk:"item_count"`
+	EstimatedWriteUnits  types.Int64    `tfsdk:"estimated_write_units"`
+	EstimatedLoadSeconds types.Int64    `tfsdk:"estimated_load_seconds"`
+	LastLoad             types.Object   `tfsdk:"last_load"`
+}
+
+type csvModel struct {
+	Columns      types.Map    `tfsdk:"columns"`
+	SetSeparator types.String `tfsdk:"set_separator"`
+	KeepEmpty    types.Bool   `tfsdk:"keep_empty"`
+}
+
+type lastLoadModel struct {
+	Written            types.Int64   `tfsdk:"written"`
+	Deleted            types.Int64   `tfsdk:"deleted"`
+	Unchanged          types.Int64   `tfsdk:"unchanged"`
+	Resumed            types.Int64   `tfsdk:"resumed"`
+	WriteUnitsConsumed types.Float64 `tfsdk:"write_units_consumed"`
+	ThrottledRequests  types.Int64   `tfsdk:"throttled_requests"`
+	Retries            types.Int64   `tfsdk:"retries"`
+	DurationSeconds    types.Float64 `tfsdk:"duration_seconds"`
+	ItemsPerSecond     types.Float64 `tfsdk:"items_per_second"`
+}
+
+var lastLoadTypes = map[string]attr.Type{
+	"written":              types.Int64Type,
+	"deleted":              types.Int64Type,
+	"unchanged":            types.Int64Type,
+	"resumed":              types.Int64Type,
+	"write_units_consumed": types.Float64Type,
+	"throttled_requests":   types.Int64Type,
+	"retries":              types.Int64Type,
+	"duration_seconds":     types.Float64Type,
+	"items_per_second":     types.Float64Type,
+}
+
+// Marker values of content_sha256 in state. They never equal a digest, so the next plan
+// shows an update that converges the table.
+const (
+	contentIncomplete = "incomplete" // a load was interrupted
+	contentDrifted    = "drifted"    // refresh found loaded items missing or changed
+)
+
+// sourceKnown reports whether every attribute that shapes the dataset is known, i.e. whether
+// the dataset can be read and validated now (at plan time it may depend on other resources).
+func (m *datasetModel) sourceKnown() bool {
+	for _, v := range []attr.Value{m.Files, m.Format, m.Items, m.CSV, m.AttributeTypes, m.PartitionKey,
+		m.SortKey, m.ShardAttribute, m.ShardCount, m.OnDuplicate, m.TableName} {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	return true
+}
+
+// loaderOptions maps the model onto the engine's options.
+func (m *datasetModel) loaderOptions(ctx context.Context) (loader.Options, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var o loader.Options
+
+	if !m.Files.IsNull() {
+		diags.Append(m.Files.ElementsAs(ctx, &o.Source.Patterns, false)...)
+	}
+	o.Source.Inline = m.Items.ValueString()
+	o.Source.Format = source.Format(m.Format.ValueString())
+	if !m.AttributeTypes.IsNull() {
+		diags.Append(m.AttributeTypes.ElementsAs(ctx, &o.Source.AttributeTypes, false)...)
+	}
+	if !m.CSV.IsNull() {
+		var c csvModel
+		diags.Append(m.CSV.As(ctx, &c, objectAsOptions)...)
+		if !c.Columns.IsNull() {
+			diags.Append(c.Columns.ElementsAs(ctx, &o.Source.CSV.Columns, false)...)
+		}
+		o.Source.CSV.SetSeparator = c.SetSeparator.ValueString()
+		o.Source.CSV.KeepEmpty = c.KeepEmpty.ValueBool()
+	}
+
+	o.Keys = keys.Options{
+		PartitionKey:   m.PartitionKey.ValueString(),
+		SortKey:        m.SortKey.ValueString(),
+		ShardAttribute: m.ShardAttribute.ValueString(),
+		ShardCount:     int(m.ShardCount.ValueInt64()),
+	}
+	o.Duplicates = loader.DuplicatePolicy(m.OnDuplicate.ValueString())
+	o.Order = order.Options{Mode: order.Mode(m.Order.ValueString()), Seed: m.OrderSeed.ValueInt64()}
+	o.Write = write.Options{
+		Concurrency:            int(m.Concurrency.ValueInt64()),
+		MaxWriteUnitsPerSecond: float64(m.MaxWriteUnits.ValueInt64()),
+	}
+	return o, diags
+}
+
+func lastLoadValue(ctx context.Context, res *loader.Result, deleted int64) (types.Object, diag.Diagnostics) {
+	m := lastLoadModel{
+		Written:            types.Int64Value(res.Stats.Puts),
+		Deleted:            types.Int64Value(deleted),
+		Unchanged:          types.Int64Value(res.Unchanged),
+		Resumed:            types.Int64Value(res.Skipped),
+		WriteUnitsConsumed: types.Float64Value(res.Stats.WCUConsumed),
+		ThrottledRequests:  types.Int64Value(res.Stats.Throttled),
+		Retries:            types.Int64Value(res.Stats.Retries),
+		DurationSeconds:    types.Float64Value(roundTo(res.Stats.Duration.Seconds(), 3)),
+		ItemsPerSecond:     types.Float64Value(0),
+	}
+	if s := res.Stats.Duration.Seconds(); s > 0 {
+		m.ItemsPerSecond = types.Float64Value(roundTo(float64(res.Stats.Puts)/s, 1))
+	}
+	return types.ObjectValueFrom(ctx, lastLoadTypes, m)
+}
+
+func roundTo(x float64, digits int) float64 {
+	p := 1.0
+	for range digits {
+		p *= 10
+	}
+	return float64(int64(x*p+0.5)) / p
+}
+
+// objectAsOptions converts nested objects strictly: unknown values are checked for first.
+var objectAsOptions = basetypes.ObjectAsOptions{}

@@ -1,0 +1,144 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/awsclient"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+	"github.com/ddbload/terraform-provider-ddbload/internal/partition"
+	"github.com/ddbload/terraform-provider-ddbload/internal/tableinfo"
+)
+
+// ModifyPlan runs the engine's validate-only pass: invalid input fails the plan with its file,
+// line and reason, and the plan shows the dataset's digest, item count and cost.
+func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan datasetModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *datasetModel
+	if !req.State.Raw.IsNull() {
+		state = &datasetModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if !plan.sourceKnown() || r.data == nil {
+		return // the computed values stay unknown until apply
+	}
+
+	client, err := r.data.aws.Client(ctx)
+	if errors.Is(err, awsclient.ErrUnknownConfig) {
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(clientErrorDiag(err))
+		return
+	}
+	name := plan.TableName.ValueString()
+	table, err := tableinfo.Describe(ctx, client, name)
+	var nf *tableinfo.NotFoundError
+	if errors.As(err, &nf) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("table_name"), "Table Not Found At Plan Time",
+			fmt.Sprintf("Table %q does not exist yet, so the dataset is validated against its key schema at apply time. "+
+				"If another resource creates it in this apply, that is expected.", name))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(tableErrorDiag(name, err))
+		return
+	}
+
+	opts, diags := plan.loaderOptions(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p, err := loader.Validate(ctx, keys.SchemaFromTable(table), opts)
+	if err != nil {
+		resp.Diagnostics.Append(datasetErrorDiag(&plan, err))
+		return
+	}
+	tflog.Debug(ctx, "Validated dataset", map[string]any{"table_name": name, "items": p.Items, "wcu": p.WriteUnits})
+
+	rate := writeRate(table, plan.MaxWriteUnits)
+	warnHotKey(resp, p, rate, plan.ShardCount)
+
+	unchanged := state != nil && state.ContentSHA256.ValueString() == p.Digest
+	plan.ContentSHA256 = types.StringValue(p.Digest)
+	plan.ItemCount = types.Int64Value(p.Items)
+	plan.EstimatedWriteUnits = types.Int64Value(p.WriteUnits)
+	plan.EstimatedLoadSeconds = estimateSeconds(p, rate)
+	if unchanged {
+		// The capacity may have changed since; an estimate alone is no reason for an update.
+		plan.EstimatedLoadSeconds = state.EstimatedLoadSeconds
+	} else {
+		plan.LastLoad = types.ObjectUnknown(lastLoadTypes)
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// writeRate is the rate a load can reach, in WCU/s: the table's provisioned write capacity,
+// or its warm throughput when on-demand, capped by max_write_units_per_second; 0 if unknown.
+func writeRate(t *tableinfo.Table, capWCU types.Int64) float64 {
+	rate := 0.0
+	switch {
+	case t.BillingMode == "PROVISIONED":
+		rate = float64(t.Provisioned.WriteUnits)
+	case t.WarmThroughput != nil && t.WarmThroughput.WriteUnits > 0:
+		rate = float64(t.WarmThroughput.WriteUnits)
+	}
+	if c := float64(capWCU.ValueInt64()); c > 0 && (rate == 0 || c < rate) {
+		rate = c
+	}
+	return rate
+}
+
+// estimateSeconds divides the load's WCU by the rate, where the hottest partition key can take
+// no more than one partition's 1,000 WCU/s.
+func estimateSeconds(p *loader.Plan, rate float64) types.Int64 {
+	if rate <= 0 {
+		return types.Int64Null()
+	}
+	if len(p.Keys.Hottest) > 0 && p.Keys.Hottest[0].ItemShare > 0 {
+		rate = math.Min(rate, partition.PartitionWCU/p.Keys.Hottest[0].ItemShare)
+	}
+	return types.Int64Value(int64(math.Ceil(float64(p.WriteUnits) / rate)))
+}
+
+// warnHotKey warns when the dataset's hottest partition key needs more than one partition's
+// write throughput at the rate the load will run.
+func warnHotKey(resp *resource.ModifyPlanResponse, p *loader.Plan, rate float64, shardCount types.Int64) {
+	if rate <= 0 || len(p.Keys.Hottest) == 0 {
+		return
+	}
+	hot := p.Keys.Hottest[0]
+	demand := hot.ItemShare * rate
+	if demand <= partition.PartitionWCU || hot.Items < 2 {
+		return
+	}
+	need := partition.RequiredShards(hot.ItemShare, 0, rate)
+	advice := fmt.Sprintf("Shard the key: partition_key = \"{...}#{shard}\" with shard_attribute and shard_count = %d or more", need)
+	if n := shardCount.ValueInt64(); n > 0 {
+		advice = fmt.Sprintf("Raise shard_count from %d to %d or more", n, need)
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("partition_key"), "Hot Partition Key",
+		fmt.Sprintf("Partition key %s holds %.0f%% of the items (%d of %d). At %.0f WCU/s it would need %.0f WCU/s, but one partition "+
+			"serves at most %.0f, so the load runs at that key's pace (about %.0f%% of the table's rate). %s, or lower "+
+			"max_write_units_per_second.", loader.PartitionKeyText(hot.PartitionKey), hot.ItemShare*100, hot.Items, p.Items, rate,
+			demand, partition.PartitionWCU, 100*partition.PartitionWCU/demand, advice))
+}

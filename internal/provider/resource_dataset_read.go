@@ -1,0 +1,110 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/drift"
+	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
+	"github.com/ddbload/terraform-provider-ddbload/internal/tableinfo"
+)
+
+// Read checks for drift: it reads back a deterministic sample of the loaded items (or all of
+// them) and compares them with what was written. A missing table removes the resource from
+// state, so the next plan loads the dataset again.
+func (r *datasetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m datasetModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := m.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	client, diags := r.data.dynamoClient(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := m.TableName.ValueString()
+	table, err := tableinfo.Describe(ctx, client, name)
+	var nf *tableinfo.NotFoundError
+	if errors.As(err, &nf) {
+		tflog.Warn(ctx, "Table is gone; removing the dataset from state", map[string]any{"table_name": name})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(tableErrorDiag(name, err))
+		return
+	}
+	mode := m.DriftCheck.ValueString()
+	if mode == "off" || m.ContentSHA256.ValueString() == contentIncomplete {
+		return
+	}
+	led, diags := getLedger(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || led == nil {
+		return
+	}
+	var entries []ledger.Entry
+	if mode == "full" {
+		for e := range led.All() {
+			entries = append(entries, e)
+		}
+	} else {
+		entries = led.Sample(int(m.DriftSampleSize.ValueInt64()))
+	}
+	rep, err := drift.Check(ctx, client, name, keys.SchemaFromTable(table), entries)
+	if err != nil {
+		resp.Diagnostics.AddError("Drift Check Failed", fmt.Sprintf("Reading back loaded items from %q failed: %v", name, err))
+		return
+	}
+	tflog.Debug(ctx, "Drift check", map[string]any{"table_name": name, "checked": rep.Checked,
+		"missing": len(rep.Missing), "changed": len(rep.Changed)})
+	if !rep.Drifted() {
+		return
+	}
+	resp.Diagnostics.AddWarning("Loaded Items Drifted",
+		fmt.Sprintf("Of %d loaded items read back from %q, %d are missing and %d changed since the last apply (e.g. %s). "+
+			"The next apply writes the dataset again to restore them.", rep.Checked, name, len(rep.Missing), len(rep.Changed),
+			firstKey(rep)))
+	m.ContentSHA256 = types.StringValue(contentDrifted)
+	resp.Diagnostics.Append(setDrift(ctx, resp.Private, true)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func firstKey(rep drift.Report) string {
+	ids := append(append([]string(nil), rep.Missing...), rep.Changed...)
+	if len(ids) == 0 {
+		return "none"
+	}
+	k, err := ledger.ParseKeyID(ids[0])
+	if err != nil {
+		return ids[0]
+	}
+	s := "partition key " + keyText(k.Partition)
+	if k.Sort != "" {
+		s += ", sort key " + keyText(k.Sort)
+	}
+	return s
+}
+
+func writeOptions(m *datasetModel) write.Options {
+	return write.Options{
+		Concurrency:            int(m.Concurrency.ValueInt64()),
+		MaxWriteUnitsPerSecond: float64(m.MaxWriteUnits.ValueInt64()),
+	}
+}
