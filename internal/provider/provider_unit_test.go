@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	rsschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -61,8 +63,30 @@ func TestEverySchemaElementIsDocumented(t *testing.T) {
 		check(meta.TypeName, resp.Schema)
 		walkDataSourceAttributes(meta.TypeName, resp.Schema.Attributes, check)
 	}
+	for _, newRes := range p.Resources(ctx) {
+		res := newRes()
+		var meta resource.MetadataResponse
+		res.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "ddbload"}, &meta)
+		var resp resource.SchemaResponse
+		res.Schema(ctx, resource.SchemaRequest{}, &resp)
+		check(meta.TypeName, resp.Schema)
+		walkResourceAttributes(meta.TypeName, resp.Schema.Attributes, check)
+	}
 	if len(missing) > 0 {
 		t.Fatalf("schema elements without MarkdownDescription: %v", missing)
+	}
+}
+
+func walkResourceAttributes(prefix string, attrs map[string]rsschema.Attribute, check func(string, describer)) {
+	for name, a := range attrs {
+		where := prefix + "." + name
+		if name == "timeouts" {
+			continue // the timeouts package documents its own attribute
+		}
+		check(where, a)
+		if n, ok := a.(rsschema.SingleNestedAttribute); ok {
+			walkResourceAttributes(where, n.Attributes, check)
+		}
 	}
 }
 
