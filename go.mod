@@ -17,7 +17,7 @@ require (
 	golang.org/x/time v0.16.0
 )
 
-require github.com/hashicorp/terraform-plugin-framework-timeouts v0.7.0 // indirect
+require github.com/hashicorp/terraform-plugin-framework-timeouts v0.7.0
 
 require (
 	github.com/ProtonMail/go-crypto v1.4.1 // indirect

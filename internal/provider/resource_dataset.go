@@ -80,7 +80,7 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				ElementType: types.StringType,
 				MarkdownDescription: "Dataset files or glob patterns (e.g. `\"${path.module}/data/*.jsonl.gz\"`), read in sorted order. " +
 					"Relative paths are relative to the directory Terraform runs in. The format comes from each file's extension " +
-					"(`.json` array, `.jsonl`/`.ndjson` JSON Lines, `.csv`, `.ddb.json`/`.ddbjson` DynamoDB JSON), after an optional " +
+					"(`.json` array, `.jsonl`/`.ndjson` JSON Lines, `.csv`, `.ddb.json`/`.ddbjson`/`.ddb.jsonl` DynamoDB JSON), after an optional " +
 					"`.gz`, unless `format` says otherwise. Exactly one of `files` and `items` must be set.",
 				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},

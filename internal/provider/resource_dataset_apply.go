@@ -203,7 +203,15 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	defer cancel()
 	next, err := nextLedger(bookCtx, schema, opts, plan, res, old, loadErr == nil)
 	if err != nil {
-		diags.AddError("Cannot Record Loaded Items", fmt.Sprintf("Re-reading the dataset to record what was loaded failed: %v", err))
+		// Keep what is known: the previous ledger and the resume point. Applying the same
+		// dataset again resumes, and its complete ledger then covers what was written now.
+		m.ContentSHA256 = types.StringValue(contentIncomplete)
+		if old != nil {
+			diags.Append(setLedger(ctx, newPrivate, old)...)
+		}
+		diags.Append(setResume(ctx, newPrivate, plan.Digest, res.Acked)...)
+		diags.AddError("Cannot Record Loaded Items", fmt.Sprintf("Re-reading the dataset to record what was loaded failed: %v. "+
+			"Keep the files as they are and run terraform apply again: it resumes the load and records every item.", err))
 		return diags
 	}
 
@@ -315,7 +323,9 @@ func interruptedDiag(m *datasetModel, err error, res *loader.Result, plan *loade
 	}
 	return diag.NewErrorDiagnostic("Load Interrupted",
 		fmt.Sprintf("Loading %d items into %q stopped after %d were written, because %s. The state records what was written, "+
-			"so nothing is lost or orphaned: run terraform apply again to write the rest (raise the timeouts for large datasets).",
+			"so nothing is lost or orphaned: run terraform apply again to converge (raise the timeouts for large datasets). "+
+			"If this was the resource's first load, Terraform marks it tainted and the next apply removes the partial load "+
+			"and loads again; run terraform untaint first to continue where it stopped instead.",
 			plan.Items, m.TableName.ValueString(), done, why))
 }
 

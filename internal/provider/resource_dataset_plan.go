@@ -134,7 +134,9 @@ func warnHotKey(resp *resource.ModifyPlanResponse, p *loader.Plan, rate float64,
 	need := partition.RequiredShards(hot.ItemShare, 0, rate)
 	advice := fmt.Sprintf("Shard the key: partition_key = \"{...}#{shard}\" with shard_attribute and shard_count = %d or more", need)
 	if n := shardCount.ValueInt64(); n > 0 {
-		advice = fmt.Sprintf("Raise shard_count from %d to %d or more", n, need)
+		// The hot value is one shard of a logical key already split n ways: the logical key
+		// needs n times what this shard needs.
+		advice = fmt.Sprintf("Raise shard_count from %d to %d or more", n, n*need)
 	}
 	resp.Diagnostics.AddAttributeWarning(path.Root("partition_key"), "Hot Partition Key",
 		fmt.Sprintf("Partition key %s holds %.0f%% of the items (%d of %d). At %.0f WCU/s it would need %.0f WCU/s, but one partition "+

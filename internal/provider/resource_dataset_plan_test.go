@@ -32,6 +32,13 @@ func TestHotKeyWarning(t *testing.T) {
 			t.Errorf("warning %q does not mention %q", d, want)
 		}
 	}
+	// Already sharded 2 ways, with one shard still too hot: the advice scales the count.
+	resp = resource.ModifyPlanResponse{}
+	warnHotKey(&resp, &loader.Plan{Items: 1000, Keys: loader.KeyStats{Items: 1000, Hottest: []loader.KeyShare{
+		{PartitionKey: "S:acme#1", Items: 190, ItemShare: 0.19}}}}, 10000, types.Int64Value(2))
+	if len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail(), "from 2 to 4 or more") {
+		t.Fatalf("sharded advice: %v", resp.Diagnostics)
+	}
 	// A cap below one partition's throughput makes the same data fine.
 	resp = resource.ModifyPlanResponse{}
 	warnHotKey(&resp, plan, writeRate(table, types.Int64Value(1000)), types.Int64Null())

@@ -1,10 +1,13 @@
-// Command ddbload-demo is `make demo`: it starts dynalite on 127.0.0.1, creates a local table,
-// builds the provider, runs a real `terraform apply` of examples/demo against the table, shows
-// the result and stops everything it started.
+// Command ddbload-demo is `make demo`: it builds the provider, starts dynalite on 127.0.0.1,
+// creates a local table, generates 100,000 orders with a hot customer key, runs a real
+// `terraform apply` of examples/demo that loads them with a write-sharded key, shows the
+// result and a few items read back through the AWS SDK, and stops everything it started.
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,13 +15,27 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 )
 
-const tableName = "demo-orders"
+const (
+	tableName = "demo-orders"
+	// shardCount is shard_count in examples/demo/main.tf.
+	shardCount = 10
+	// The demo table's provisioned capacity; see run.
+	readUnits, writeUnits = 1000, 5000
+)
 
 func main() {
 	terraform := flag.String("terraform", "terraform", "Terraform (or OpenTofu) CLI to run")
@@ -50,7 +67,7 @@ func run(ctx context.Context, terraform, workdir string) error {
 		return err
 	}
 	bin, work := filepath.Join(workdir, "bin"), filepath.Join(workdir, "work")
-	for _, d := range []string{bin, work} {
+	for _, d := range []string{bin, work, filepath.Join(workdir, "data")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
@@ -69,12 +86,26 @@ func run(ctx context.Context, terraform, workdir string) error {
 	defer d.Stop()
 	fmt.Println("  endpoint:", d.Endpoint)
 
-	step("Creating table " + tableName + " (pk S, sk S; GSIs by_status and by_owner; 100 RCU / 50 WCU)")
-	spec := devstack.WithGSIs(tableName)
-	spec.ReadUnits, spec.WriteUnits = 100, 50
+	// Provisioned at 5,000 WCU rather than on-demand, for two reasons. The plan can estimate the
+	// load's duration (estimated_load_seconds; an on-demand table without warm throughput has no
+	// known rate). And the skew matters at this size: unsharded, the hot customer's 40% of the
+	// writes would need 2,000 WCU/s from one partition key, twice what one partition serves, and
+	// the plan would warn "Hot Partition Key"; with 10 shards each takes about 200. (dynalite
+	// does not throttle: the local load runs at dynalite's pace whatever the capacity.)
+	step(fmt.Sprintf("Creating table %s (pk S, sk S; provisioned %d RCU / %d WCU)", tableName, readUnits, writeUnits))
+	spec := devstack.HashRange(tableName)
+	spec.ReadUnits, spec.WriteUnits = readUnits, writeUnits
 	if err := devstack.CreateTable(ctx, d.Client(), spec); err != nil {
 		return err
 	}
+
+	step(fmt.Sprintf("Generating %d orders (%.0f%% from customer %s; seed %d)", orderCount, hotShare*100, hotCustomer, orderSeed))
+	data, err := writeOrders(filepath.Join(workdir, "data", "orders.jsonl"))
+	if err != nil {
+		return fmt.Errorf("generating the demo data: %w", err)
+	}
+	fmt.Printf("  %s: %d orders, %d of them (%.1f%%) from %s, %.1f MB\n", data.Path, data.Orders, data.Hot,
+		100*float64(data.Hot)/float64(data.Orders), hotCustomer, float64(data.Bytes)/1e6)
 
 	cliConfig := filepath.Join(workdir, "terraformrc")
 	if err := os.WriteFile(cliConfig, []byte(devOverrides(bin)), 0o600); err != nil {
@@ -86,16 +117,136 @@ func run(ctx context.Context, terraform, workdir string) error {
 	env := []string{"TF_CLI_CONFIG_FILE=" + cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
 
 	step("terraform apply (examples/demo, provider from the local build through dev_overrides)")
+	began := time.Now()
 	apply := command(ctx, work, env, terraform, "apply", "-auto-approve", "-input=false", "-no-color",
-		"-var", "endpoint="+d.Endpoint, "-var", "table_name="+tableName)
+		"-var", "endpoint="+d.Endpoint, "-var", "table_name="+tableName, "-var", "data_file="+data.Path)
 	if err := apply.Run(); err != nil {
 		return fmt.Errorf("terraform apply: %w", err)
+	}
+	applied := time.Since(began)
+
+	step("Summary")
+	out, err := outputs(ctx, work, env, terraform)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  items in the dataset: %d (content_sha256 %.16s...)\n", out.ItemCount, out.ContentSHA256)
+	fmt.Printf("  written: %d in %.1f s = %.0f items/s (last_load; %d throttled, %d retries)\n", out.LastLoad.Written,
+		out.LastLoad.DurationSeconds, out.LastLoad.ItemsPerSecond, out.LastLoad.ThrottledRequests, out.LastLoad.Retries)
+	fmt.Printf("  terraform apply took %.1f s in all (plan-time validation, a second validation, the load, bookkeeping)\n", applied.Seconds())
+	if out.EstimatedLoadSeconds != nil {
+		fmt.Printf("  on a real table at %d WCU the plan estimates %d s (estimated_load_seconds)\n", writeUnits, *out.EstimatedLoadSeconds)
+	}
+
+	step("Reading back through the AWS SDK")
+	if err := showItems(ctx, d.Client(), data); err != nil {
+		return err
 	}
 	step("Done. dynalite stops now; the configuration is in examples/demo, the run in " + workdir)
 	return nil
 }
 
 func step(s string) { fmt.Printf("\n==> %s\n", s) }
+
+// demoOutputs are the outputs of examples/demo the summary shows.
+type demoOutputs struct {
+	ItemCount            int64
+	ContentSHA256        string
+	EstimatedLoadSeconds *int64
+	LastLoad             struct {
+		Written           int64   `json:"written"`
+		DurationSeconds   float64 `json:"duration_seconds"`
+		ItemsPerSecond    float64 `json:"items_per_second"`
+		ThrottledRequests int64   `json:"throttled_requests"`
+		Retries           int64   `json:"retries"`
+	}
+}
+
+// outputs reads the applied configuration's outputs with `terraform output -json`.
+func outputs(ctx context.Context, work string, env []string, terraform string) (*demoOutputs, error) {
+	cmd := command(ctx, work, env, terraform, "output", "-json", "-no-color")
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("terraform output: %w", err)
+	}
+	var raw map[string]struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &raw); err != nil {
+		return nil, fmt.Errorf("reading terraform output -json: %w", err)
+	}
+	var out demoOutputs
+	for name, dst := range map[string]any{
+		"item_count": &out.ItemCount, "content_sha256": &out.ContentSHA256,
+		"estimated_load_seconds": &out.EstimatedLoadSeconds, "last_load": &out.LastLoad,
+	} {
+		v, ok := raw[name]
+		if !ok {
+			return nil, fmt.Errorf("examples/demo has no output %q", name)
+		}
+		if err := json.Unmarshal(v.Value, dst); err != nil {
+			return nil, fmt.Errorf("output %q: %w", name, err)
+		}
+	}
+	return &out, nil
+}
+
+// showItems prints a few stored items (a Scan with Limit 3), then reads one order of the hot
+// customer directly: its partition key is the customer and the shard suffix, recomputed with
+// the provider's shard function from the order id.
+func showItems(ctx context.Context, client *dynamodb.Client, data ordersInfo) error {
+	scan, err := client.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(tableName), Limit: aws.Int32(3)})
+	if err != nil {
+		return fmt.Errorf("scanning %s: %w", tableName, err)
+	}
+	fmt.Printf("  Scan (Limit 3) of %s:\n", tableName)
+	for _, item := range scan.Items {
+		fmt.Println("   ", itemText(item))
+	}
+
+	pk := fmt.Sprintf("%s#%d", hotCustomer, keys.Shard(data.HotOrder, shardCount))
+	sk := data.HotDate + "#" + data.HotOrder
+	got, err := client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(tableName), Key: map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: pk}, "sk": &types.AttributeValueMemberS{Value: sk},
+	}})
+	if err != nil {
+		return fmt.Errorf("reading order %s: %w", data.HotOrder, err)
+	}
+	if got.Item == nil {
+		return fmt.Errorf("order %s is not at pk %q, sk %q", data.HotOrder, pk, sk)
+	}
+	fmt.Printf("  GetItem of order %s of %s, shard = FNV-1a(%q) mod %d + 1:\n    %s\n", data.HotOrder, hotCustomer,
+		data.HotOrder, shardCount, itemText(got.Item))
+	return nil
+}
+
+// itemText renders an item on one line, keys first: pk="a" sk="b" total=12.5 ...
+func itemText(item map[string]types.AttributeValue) string {
+	names := make([]string, 0, len(item))
+	for n := range item {
+		if n != "pk" && n != "sk" {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range append([]string{"pk", "sk"}, names...) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(n + "=")
+		switch v := item[n].(type) {
+		case *types.AttributeValueMemberS:
+			b.WriteString(strconv.Quote(v.Value))
+		case *types.AttributeValueMemberN:
+			b.WriteString(v.Value)
+		default:
+			fmt.Fprintf(&b, "%v", v)
+		}
+	}
+	return b.String()
+}
 
 func command(ctx context.Context, dir string, env []string, name string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, name, args...)
