@@ -142,6 +142,7 @@ func (r *datasetResource) Delete(ctx context.Context, req resource.DeleteRequest
 // unknown (none did).
 func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPrivate privateGetter, newPrivate privateSetter, timeout time.Duration) diag.Diagnostics {
 	var diags diag.Diagnostics
+	planned := m.ContentSHA256
 	m.ContentSHA256 = types.StringUnknown()
 	name := m.TableName.ValueString()
 	client, d := r.data.dynamoClient(ctx)
@@ -163,6 +164,12 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	plan, err := loader.Validate(ctx, schema, opts)
 	if err != nil {
 		diags.Append(datasetErrorDiag(m, err))
+		return diags
+	}
+	if !planned.IsUnknown() && !planned.IsNull() && planned.ValueString() != plan.Digest {
+		diags.AddError("Dataset Changed Since Plan",
+			fmt.Sprintf("The dataset for %q is not the one the plan showed (content_sha256 %s at plan time, %s now): its files "+
+				"changed in between. Nothing was written. Run terraform plan and apply again.", name, planned.ValueString(), plan.Digest))
 		return diags
 	}
 
