@@ -1,10 +1,14 @@
 package ledger
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/hashing"
+)
 
 // Sample returns n entries chosen deterministically (all of them if the ledger has fewer), in
-// KeyID order: the n with the smallest mix(fnv64a(KeyID)), a bottom-k sample. The provider
-// reads them back from the table to detect drift without reading the whole table.
+// KeyID order: the n with the smallest hashing.String(KeyID) (FNV-1a 64, SplitMix64
+// finaliser), a bottom-k sample. The provider reads them back from the table to detect drift without reading the whole table.
 //
 // Why bottom-k: an entry's rank depends on its own KeyID alone, never on the ledger's size or
 // on other entries, so the same ledger gives the same sample on every machine, and a few
@@ -21,7 +25,7 @@ func (l *Ledger) Sample(n int) []Entry {
 	// A max-heap of the n lowest ranks seen so far: the root is the one to evict.
 	h := make([]ranked, 0, n)
 	for i := range l.Len() {
-		r := ranked{score: mix(fnv64a(l.key(i))), index: i}
+		r := ranked{score: hashing.String(l.key(i)), index: i}
 		switch {
 		case len(h) < n:
 			h = append(h, r)
@@ -75,27 +79,4 @@ func siftDown(h []ranked, i int) {
 		h[i], h[largest] = h[largest], h[i]
 		i = largest
 	}
-}
-
-// fnv64a is FNV-1a 64 (as hash/fnv.New64a) of s, without allocating.
-func fnv64a(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
-}
-
-// mix is the SplitMix64 finalizer. FNV-1a ends with a single multiply, so keys that differ only
-// in their last byte ("user-000123", "user-000124") get arithmetically related hashes, while
-// bottom-k needs scores that behave like independent uniform draws; the finalizer spreads
-// every input bit over the whole word.
-func mix(z uint64) uint64 {
-	z ^= z >> 30
-	z *= 0xbf58476d1ce4e5b9
-	z ^= z >> 27
-	z *= 0x94d049bb133111eb
-	z ^= z >> 31
-	return z
 }

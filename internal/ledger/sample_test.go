@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/hashing"
 )
 
 func userKey(i int) string {
@@ -27,13 +29,13 @@ func TestSampleGolden(t *testing.T) {
 	if got := b.Build().Sample(4); !slices.Equal(got, want) {
 		t.Errorf("Sample(4) = %s, want %s", show(got), show(want))
 	}
-	if got, want := mix(1), uint64(0x5692161d100b05e5); got != want {
-		t.Errorf("mix(1) = %#x, want %#x", got, want)
+	if got, want := hashing.Mix64(1), uint64(0x5692161d100b05e5); got != want {
+		t.Errorf("hashing.Mix64(1) = %#x, want %#x", got, want)
 	}
 	for _, s := range []string{"", "a", "3:S:a", "日本語", "\x00\xff"} {
 		h := fnv.New64a()
 		_, _ = h.Write([]byte(s))
-		if got := fnv64a(s); got != h.Sum64() {
+		if got := hashing.FNV1a64(s); got != h.Sum64() {
 			t.Errorf("fnv64a(%q) = %#x, hash/fnv says %#x", s, got, h.Sum64())
 		}
 	}
@@ -66,7 +68,7 @@ func TestSampleIsBottomK(t *testing.T) {
 		es[i] = Entry{userKey(i), uint32(i)}
 	}
 	ranked := slices.Clone(es)
-	slices.SortFunc(ranked, func(a, b Entry) int { return cmp.Compare(mix(fnv64a(a.KeyID)), mix(fnv64a(b.KeyID))) })
+	slices.SortFunc(ranked, func(a, b Entry) int { return cmp.Compare(hashing.String(a.KeyID), hashing.String(b.KeyID)) })
 	want := ranked[:k]
 	slices.SortFunc(want, func(a, b Entry) int { return cmp.Compare(a.KeyID, b.KeyID) })
 

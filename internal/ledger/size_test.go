@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ddbload/terraform-provider-ddbload/internal/hashing"
+
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 )
 
@@ -24,9 +26,9 @@ var keyShapes = []keyShape{
 		// 100,000 users with 10 events each: "S:user-000123" / "N:1700000000123".
 		name: "user and timestamp",
 		entry: func(i int) Entry {
-			ts := 1_700_000_000_000 + int64(i%10)*3_600_000 + int64(mix(uint64(i))%3_600_000)
+			ts := 1_700_000_000_000 + int64(i%10)*3_600_000 + int64(hashing.Mix64(uint64(i))%3_600_000)
 			k := keys.Key{Partition: "S:user-" + pad(i/10, 6), Sort: "N:" + strconv.FormatInt(ts, 10)}
-			return Entry{KeyID: k.ID(), Hash: uint32(mix(uint64(i) + 1<<40))}
+			return Entry{KeyID: k.ID(), Hash: uint32(hashing.Mix64(uint64(i) + 1<<40))}
 		},
 		maxPerE: 16,
 	},
@@ -41,7 +43,7 @@ var keyShapes = []keyShape{
 				Partition: "S:" + strconv.Itoa(keys.Shard(orderID, 10)) + "#tenant-" + strconv.Itoa(tenant),
 				Sort:      "S:" + orderID,
 			}
-			return Entry{KeyID: k.ID(), Hash: uint32(mix(uint64(i) + 2<<40))}
+			return Entry{KeyID: k.ID(), Hash: uint32(hashing.Mix64(uint64(i) + 2<<40))}
 		},
 		maxPerE: 16,
 	},
@@ -50,12 +52,12 @@ var keyShapes = []keyShape{
 		name: "uuid",
 		entry: func(i int) Entry {
 			var r [16]byte
-			binary.BigEndian.PutUint64(r[:8], mix(uint64(i)+3<<40))
-			binary.BigEndian.PutUint64(r[8:], mix(uint64(i)+4<<40))
+			binary.BigEndian.PutUint64(r[:8], hashing.Mix64(uint64(i)+3<<40))
+			binary.BigEndian.PutUint64(r[8:], hashing.Mix64(uint64(i)+4<<40))
 			r[6], r[8] = r[6]&0x0f|0x40, r[8]&0x3f|0x80 // version 4, RFC 4122 variant
 			h := hex.EncodeToString(r[:])
 			u := h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-			return Entry{KeyID: keys.Key{Partition: "S:" + u}.ID(), Hash: uint32(mix(uint64(i) + 5<<40))}
+			return Entry{KeyID: keys.Key{Partition: "S:" + u}.ID(), Hash: uint32(hashing.Mix64(uint64(i) + 5<<40))}
 		},
 		maxPerE: 32,
 	},

@@ -3,6 +3,7 @@ package loader
 import (
 	"fmt"
 
+	"github.com/ddbload/terraform-provider-ddbload/internal/hashing"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
 )
 
@@ -27,7 +28,7 @@ const (
 //     reorder freely.
 
 // keyHash is the hash hashRuns sorts.
-func keyHash(keyID string) uint64 { return mix64(fnv64(keyID)) }
+func keyHash(keyID string) uint64 { return hashing.String(keyID) }
 
 // dedupe applies the duplicate policy to the records whose key hash is a suspect.
 type dedupe struct {

@@ -4,7 +4,10 @@ import (
 	"container/heap"
 	"math"
 	"math/bits"
+
 	"sort"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/hashing"
 )
 
 // KeyStats describes a dataset's partition-key distribution: what the partition estimate and
@@ -213,7 +216,7 @@ const hllPrecision = 14
 func newHyperLogLog() *hyperLogLog { return &hyperLogLog{} }
 
 func (h *hyperLogLog) add(key string) {
-	x := mix64(fnv64(key))
+	x := hashing.String(key)
 	idx := x >> (64 - hllPrecision)
 	rank := uint8(bits.LeadingZeros64(x<<hllPrecision|1<<(hllPrecision-1)) + 1)
 	if rank > h.registers[idx] {
@@ -235,23 +238,4 @@ func (h *hyperLogLog) estimate() int64 {
 		e = m * math.Log(m/float64(zeros)) // linear counting for small cardinalities
 	}
 	return int64(math.Round(e))
-}
-
-func fnv64(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
-}
-
-// mix64 is the splitmix64 finaliser: FNV's low bits are weak, HyperLogLog needs all 64.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
 }
