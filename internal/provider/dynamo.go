@@ -3,6 +3,7 @@ package provider
 import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/drift"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
+	"github.com/ddbload/terraform-provider-ddbload/internal/prewarm"
 	"github.com/ddbload/terraform-provider-ddbload/internal/tableinfo"
 )
 
@@ -12,4 +13,5 @@ type dynamoAPI interface {
 	tableinfo.DescribeAPI
 	write.API
 	drift.API
+	prewarm.UpdateAPI
 }

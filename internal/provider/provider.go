@@ -272,15 +272,21 @@ func (m *providerModel) settings(ctx context.Context) (awsclient.Settings, bool,
 func (p *ddbloadProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewDatasetResource,
+		NewPrewarmResource,
 	}
 }
 
 func (p *ddbloadProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewTableDataSource,
+		NewPartitionEstimateDataSource,
 	}
 }
 
 func (p *ddbloadProvider) Functions(context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{
+		NewShardFunction,
+		NewPartitionsFunction,
+		NewItemSizeFunction,
+	}
 }

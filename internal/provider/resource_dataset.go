@@ -3,12 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
 )
 
@@ -45,11 +41,6 @@ type datasetResource struct {
 // Defaults, also quoted in the schema's descriptions.
 const (
 	defaultDriftSample = 100
-)
-
-var (
-	itemTypes   = []string{"S", "N", "B", "BOOL", "NULL", "SS", "NS", "BS", "L", "M"}
-	formatNames = []string{"json", "jsonl", "csv", "dynamodb_json"}
 )
 
 func (r *datasetResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -76,77 +67,65 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Validators:    []validator.String{stringvalidator.LengthBetween(3, 255)},
 			},
 			"files": schema.ListAttribute{
-				Optional:    true,
-				ElementType: types.StringType,
-				MarkdownDescription: "Dataset files or glob patterns (e.g. `\"${path.module}/data/*.jsonl.gz\"`), read in sorted order. " +
-					"Relative paths are relative to the directory Terraform runs in. The format comes from each file's extension " +
-					"(`.json` array, `.jsonl`/`.ndjson` JSON Lines, `.csv`, `.ddb.json`/`.ddbjson`/`.ddb.jsonl` DynamoDB JSON), after an optional " +
-					"`.gz`, unless `format` says otherwise. Exactly one of `files` and `items` must be set.",
-				Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: docFiles,
+				Validators:          filesValidators(),
 			},
 			"format": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Overrides the format inferred from file extensions: `json` (one array of objects), `jsonl` (one object per line), " +
-					"`csv` (header row; see `csv`), `dynamodb_json` (typed `{\"S\": ...}` values, one object per line or an array, " +
-					"optionally in the S3 export shape `{\"Item\": {...}}`).",
-				Validators: []validator.String{stringvalidator.OneOf(formatNames...)},
+				Optional:            true,
+				MarkdownDescription: docFormat,
+				Validators:          formatValidators(),
 			},
 			"items": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Inline items: a JSON array of objects, usually `jsonencode([...])`. Plain JSON converts exactly: numbers keep " +
-					"their decimal text, objects become maps, arrays lists. Exactly one of `files` and `items` must be set.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(2)},
+				Optional:            true,
+				MarkdownDescription: docItems,
+				Validators:          itemsValidators(),
 			},
 			"csv": schema.SingleNestedAttribute{
 				Optional:            true,
-				MarkdownDescription: "How CSV files are read. Every column is a string (`S`) unless `columns` types it.",
+				MarkdownDescription: docCSV,
 				Attributes: map[string]schema.Attribute{
 					"columns": schema.MapAttribute{
-						Optional:    true,
-						ElementType: types.StringType,
-						MarkdownDescription: "Column types by column name: `S`, `N`, `B` (base64), `BOOL` (`true`/`false`), `NULL`, `SS`/`NS`/`BS` " +
-							"(members separated by `set_separator`), `L`/`M` (a JSON array/object in the cell).",
-						Validators: []validator.Map{mapvalidator.ValueStringsAre(stringvalidator.OneOf(itemTypes...))},
+						Optional:            true,
+						ElementType:         types.StringType,
+						MarkdownDescription: docCSVColumns,
+						Validators:          itemTypeMapValidators(),
 					},
 					"set_separator": schema.StringAttribute{
 						Optional:            true,
-						MarkdownDescription: "Separator between set members in one cell. Defaults to `;`.",
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						MarkdownDescription: docCSVSetSeparator,
+						Validators:          setSeparatorValidators(),
 					},
 					"keep_empty": schema.BoolAttribute{
 						Optional:            true,
-						MarkdownDescription: "Keep empty cells of string columns as empty strings. By default (`false`) empty cells are left out of the item.",
+						MarkdownDescription: docCSVKeepEmpty,
 					},
 				},
 			},
 			"attribute_types": schema.MapAttribute{
-				Optional:    true,
-				ElementType: types.StringType,
-				MarkdownDescription: "Type overrides for plain JSON input (files and `items`), by attribute name: e.g. `{ tags = \"SS\", avatar = \"B\" }` " +
-					"makes a JSON array of strings a string set and a base64 string binary. One of " + strings.Join(itemTypes, ", ") + ".",
-				Validators: []validator.Map{mapvalidator.ValueStringsAre(stringvalidator.OneOf(itemTypes...))},
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: docAttributeTypes,
+				Validators:          itemTypeMapValidators(),
 			},
 			"partition_key": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Template for the table's partition key, built from item attributes: `{name}` is the attribute's value, " +
-					"`{shard}` the calculated shard suffix (see `shard_attribute`), `{{`/`}}` literal braces; e.g. `\"{tenant}#{shard}\"` or " +
-					"`\"{date}:{user_id}\"`. Only for string keys. Unset: items carry the key attribute themselves.",
+				Optional:            true,
+				MarkdownDescription: docPartitionKeyTmpl,
 			},
 			"sort_key": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Template for the table's sort key, like `partition_key`. Unset: items carry it themselves (if the table has one).",
+				MarkdownDescription: docSortKeyTmpl,
 			},
 			"shard_attribute": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Attribute whose value picks the write shard for `{shard}`: suffix = FNV-1a 64-bit hash of its value mod " +
-					"`shard_count`, plus 1 (stable across machines and releases). Reads of one item stay direct: compute its suffix the same way.",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("shard_count"))},
+				Optional:            true,
+				MarkdownDescription: docShardAttribute,
+				Validators:          shardAttributeValidators(path.MatchRoot("shard_count")),
 			},
 			"shard_count": schema.Int64Attribute{
 				Optional:            true,
-				MarkdownDescription: fmt.Sprintf("Number of write shards for `{shard}`, from 2 to %d.", keys.MaxShardCount),
-				Validators: []validator.Int64{int64validator.Between(2, keys.MaxShardCount),
-					int64validator.AlsoRequires(path.MatchRoot("shard_attribute"))},
+				MarkdownDescription: docShardCount,
+				Validators:          shardCountValidators(path.MatchRoot("shard_attribute")),
 			},
 			"order": schema.StringAttribute{
 				Optional: true,
@@ -164,12 +143,11 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "Seed of the `shuffle` order; the same seed gives the same order on every machine. Defaults to `0`.",
 			},
 			"on_duplicate": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				Default:  stringdefault.StaticString("error"),
-				MarkdownDescription: "What to do when two items end up with the same primary key: `error` (default; the plan fails naming both " +
-					"records), `last_wins`, `first_wins`.",
-				Validators: []validator.String{stringvalidator.OneOf("error", "last_wins", "first_wins")},
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString("error"),
+				MarkdownDescription: docOnDuplicate,
+				Validators:          onDuplicateValidators(),
 			},
 			"concurrency": schema.Int64Attribute{
 				Optional:            true,

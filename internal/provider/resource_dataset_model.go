@@ -10,28 +10,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
-	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
-	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
 )
 
-// datasetModel is ddbload_dataset's configuration, plan and state.
+// datasetModel is ddbload_dataset's configuration, plan and state. The attributes that decide
+// the items (files, format, items, csv, attribute_types, partition_key, sort_key,
+// shard_attribute, shard_count, on_duplicate) come from the embedded datasetSourceModel.
 type datasetModel struct {
+	datasetSourceModel
+
 	ID                   types.String   `tfsdk:"id"`
 	TableName            types.String   `tfsdk:"table_name"`
-	Files                types.List     `tfsdk:"files"`
-	Format               types.String   `tfsdk:"format"`
-	Items                types.String   `tfsdk:"items"`
-	CSV                  types.Object   `tfsdk:"csv"`
-	AttributeTypes       types.Map      `tfsdk:"attribute_types"`
-	PartitionKey         types.String   `tfsdk:"partition_key"`
-	SortKey              types.String   `tfsdk:"sort_key"`
-	ShardAttribute       types.String   `tfsdk:"shard_attribute"`
-	ShardCount           types.Int64    `tfsdk:"shard_count"`
 	Order                types.String   `tfsdk:"order"`
 	OrderSeed            types.Int64    `tfsdk:"order_seed"`
-	OnDuplicate          types.String   `tfsdk:"on_duplicate"`
 	Concurrency          types.Int64    `tfsdk:"concurrency"`
 	MaxWriteUnits        types.Int64    `tfsdk:"max_write_units_per_second"`
 	OnDestroy            types.String   `tfsdk:"on_destroy"`
@@ -85,45 +77,12 @@ const (
 // sourceKnown reports whether every attribute that shapes the dataset is known, i.e. whether
 // the dataset can be read and validated now (at plan time it may depend on other resources).
 func (m *datasetModel) sourceKnown() bool {
-	for _, v := range []attr.Value{m.Files, m.Format, m.Items, m.CSV, m.AttributeTypes, m.PartitionKey,
-		m.SortKey, m.ShardAttribute, m.ShardCount, m.OnDuplicate, m.TableName} {
-		if v.IsUnknown() {
-			return false
-		}
-	}
-	return true
+	return m.known() && !m.TableName.IsUnknown()
 }
 
 // loaderOptions maps the model onto the engine's options.
 func (m *datasetModel) loaderOptions(ctx context.Context) (loader.Options, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	var o loader.Options
-
-	if !m.Files.IsNull() {
-		diags.Append(m.Files.ElementsAs(ctx, &o.Source.Patterns, false)...)
-	}
-	o.Source.Inline = m.Items.ValueString()
-	o.Source.Format = source.Format(m.Format.ValueString())
-	if !m.AttributeTypes.IsNull() {
-		diags.Append(m.AttributeTypes.ElementsAs(ctx, &o.Source.AttributeTypes, false)...)
-	}
-	if !m.CSV.IsNull() {
-		var c csvModel
-		diags.Append(m.CSV.As(ctx, &c, objectAsOptions)...)
-		if !c.Columns.IsNull() {
-			diags.Append(c.Columns.ElementsAs(ctx, &o.Source.CSV.Columns, false)...)
-		}
-		o.Source.CSV.SetSeparator = c.SetSeparator.ValueString()
-		o.Source.CSV.KeepEmpty = c.KeepEmpty.ValueBool()
-	}
-
-	o.Keys = keys.Options{
-		PartitionKey:   m.PartitionKey.ValueString(),
-		SortKey:        m.SortKey.ValueString(),
-		ShardAttribute: m.ShardAttribute.ValueString(),
-		ShardCount:     int(m.ShardCount.ValueInt64()),
-	}
-	o.Duplicates = loader.DuplicatePolicy(m.OnDuplicate.ValueString())
+	o, diags := m.options(ctx)
 	o.Order = order.Options{Mode: order.Mode(m.Order.ValueString()), Seed: m.OrderSeed.ValueInt64()}
 	o.Write = write.Options{
 		Concurrency:            int(m.Concurrency.ValueInt64()),
