@@ -292,6 +292,13 @@ func (d *partitionEstimateDataSource) ConfigValidators(context.Context) []dataso
 }
 
 func (d *partitionEstimateDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	// dataset is read into a struct, which cannot hold unknown values (e.g. from a variable
+	// during terraform validate): check it only once it is fully known.
+	var ds types.Object
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("dataset"), &ds)...)
+	if resp.Diagnostics.HasError() || !fullyKnown(ctx, ds) {
+		return
+	}
 	var m partitionEstimateModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {

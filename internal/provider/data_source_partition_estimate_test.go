@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -79,7 +82,7 @@ func TestKeyValueText(t *testing.T) {
 	}
 }
 
-func TestPartitionEstimateValidateConfigNeedsKeySchema(t *testing.T) {
+func TestPartitionEstimateIgnoreListsCodes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	ds := NewPartitionEstimateDataSource()
@@ -91,6 +94,66 @@ func TestPartitionEstimateValidateConfigNeedsKeySchema(t *testing.T) {
 	// Every finding code can be ignored, and the list of codes in the docs is the engine's.
 	if d := sr.Schema.Attributes["ignore"].GetMarkdownDescription(); !strings.Contains(d, "`LSI_HOT_COLLECTION`") || !strings.Contains(d, "`QUOTA`") {
 		t.Errorf("ignore's description does not list the codes: %q", d)
+	}
+}
+
+// estimateConfig builds a raw configuration of the data source with every attribute null but
+// dataset, which is unknown or holds the given files.
+func estimateConfig(t *testing.T, files []string, unknown bool) tfsdk.Config {
+	t.Helper()
+	var sr datasource.SchemaResponse
+	NewPartitionEstimateDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &sr)
+	typ, ok := sr.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
+	if !ok {
+		t.Fatal("schema type is not an object")
+	}
+	nulls := func(o tftypes.Object) map[string]tftypes.Value {
+		m := map[string]tftypes.Value{}
+		for k, at := range o.AttributeTypes {
+			m[k] = tftypes.NewValue(at, nil)
+		}
+		return m
+	}
+	all := nulls(typ)
+	dsType, ok := typ.AttributeTypes["dataset"].(tftypes.Object)
+	if !ok {
+		t.Fatal("dataset is not an object")
+	}
+	if unknown {
+		all["dataset"] = tftypes.NewValue(dsType, tftypes.UnknownValue)
+	} else {
+		ds := nulls(dsType)
+		var list []tftypes.Value
+		for _, f := range files {
+			list = append(list, tftypes.NewValue(tftypes.String, f))
+		}
+		ds["files"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, list)
+		all["dataset"] = tftypes.NewValue(dsType, ds)
+	}
+	return tfsdk.Config{Schema: sr.Schema, Raw: tftypes.NewValue(typ, all)}
+}
+
+func TestPartitionEstimateValidateConfig(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	v, ok := NewPartitionEstimateDataSource().(datasource.DataSourceWithValidateConfig)
+	if !ok {
+		t.Fatal("the data source must validate its configuration")
+	}
+
+	cfg := estimateConfig(t, []string{"orders.jsonl"}, false)
+	var resp datasource.ValidateConfigResponse
+	v.ValidateConfig(ctx, datasource.ValidateConfigRequest{Config: cfg}, &resp)
+	if !resp.Diagnostics.HasError() || resp.Diagnostics[0].Summary() != "Missing Key Schema" {
+		t.Fatalf("a dataset without table_name or key_schema: %v", resp.Diagnostics)
+	}
+
+	// An unknown dataset (a variable during terraform validate) is checked later, not an error.
+	cfg = estimateConfig(t, nil, true)
+	resp = datasource.ValidateConfigResponse{}
+	v.ValidateConfig(ctx, datasource.ValidateConfigRequest{Config: cfg}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("an unknown dataset must not fail validation: %v", resp.Diagnostics)
 	}
 }
 

@@ -320,9 +320,12 @@ func (r *prewarmResource) ValidateConfig(ctx context.Context, req resource.Valid
 			"final_read_capacity_units and final_write_capacity_units of an index need final_billing_mode = \"PROVISIONED\".")
 	}
 
-	hold, known := m.hold()
-	if !known || m.Timeouts.IsUnknown() {
+	if m.HoldDuration.IsUnknown() || m.Timeouts.IsUnknown() {
 		return
+	}
+	hold, known := m.hold()
+	if !known {
+		hold = prewarm.DefaultHold // unset in the configuration: the default applies
 	}
 	for _, t := range []struct {
 		name string

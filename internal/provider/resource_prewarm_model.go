@@ -83,15 +83,22 @@ func (m *prewarmModel) hold() (d time.Duration, known bool) {
 	return d, err == nil
 }
 
-// targetsKnown reports whether everything that shapes a run is known.
-func (m *prewarmModel) targetsKnown() bool {
+// targetsKnown reports whether everything that shapes a run is known, including every value
+// nested in the per-index targets (an unknown one must not read as "use the table's").
+func (m *prewarmModel) targetsKnown(ctx context.Context) bool {
 	for _, v := range []attr.Value{m.TableName, m.Strategy, m.ReadUnits, m.WriteUnits, m.GSIs, m.HoldDuration,
 		m.FinalBillingMode, m.FinalReadCapacity, m.FinalWriteCapacity} {
-		if v.IsUnknown() {
+		if !fullyKnown(ctx, v) {
 			return false
 		}
 	}
 	return true
+}
+
+// fullyKnown reports whether v and everything nested in it is known.
+func fullyKnown(ctx context.Context, v attr.Value) bool {
+	tv, err := v.ToTerraformValue(ctx)
+	return err == nil && tv.IsFullyKnown()
 }
 
 // spec maps the model onto the engine's input.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -30,7 +31,7 @@ func (r *prewarmResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.targetsKnown() {
+	if !plan.targetsKnown(ctx) {
 		return // the computed values stay unknown until apply
 	}
 	next, diags := plan.spec(ctx)
@@ -101,6 +102,7 @@ func (r *prewarmResource) planRun(ctx context.Context, plan *prewarmModel, spec 
 		resp.Diagnostics.AddAttributeWarning(path.Root("table_name"), "Table Not Found At Plan Time",
 			fmt.Sprintf("Table %q does not exist yet, so what the pre-warm does is decided at apply time. "+
 				"If another resource creates it in this apply, that is expected.", spec.Table))
+		warnQuotaFromSpec(spec, resp)
 		return
 	}
 	if err != nil {
@@ -123,6 +125,32 @@ func (r *prewarmResource) planRun(ctx context.Context, plan *prewarmModel, spec 
 	}
 	plan.PlannedActions = plannedActions(p)
 	plan.HoldCapacityHours = holdHoursObject(p)
+}
+
+// warnQuotaFromSpec warns about targets above the default per-table quota when the table
+// cannot be described yet: the targets alone are enough to know.
+func warnQuotaFromSpec(spec prewarm.Spec, resp *resource.ModifyPlanResponse) {
+	var over []string
+	check := func(what string, t tableinfo.Throughput) {
+		if t.ReadUnits > prewarm.TableQuota || t.WriteUnits > prewarm.TableQuota {
+			over = append(over, fmt.Sprintf("%s (%d RCU, %d WCU)", what, t.ReadUnits, t.WriteUnits))
+		}
+	}
+	check("the table", spec.Target)
+	names := make([]string, 0, len(spec.Indexes))
+	for name := range spec.Indexes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		check("index "+name, spec.Indexes[name].Target)
+	}
+	if len(over) == 0 {
+		return
+	}
+	resp.Diagnostics.AddWarning("Target Above The Default Table Quota",
+		fmt.Sprintf("%s: above the default quota of %d read and %d write units per table (and per GSI). Unless this "+
+			"account's quota was raised (Service Quotas), AWS refuses the update.", strings.Join(over, ", "), prewarm.TableQuota, prewarm.TableQuota))
 }
 
 func listOrNone(names []string) string {

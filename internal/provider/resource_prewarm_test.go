@@ -732,3 +732,21 @@ func TestAccPrewarm_warmThroughput(t *testing.T) {
 		},
 	})
 }
+
+func TestPrewarmQuotaWarningWithoutTable(t *testing.T) {
+	t.Parallel()
+	var resp resource.ModifyPlanResponse
+	warnQuotaFromSpec(prewarm.Spec{Target: tableinfo.Throughput{WriteUnits: 50000, ReadUnits: 100},
+		Indexes: map[string]prewarm.IndexSpec{"by_status": {Target: tableinfo.Throughput{ReadUnits: 45000}}}}, &resp)
+	if len(resp.Diagnostics) != 1 {
+		t.Fatalf("want one warning, got %v", resp.Diagnostics)
+	}
+	if d := resp.Diagnostics[0].Detail(); !strings.Contains(d, "the table (100 RCU, 50000 WCU)") || !strings.Contains(d, "index by_status") {
+		t.Fatalf("warning detail %q", d)
+	}
+	resp = resource.ModifyPlanResponse{}
+	warnQuotaFromSpec(prewarm.Spec{Target: tableinfo.Throughput{WriteUnits: 40000}}, &resp)
+	if len(resp.Diagnostics) != 0 {
+		t.Fatalf("40,000 is within the quota: %v", resp.Diagnostics)
+	}
+}
