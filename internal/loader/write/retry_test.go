@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
@@ -155,4 +156,16 @@ func TestNoProgressTimeout(t *testing.T) {
 			t.Errorf("stats = %+v, want 25 calls, 24 re-sends and 300 unprocessed items re-sent", st)
 		}
 	})
+}
+
+// TestClassifyClosedConnectionAfterA200: the SDK can fail a 200 answer with "use of closed
+// network connection" while decoding it (aws-sdk-go-v2 #2737). With the SDK's own retries off
+// for BatchWriteItem, the pool must retry it (BatchWriteItem puts and deletes are idempotent).
+func TestClassifyClosedConnectionAfterA200(t *testing.T) {
+	t.Parallel()
+	err := &smithy.OperationError{ServiceID: "DynamoDB", OperationName: "BatchWriteItem",
+		Err: &smithy.DeserializationError{Err: &net.OpError{Op: "read", Net: "tcp", Err: net.ErrClosed}}}
+	if got := classify(err); got != retryable {
+		t.Fatalf("classify(%v) = %v, want retryable", err, got)
+	}
 }
