@@ -194,9 +194,9 @@ func requireFaults(t *testing.T, st sim.Stats) {
 }
 
 // concurrency is the suite's worker count (the provider's concurrency attribute). Under these
-// faults a batch needs about five calls, each followed by a backoff (the pool turns the SDK's
-// own retries off for BatchWriteItem): with the default 16 workers the load takes about two
-// minutes without -race. 128
+// faults a batch needs about five calls, each followed by a backoff, and every 500, reset or
+// throttling exception costs a further SDK-level backoff (up to 2 s at the first retry): a
+// worker spends over a second per batch, so the default 16 workers would take minutes. 128
 // workers bring the load near the table's capacity, so without -race the table's own
 // throttling (capacity, not injected) is exercised too; the log shows how much.
 const concurrency = 128

@@ -159,8 +159,8 @@ func TestNoProgressTimeout(t *testing.T) {
 }
 
 // TestClassifyClosedConnectionAfterA200: the SDK can fail a 200 answer with "use of closed
-// network connection" while decoding it (aws-sdk-go-v2 #2737). With the SDK's own retries off
-// for BatchWriteItem, the pool must retry it (BatchWriteItem puts and deletes are idempotent).
+// network connection" while decoding it (aws-sdk-go-v2 #2737). Should it reach the pool (SDK
+// retries exhausted), the pool retries it: BatchWriteItem puts and deletes are idempotent.
 func TestClassifyClosedConnectionAfterA200(t *testing.T) {
 	t.Parallel()
 	err := &smithy.OperationError{ServiceID: "DynamoDB", OperationName: "BatchWriteItem",

@@ -37,7 +37,7 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 			p.stats.unprocess.Add(int64(resend))
 		}
 		sentAt := p.o.Now()
-		out, err := p.api.BatchWriteItem(ctx, p.input(pending), oneAttempt)
+		out, err := p.api.BatchWriteItem(ctx, p.input(pending))
 		p.stats.batches.Add(1)
 		resend = 0
 
@@ -152,9 +152,3 @@ func checkBatch(b Batch) error {
 	}
 	return nil
 }
-
-// oneAttempt turns off the SDK's own retries for BatchWriteItem: the pool retries throttles,
-// 5xx and connection errors itself, so it sees every throttle (AIMD reacts at once instead of
-// after the SDK's seconds-long backoff) and counts every re-send. Other calls keep the SDK's
-// retries.
-func oneAttempt(o *dynamodb.Options) { o.RetryMaxAttempts = 1 }
