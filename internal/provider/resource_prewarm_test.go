@@ -750,3 +750,29 @@ func TestPrewarmQuotaWarningWithoutTable(t *testing.T) {
 		t.Fatalf("40,000 is within the quota: %v", resp.Diagnostics)
 	}
 }
+
+// TestPrewarmTargetsKnownLooksInsideIndexes: an unknown target of one index (a value from
+// another resource) must defer the plan, not read as "use the table's target".
+func TestPrewarmTargetsKnownLooksInsideIndexes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	gsiType := fwtypes.ObjectType{AttrTypes: map[string]attr.Type{
+		"read_units_per_second": fwtypes.Int64Type, "write_units_per_second": fwtypes.Int64Type,
+		"final_read_capacity_units": fwtypes.Int64Type, "final_write_capacity_units": fwtypes.Int64Type,
+	}}
+	gsi := func(write fwtypes.Int64) fwtypes.Map {
+		obj := fwtypes.ObjectValueMust(gsiType.AttrTypes, map[string]attr.Value{
+			"read_units_per_second": fwtypes.Int64Null(), "write_units_per_second": write,
+			"final_read_capacity_units": fwtypes.Int64Null(), "final_write_capacity_units": fwtypes.Int64Null(),
+		})
+		return fwtypes.MapValueMust(gsiType, map[string]attr.Value{"by_status": obj})
+	}
+	m := prewarmModel{GSIs: gsi(fwtypes.Int64Value(5000))}
+	if !m.targetsKnown(ctx) {
+		t.Fatal("known targets reported unknown")
+	}
+	m.GSIs = gsi(fwtypes.Int64Unknown())
+	if m.targetsKnown(ctx) {
+		t.Fatal("an unknown index target must make the targets unknown")
+	}
+}
