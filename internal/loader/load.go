@@ -181,10 +181,13 @@ func (p *pending) Next() (order.Entry, error) {
 		}
 		canonical := CanonicalBytes(rec.Item)
 		p.digest.Add(canonical)
+		k := p.stage.Key(rec.Item)
+		if p.o.OnItem != nil {
+			p.o.OnItem(seq, k, canonical)
+		}
 		if p.done.Has(seq) {
 			continue
 		}
-		k := p.stage.Key(rec.Item)
 		if p.o.Unchanged != nil && p.o.Unchanged(k, canonical) {
 			p.unchanged.Add(1)
 			continue

@@ -319,3 +319,27 @@ func TestUnchangedItemsAreNotWritten(t *testing.T) {
 		t.Fatalf("puts %d, unchanged %d, table %d; want 2, 99, 101", res.Stats.Puts, res.Unchanged, s.count())
 	}
 }
+
+func TestOnItemSeesEveryWinnerOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "a.jsonl", jsonl(500, 13)+`{"pk":"user-0000","sk":0,"dup":true}`+"\n")
+	seen := map[uint64]string{}
+	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Duplicates: DuplicateLastWins, Write: fastWrite()}
+	o.OnItem = func(seq uint64, k keys.Key, _ []byte) {
+		if _, twice := seen[seq]; twice {
+			t.Errorf("record %d reported twice", seq)
+		}
+		seen[seq] = k.ID()
+	}
+	res, err := Load(context.Background(), newSink(hashRange()), "t", hashRange(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(seen)) != res.Plan.Items || res.Plan.Items != 500 {
+		t.Fatalf("OnItem saw %d items, plan has %d (want 500)", len(seen), res.Plan.Items)
+	}
+	if _, ok := seen[0]; ok {
+		t.Fatal("the duplicate loser (record 0) must not be reported")
+	}
+}

@@ -28,6 +28,11 @@ type Options struct {
 	// canonical encoding; items it reports as unchanged (already in the table as they are)
 	// are not written. Updates use it to write only new and changed items.
 	Unchanged func(k keys.Key, canonical []byte) bool
+	// OnItem, if set, is called by the write pass for every item it reads (duplicate losers
+	// excluded, written or not), in reading order, from one goroutine. Callers that need each
+	// item's key and content (the provider's ledger) get them without another reading of the
+	// dataset; after a complete load it has seen every item of the Plan.
+	OnItem func(seq uint64, k keys.Key, canonical []byte)
 }
 
 // ConfigError is a problem with the options rather than with the data.

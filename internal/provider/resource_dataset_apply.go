@@ -196,6 +196,12 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 		}
 	}
 	opts.Progress = func(p loader.Progress) { logProgress(ctx, name, p) }
+	// The write pass reports every item's key and content hash, so recording what was
+	// loaded needs no further reading of the dataset.
+	var seen []seenItem
+	opts.OnItem = func(seq uint64, k keys.Key, canonical []byte) {
+		seen = append(seen, seenItem{seq: seq, id: k.ID(), hash: ledger.ContentHash(canonical)})
+	}
 
 	tflog.Info(ctx, "Loading dataset", map[string]any{"table_name": name, "items": plan.Items, "wcu": plan.WriteUnits,
 		"resuming": opts.Resume != nil, "rewrite_all": drifted || old == nil})
@@ -208,7 +214,7 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	// Record what the table now holds from this dataset, even if the load stopped early.
 	bookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
 	defer cancel()
-	next, err := nextLedger(bookCtx, schema, opts, plan, res, old, loadErr == nil)
+	next, err := nextLedger(bookCtx, schema, opts, plan, res, old, seen, loadErr == nil)
 	if err != nil {
 		// Keep what is known: the previous ledger and the resume point. Applying the same
 		// dataset again resumes, and its complete ledger then covers what was written now.
@@ -256,15 +262,36 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	return diags
 }
 
+// seenItem is one item the write pass read: its sequence number, key ID and content hash.
+type seenItem struct {
+	seq  uint64
+	id   string
+	hash uint32
+}
+
 // nextLedger records the dataset's items that are now in the table: all of them after a
-// complete load; after an interrupted one, the previous ledger plus the records written.
-func nextLedger(ctx context.Context, schema keys.Schema, opts loader.Options, plan *loader.Plan, res *loader.Result, old *ledger.Ledger, complete bool) (*ledger.Ledger, error) {
+// complete load; after an interrupted one, the previous ledger plus the records written. The
+// items come from the write pass (seen); only if it did not see the whole dataset although
+// the load completed is the dataset read once more.
+func nextLedger(ctx context.Context, schema keys.Schema, opts loader.Options, plan *loader.Plan, res *loader.Result,
+	old *ledger.Ledger, seen []seenItem, complete bool,
+) (*ledger.Ledger, error) {
 	var b ledger.Builder
 	if !complete && old != nil {
 		for e := range old.All() {
 			b.Add(e.KeyID, e.Hash)
 		}
 	}
+	if !complete || int64(len(seen)) == plan.Items {
+		// Every acknowledged record was read by the write pass before it was written.
+		for _, it := range seen {
+			if complete || res.Acked.Has(it.seq) {
+				b.Add(it.id, it.hash)
+			}
+		}
+		return b.Build(), nil
+	}
+	opts.OnItem = nil
 	err := loader.Visit(ctx, schema, opts, plan, func(seq uint64, k keys.Key, canonical []byte) error {
 		if complete || res.Acked.Has(seq) {
 			b.Add(k.ID(), ledger.ContentHash(canonical))
