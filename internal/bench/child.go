@@ -58,6 +58,8 @@ type Env struct {
 	WorkDir      string // datasets and scratch files
 	// Timeline, if set, receives the simulator's per-partition timeline of every run.
 	Timeline io.Writer
+	// Cases, if set, limits the efficiency suite to the cases whose name contains it.
+	Cases string
 }
 
 // runOurs runs `ddbload-bench load` for c in a child.

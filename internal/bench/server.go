@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -33,7 +34,13 @@ type Counts struct {
 	Throttled, Partial int64
 	// First is when the first call arrived, Last when the last answer was sent.
 	First, Last time.Time
+	// Seconds counts calls and throttled calls per second since First, for the timeline.
+	Seconds []SecondCounts
 }
+
+// SecondCounts are the calls answered in one second, and how many of them were throttled in
+// whole or in part.
+type SecondCounts struct{ Calls, Throttled int64 }
 
 // Span is the time from the first call to the last answer.
 func (c Counts) Span() time.Duration { return c.Last.Sub(c.First) }
@@ -77,7 +84,9 @@ func (s *Server) Close() error {
 func (s *Server) Counts() Counts {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.counts
+	c := s.counts
+	c.Seconds = slices.Clone(c.Seconds)
+	return c
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -97,11 +106,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts.Calls++
+	sec := int(now.Sub(s.counts.First) / time.Second)
+	for len(s.counts.Seconds) <= sec {
+		s.counts.Seconds = append(s.counts.Seconds, SecondCounts{})
+	}
+	s.counts.Seconds[sec].Calls++
 	switch {
 	case rec.throttled:
 		s.counts.Throttled++
+		s.counts.Seconds[sec].Throttled++
 	case rec.partial:
 		s.counts.Partial++
+		s.counts.Seconds[sec].Throttled++
 	}
 	s.counts.Last = now
 }

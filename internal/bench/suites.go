@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/sim"
@@ -72,6 +73,11 @@ func (e *Env) measure(tc sim.TableConfig, faults sim.Faults, load func(endpoint 
 	m := &measured{run: run, counts: srv.Counts(), stats: srv.Sim.Stats()}
 	if e.Timeline != nil {
 		srv.Sim.PrintTimeline(e.Timeline)
+		_, _ = fmt.Fprint(e.Timeline, "BatchWriteItem calls throttled (in whole or part) / answered, per second:")
+		for _, c := range m.counts.Seconds {
+			_, _ = fmt.Fprintf(e.Timeline, " %d/%d", c.Throttled, c.Calls)
+		}
+		_, _ = fmt.Fprintln(e.Timeline)
 	}
 	m.limit = PhysicalLimit(srv.Sim.Timeline(), benchTable, partitionWCU, tc.TableWCU)
 	if m.stats.ItemsWritten < run.Result.Items {
@@ -110,6 +116,9 @@ func (e *Env) Efficiency(ctx context.Context, w io.Writer, sz Sizes) error {
 	}
 	t := &table{header: []string{"input", "items", "hot partition", "T_phys s", "R_phys WCU/s", "runs", "write span s", "WCU/s", "÷ R_phys", "throttled calls"}}
 	for _, c := range cases {
+		if e.Cases != "" && !strings.Contains(c.name, e.Cases) {
+			continue
+		}
 		d, err := e.dataset(c.n, c.dist)
 		if err != nil {
 			return err

@@ -6,50 +6,73 @@ import (
 	"time"
 )
 
-// AIMD tuning. A cut keeps 70% of the rate, as the SDK's adaptive retry mode does; 100 ms is
-// about ten round trips, long enough that one burst of throttled replies counts once.
+// Controller tuning. Throttling is judged once per verdict period of aimdCutInterval (about
+// ten round trips, so one burst of throttled replies counts once) from the calls sent in the
+// period. A cut settles just under what the table admitted in the period, which is its real
+// capacity once its burst is spent, instead of far below it; the probe afterwards starts slow
+// (the capacity was just measured) and speeds up the longer no throttling comes back (the
+// capacity may have grown: auto scaling, on-demand, a GSI warming up).
 const (
-	aimdDecrease    = 0.7
 	aimdCutInterval = 100 * time.Millisecond
-	aimdGrowth      = 0.1 // slope after a cut: this fraction of the new rate, per second
+	admittedShare   = 0.95 // a cut sets the rate to this share of what the table admitted
+	firstCutShare   = 0.5  // the first cut, from an unlimited rate, keeps at most this share (TCP's slow-start exit)
+	fallingShare    = 0.5  // an unprocessed fraction at most this share of the last one: the last cut works, hold
+	probeStart      = 0.01 // slope after a cut, or on passing the last capacity measured: this share of it per second
+	probeDoubling   = 3 * time.Second
+	probeMaxSlope   = 0.1 // the slope doubles every probeDoubling up to this share of the rate per second
+	aimdMaxStep     = time.Second
 	aimdMinRate     = 1.0 // WCU/s: the smallest provisioned table
 	// aimdFloorShare bounds the cuts below by this share of the highest send rate measured:
 	// UnprocessedItems can also come from faults that no slowdown cures (internal errors), and
 	// an unbounded cascade of cuts would then stall a load at 1 WCU/s.
 	aimdFloorShare = 0.1
-	// An unprocessed fraction within this share of the one that caused the last cut (plus two
-	// standard errors of the sample) counts as unchanged by the cut.
-	partialSteadyBand = 0.25
-	steadyGrowth      = 1.25 // per verdict while the unprocessed fraction stays steady
-	aimdMinSlope      = 1.0  // WCU/s per second
-	aimdMaxStep       = time.Second
-	meterWindow       = time.Second
-	meterMinSpan      = 100 * time.Millisecond
 )
 
-// aimd is the rate controller shared by all workers: multiplicative decrease on throttling,
-// additive (linear in time) increase on clean calls, up to the cap. It drives the bucket.
+// Faults that no slowdown cures are recognised by an unprocessed fraction that the cuts do not
+// move: within partialSteadyBand of the fraction that caused the last cut (plus two standard
+// errors of the sample), in steadyVerdicts verdicts in a row, while the send rate moved by at
+// least steadyMinMove, once the episode's cuts have taken the rate to steadyAfterShare of
+// where it began (every cut lands under a table's real capacity well before that). The rate
+// then grows by steadyGrowth per verdict.
+const (
+	partialSteadyBand = 0.25
+	steadyVerdicts    = 2
+	steadyMinMove     = 0.05
+	steadyAfterShare  = 0.5
+	steadyGrowth      = 1.25
+)
+
+// aimd is the rate controller shared by all workers: it cuts the rate when calls come back
+// throttled and probes upwards while they come back clean, never above the cap. It drives
+// the bucket.
 type aimd struct {
 	now    func() time.Time
 	bucket *bucket
 
-	mu       sync.Mutex
-	max      float64 // MaxWriteUnitsPerSecond, +Inf without a cap
-	rate     float64 // current allowed WCU/s, <= max; +Inf until the first throttle without a cap
-	slope    float64 // WCU/s added per second of clean calls
-	lastCut  time.Time
-	lastGrow time.Time
-	peak     float64 // highest send rate over a whole meter window, WCU/s
+	mu        sync.Mutex
+	max       float64   // MaxWriteUnitsPerSecond, +Inf without a cap
+	rate      float64   // current allowed WCU/s, <= max; +Inf until the first throttle without a cap
+	capacity  float64   // what the table admitted when the last cut measured it; 0 before
+	probeFrom time.Time // when the probe's slope last started over
+	lastGrow  time.Time
+	peak      float64 // highest send rate over a whole meter window, WCU/s
+	sentM     meter   // WCU sent, re-sends included
 
-	// Partial throttling (some items unprocessed) is judged by its trend: the mean unprocessed
-	// fraction since the last verdict, and the fraction that triggered the last cut.
-	fracSum, fracN float64 // unprocessed and sent items since the last verdict
-	fracAtCut      float64 // 0: no partial-throttling episode in progress
+	// The verdict period: since mark, the WCU sent and the unprocessed and answered items of
+	// calls sent in it.
+	mark           time.Time
+	sentSinceMark  float64
+	fracSum, fracN float64
 
-	// The send meter: WCU sent in the current window, and the rate of the previous window.
-	winStart time.Time
-	winWCU   float64
-	prevRate float64
+	// The throttling episode: from the first throttled verdict to the first clean one.
+	fracAtCut   float64 // the fraction that caused the last cut; 0: no episode in progress
+	episodeRate float64 // the send rate when the episode began
+	steadyRun   int     // consecutive verdicts that found the fraction steady
+	refSent     float64 // the send rate of the period that caused the last cut or steady growth
+	faultLike   bool    // the cuts left the fraction unchanged: not the rate's doing
+	// slowStart is true until the first episode ends: its cuts come from a rate that had no
+	// limit, into a fresh table's burst capacity, which makes fractions erratic.
+	slowStart bool
 }
 
 // newAIMD returns a controller for b, whose rate must start at capWCU (+Inf for 0).
@@ -58,7 +81,7 @@ func newAIMD(capWCU float64, now func() time.Time, b *bucket) *aimd {
 	if capWCU > 0 {
 		maxRate = capWCU
 	}
-	return &aimd{now: now, bucket: b, max: maxRate, rate: maxRate, slope: aimdMinSlope}
+	return &aimd{now: now, bucket: b, max: maxRate, rate: maxRate, slowStart: true}
 }
 
 // sent records wcu about to be sent.
@@ -66,88 +89,96 @@ func (a *aimd) sent(wcu int64) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now()
-	if a.winStart.IsZero() {
-		a.winStart = now
+	if a.mark.IsZero() {
+		a.mark = now
 	}
-	if span := now.Sub(a.winStart); span >= meterWindow {
-		a.prevRate = a.winWCU / span.Seconds()
-		a.peak = max(a.peak, a.prevRate)
-		a.winStart, a.winWCU = now, 0
+	a.sentM.add(now, float64(wcu))
+	a.sentSinceMark += float64(wcu)
+	if a.sentM.full(now) {
+		a.peak = max(a.peak, a.sentM.rate(now))
 	}
-	a.winWCU += float64(wcu)
 }
 
-// measuredLocked is the recent send rate in WCU/s, 0 before anything was sent. A young window
-// counts as at least meterMinSpan long: overestimating is cheap, cuts come every 100 ms.
-func (a *aimd) measuredLocked(now time.Time) float64 {
-	if a.winStart.IsZero() {
-		return 0
-	}
-	span := max(now.Sub(a.winStart), meterMinSpan)
-	return max(a.prevRate, a.winWCU/span.Seconds())
-}
-
-// throttled reports a call sent at sentAt that came back throttled.
-func (a *aimd) throttled(sentAt time.Time) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	now := a.now()
-	if !a.lastCut.IsZero() && (sentAt.Before(a.lastCut) || now.Sub(a.lastCut) < aimdCutInterval) {
-		return // this throttle belongs to a burst that was already answered
-	}
-	// Cut from what is really being sent: the rate may have grown far above it.
-	base := a.rate
-	m := a.measuredLocked(now)
-	if m > 0 && m < base {
-		base = m
-	}
-	if math.IsInf(base, 1) {
-		base = aimdMinRate / aimdDecrease
-	}
-	a.rate = min(a.max, max(aimdMinRate, aimdFloorShare*a.peak, base*aimdDecrease))
-	a.slope = max(aimdMinSlope, aimdGrowth*a.rate)
-	a.lastCut, a.lastGrow = now, now
-	a.bucket.setLimit(a.rate, true)
-}
-
-// observe reports a finished call sent at sentAt and the fraction of its items that did not
-// get in: 0 for a clean call, 1 for a whole-call throttling error, in between for
-// UnprocessedItems. Once per aimdCutInterval the mean fraction is judged. Over capacity the
-// fraction falls when the rate falls, so a rising or falling fraction means "cut"; a fraction
-// that a cut left unchanged is not caused by the rate (internal errors, injected faults), and
-// more cuts would only stall the load, so the controller then grows as if the calls were clean.
+// observe reports a finished call sent at sentAt: how many of its items did not get in (all
+// for a whole-call throttling error, some for UnprocessedItems, none for a clean call).
 func (a *aimd) observe(sentAt time.Time, unprocessed, items int) {
 	a.mu.Lock()
+	defer a.mu.Unlock()
 	if unprocessed <= 0 {
 		a.growLocked()
+	}
+	if sentAt.Before(a.mark) {
+		return // sent in an earlier period, at an older rate
 	}
 	a.fracSum += float64(unprocessed)
 	a.fracN += float64(items)
 	now := a.now()
-	if !a.lastCut.IsZero() && (sentAt.Before(a.lastCut) || now.Sub(a.lastCut) < aimdCutInterval) {
-		a.mu.Unlock()
-		return
+	if age := now.Sub(a.mark); age >= aimdCutInterval {
+		a.verdictLocked(now, age)
 	}
+}
+
+// verdictLocked judges the period that ends now. Over capacity the unprocessed fraction falls
+// when the rate falls: a rising or lingering fraction means "cut", one that the last cut
+// halved means "hold", and one that the cuts left unchanged is not the rate's doing.
+func (a *aimd) verdictLocked(now time.Time, age time.Duration) {
 	f, n := a.fracSum/a.fracN, a.fracN
-	a.fracSum, a.fracN = 0, 0
+	sentRate := a.sentSinceMark / age.Seconds()
+	moved := a.refSent > 0 && math.Abs(sentRate/a.refSent-1) >= steadyMinMove
+	a.mark, a.sentSinceMark, a.fracSum, a.fracN = now, 0, 0, 0
+
 	switch {
 	case f == 0:
-		a.fracAtCut = 0 // the episode is over
-		a.mu.Unlock()
-	case a.fracAtCut > 0 && math.Abs(f-a.fracAtCut) <= partialSteadyBand*a.fracAtCut+2*math.Sqrt(f*(1-f)/n):
-		// Steady: the rate is not the cause. Win back what the cut took, quickly; if the rate
-		// was the cause after all, the fraction rises and the next verdict cuts again.
-		a.lastCut = now
+		if a.fracAtCut > 0 { // the episode is over
+			a.fracAtCut, a.steadyRun, a.faultLike, a.slowStart = 0, 0, false, false
+		}
+	case a.fracAtCut > 0 && moved && (a.faultLike || a.rate <= a.steadyAfterLocked()*a.episodeRate) &&
+		math.Abs(f-a.fracAtCut) <= partialSteadyBand*a.fracAtCut+2*math.Sqrt(f*(1-f)/n):
+		// Steady. Once may be chance; after that, win back what the cuts took, quickly: if the
+		// rate was the cause after all, the fraction rises and a verdict cuts again.
+		if a.steadyRun++; a.steadyRun < steadyVerdicts && !a.faultLike {
+			return
+		}
+		a.faultLike, a.refSent = true, sentRate
 		if !math.IsInf(a.rate, 1) {
 			a.rate = min(a.max, a.rate*steadyGrowth)
 			a.bucket.setLimit(a.rate, false)
 		}
-		a.mu.Unlock()
+	case a.fracAtCut > 0 && f <= fallingShare*a.fracAtCut:
+		// The last cut works: the throttling dies down as the table's partitions refill, and
+		// another cut would only take the rate under the capacity just measured.
+		a.fracAtCut, a.steadyRun = f, 0
 	default:
-		a.fracAtCut = f
-		a.mu.Unlock()
-		a.throttled(sentAt)
+		if a.fracAtCut == 0 {
+			a.episodeRate = sentRate
+		}
+		a.fracAtCut, a.steadyRun, a.refSent = f, 0, sentRate
+		a.cutLocked(now, sentRate, (1-f)*sentRate)
 	}
+}
+
+// steadyAfterLocked is the share of the episode's starting rate the cuts must have reached
+// before a steady fraction is believed: half, or a quarter leaving the slow start.
+func (a *aimd) steadyAfterLocked() float64 {
+	if a.slowStart {
+		return steadyAfterShare / 2
+	}
+	return steadyAfterShare
+}
+
+// cutLocked lowers the rate given the send rate and the admitted rate of the period just
+// judged. It cuts from what is really being sent (the rate may have grown far above it) to
+// just under what the table admitted.
+func (a *aimd) cutLocked(now time.Time, sentRate, admitted float64) {
+	base := min(a.rate, sentRate)
+	next := admittedShare * min(base, admitted)
+	if math.IsInf(a.rate, 1) {
+		next = min(next, firstCutShare*base)
+	}
+	a.capacity = admitted
+	a.rate = min(a.max, max(aimdMinRate, aimdFloorShare*a.peak, next))
+	a.probeFrom, a.lastGrow = now, now
+	a.bucket.setLimit(a.rate, true)
 }
 
 // clean reports a call that came back with everything processed.
@@ -168,8 +199,20 @@ func (a *aimd) growLocked() {
 	if step <= 0 {
 		return
 	}
-	a.rate = min(a.max, a.rate+a.slope*step.Seconds())
+	below := a.rate < a.capacity
+	a.rate = min(a.max, a.rate+a.slopeLocked(now)*step.Seconds())
+	if below && a.rate >= a.capacity {
+		a.probeFrom = now // past the capacity last measured: probe beyond it slowly again
+	}
 	a.bucket.setLimit(a.rate, false)
+}
+
+// slopeLocked is the probe's growth in WCU/s per second: probeStart of the rate at the last
+// cut, doubling every probeDoubling, at most probeMaxSlope of the current rate.
+func (a *aimd) slopeLocked(now time.Time) float64 {
+	doublings := now.Sub(a.probeFrom).Seconds() / probeDoubling.Seconds()
+	s := probeStart * max(a.capacity, aimdMinRate) * math.Exp2(min(doublings, 30))
+	return max(aimdMinRate, min(s, probeMaxSlope*a.rate))
 }
 
 // current is the allowed rate in WCU/s, +Inf for none.

@@ -22,34 +22,55 @@ func TestAIMDController(t *testing.T) {
 				t.Fatalf("%s: rate %.1f, bucket %.1f; want %.1f", step, got, lim, want)
 			}
 		}
+		// period sends wcu now, lets 100 ms pass, and reports the call.
+		period := func(wcu int64, unprocessed, items int) time.Time {
+			sentAt := clk.Now()
+			a.sent(wcu)
+			clk.Advance(100 * time.Millisecond)
+			a.observe(sentAt, unprocessed, items)
+			return sentAt
+		}
 		expect("starts at the cap", 1000)
 		a.clean()
 		expect("never above the cap", 1000)
-		t0 := clk.Now()
-		a.sent(2000)
-		clk.Advance(10 * time.Millisecond)
-		a.throttled(t0)
-		expect("first throttle", 700)
-		clk.Advance(50 * time.Millisecond)
-		a.throttled(clk.Now())
-		expect("same burst: within 100ms", 700)
-		clk.Advance(100 * time.Millisecond)
-		a.throttled(t0)
-		expect("a call sent before the cut, 150ms later", 700)
-		a.throttled(clk.Now())
-		expect("second cut", 490)
-		for range 50 {
-			clk.Advance(100 * time.Millisecond)
-			a.clean()
+		t0 := period(100, 10, 25)
+		// 1,000 WCU/s sent, 60% of it admitted: 600 WCU/s is what the table takes.
+		expect("first throttled verdict: 95% of what the table admitted", 570)
+		a.observe(t0, 25, 25)
+		expect("a call sent before the cut is not judged", 570)
+		period(57, 1, 25)
+		expect("the fraction fell to a tenth: the cut works, hold", 570)
+		period(57, 2, 25)
+		// 570 WCU/s sent, 92% admitted.
+		expect("the fraction rose again: cut", 0.95*0.92*570)
+
+		// The probe: 1% of the capacity measured (524.4 WCU/s) per second at first, the slope
+		// doubling every 3 s, starting over on passing that capacity.
+		probe := func(d time.Duration) float64 {
+			before := a.current()
+			for range d / (100 * time.Millisecond) {
+				clk.Advance(100 * time.Millisecond)
+				a.clean()
+			}
+			return a.current() - before
 		}
-		expect("5s of clean calls add 5 × 10% of 490", 490+5*49)
+		if got, want := probe(3*time.Second), 5.244*3/math.Ln2; math.Abs(got-want) > 0.5 {
+			t.Fatalf("the first 3 s of clean calls added %.1f WCU/s, want about %.1f (a slow probe under the capacity just measured)", got, want)
+		}
+		probe(3 * time.Second)
+		if a.current() < 524.4 {
+			t.Fatalf("rate %.1f after 6 s of clean calls; want it past the capacity measured, 524.4", a.current())
+		}
+		if g1, g2 := probe(3*time.Second), probe(3*time.Second); g2 < 1.9*g1 {
+			t.Fatalf("the probe gained %.1f and then %.1f WCU/s in two 3 s spans; it must speed up", g1, g2)
+		}
+		before := a.current()
 		clk.Advance(time.Hour)
 		a.clean()
-		expect("an idle hour counts as one second", 490+6*49)
-		for range 100 {
-			clk.Advance(100 * time.Millisecond)
-			a.clean()
+		if got, maxStep := a.current()-before, 0.1*before; got > maxStep+1e-9 {
+			t.Fatalf("an idle hour added %.1f WCU/s; it counts as one second: at most %.1f", got, maxStep)
 		}
+		probe(60 * time.Second)
 		expect("recovered to the cap", 1000)
 	})
 
@@ -58,18 +79,18 @@ func TestAIMDController(t *testing.T) {
 		clk := newFakeClock()
 		b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
 		a := newAIMD(0, clk.Now, b)
-		a.sent(300)
-		clk.Advance(time.Second)
-		a.sent(300)
+		t0 := clk.Now()
+		a.sent(1000)
+		clk.Advance(100 * time.Millisecond)
 		a.clean()
 		if !math.IsInf(a.current(), 1) {
 			t.Fatalf("rate %v before any throttle, want unlimited", a.current())
 		}
-		clk.Advance(500 * time.Millisecond)
-		a.throttled(clk.Now())
-		// The meter saw 300 WCU in the last second and 300 in the last 0.5s: 600 WCU/s.
-		if got := a.current(); math.Abs(got-420) > 1e-6 || float64(b.lim.Limit()) != got {
-			t.Fatalf("rate after the first throttle %v (bucket %v), want 0.7 × 600", got, b.lim.Limit())
+		a.observe(t0, 5, 25)
+		// 10,000 WCU/s sent and 8,000 admitted, but leaving the unlimited rate the table's
+		// burst capacity flatters it: half of what was sent.
+		if got := a.current(); math.Abs(got-5000) > 1e-6 || float64(b.lim.Limit()) != got {
+			t.Fatalf("rate after the first throttle %v (bucket %v), want 0.5 × 10000", got, b.lim.Limit())
 		}
 	})
 }
@@ -136,8 +157,8 @@ func TestAIMDKeepsThrottlingLow(t *testing.T) {
 			utilisation := float64(st.Requests) / st.Duration.Seconds() / table.capacity
 			t.Logf("calls %d, throttled %d (%.1f%%), table utilisation %.0f%% over %s", st.Batches, st.Throttled, 100*throttledRatio, 100*utilisation, st.Duration)
 			// Without the AIMD rate (backoff only) this load runs 37% of its calls throttled.
-			if throttledRatio > 0.10 || utilisation < 0.80 {
-				t.Errorf("throttled %.1f%% of calls at %.0f%% utilisation; want at most 10%% and at least 80%%", 100*throttledRatio, 100*utilisation)
+			if throttledRatio > 0.02 || utilisation < 0.90 {
+				t.Errorf("throttled %.1f%% of calls at %.0f%% utilisation; want at most 2%% and at least 90%%", 100*throttledRatio, 100*utilisation)
 			}
 		})
 	}
@@ -145,33 +166,42 @@ func TestAIMDKeepsThrottlingLow(t *testing.T) {
 
 // TestAIMDSteadyFaultsDoNotStall: a constant share of unprocessed items that does not change
 // when the rate changes (internal errors, injected faults) must not cut the rate step after
-// step until the load stalls: after the first cut the controller sees the share is steady
-// and wins the rate back.
+// step until the load stalls: once the cuts have halved the rate and the share stayed the
+// same, the controller takes the share as not the rate's doing and wins the rate back.
 func TestAIMDSteadyFaultsDoNotStall(t *testing.T) {
 	t.Parallel()
 	clk := newFakeClock()
 	b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
 	a := newAIMD(0, clk.Now, b)
-	a.sent(2500)
-	clk.Advance(100 * time.Millisecond)
-	a.observe(clk.Now(), 300, 1000) // 30% unprocessed: the first cut
+	// A sender that sends what the rate allows (2,500 WCU per 100 ms while it is unlimited),
+	// and a table that takes 70% of every call whatever the rate.
+	step := func(unprocessed int) {
+		wcu := int64(2500)
+		if r := a.current(); !math.IsInf(r, 1) {
+			wcu = int64(r / 10)
+		}
+		sentAt := clk.Now()
+		a.sent(wcu)
+		clk.Advance(100 * time.Millisecond)
+		a.observe(sentAt, unprocessed, 1000)
+	}
+	step(300) // the first verdict cuts the unlimited rate
 	first := a.current()
 	if math.IsInf(first, 1) {
 		t.Fatal("the first throttling verdict must cut the unlimited rate")
 	}
+	lowest := first
 	for range 50 { // five seconds of the same 30%
-		clk.Advance(100 * time.Millisecond)
-		a.sent(250)
-		a.observe(clk.Now(), 300, 1000)
+		step(300)
+		lowest = min(lowest, a.current())
 	}
-	if got := a.current(); got < first*2 {
-		t.Fatalf("rate %.1f after 5 s of a steady 30%% unprocessed share; it fell or stalled from %.1f", got, first)
+	if got := a.current(); got < 25000 || lowest < 0.1*25000 {
+		t.Fatalf("after 5 s of a steady 30%% unprocessed share the rate is %.0f (lowest %.0f); want it back at the 25,000 WCU/s sent before the faults, and never near the floor", got, lowest)
 	}
 
-	// A share that keeps rising is the rate's fault: cut again.
+	// A share that rises is the rate's fault: cut.
 	before := a.current()
-	clk.Advance(100 * time.Millisecond)
-	a.observe(clk.Now(), 900, 1000)
+	step(900)
 	if got := a.current(); got >= before {
 		t.Fatalf("rate %.1f after the unprocessed share rose to 90%%; want a cut below %.1f", got, before)
 	}

@@ -14,13 +14,16 @@
 //   - Shared by all workers, one token bucket in write units (golang.org/x/time/rate). Every
 //     call is charged its estimated WCU before it is sent and corrected afterwards with the
 //     ConsumedCapacity DynamoDB reports (GSI writes, size estimates a byte off).
-//   - An AIMD controller sets that bucket's rate: min(MaxWriteUnitsPerSecond, AIMD rate). We
+//   - A controller (aimd.go) sets that bucket's rate: min(MaxWriteUnitsPerSecond, its rate). We
 //     chose a shared WCU/s rate over a shared concurrency window because a window cannot slow a
-//     small table below one call per round trip; a rate can. A throttled call (exception or
-//     UnprocessedItems) multiplies the rate by 0.7, at most once per 100 ms and never for a call
-//     sent before the previous cut, so one burst of throttles counts once. Clean calls add back
-//     a linear slope (10% of the post-cut rate per second) up to the cap. Without a cap the rate
-//     is unlimited until the first throttle, which starts it at 0.7× the measured send rate.
+//     small table below one call per round trip; a rate can. Every 100 ms it judges the calls
+//     sent in the last period: when items came back unprocessed (or calls throttled) it sets
+//     the rate to 95% of what the table admitted in that period, its real capacity once its
+//     burst is spent, rather than a fixed share of the rate; a fraction the last cut halved is
+//     left to die down. Clean calls probe upwards from there, 1% of the measured capacity per
+//     second at first, the slope doubling every 3 s. Without a cap the rate is unlimited until
+//     the first throttle, which halves the measured send rate. A fraction that cuts do not move
+//     is taken for faults, not capacity, and the rate is won back (see aimd.go).
 //
 // The SDK client (package awsclient) already retries 5xx and throttling errors a few times per
 // call; this package handles what the SDK does not: UnprocessedItems, which the SDK treats as
