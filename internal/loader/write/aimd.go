@@ -136,7 +136,8 @@ func (a *aimd) verdictLocked(now time.Time, age time.Duration) {
 		math.Abs(f-a.fracAtCut) <= partialSteadyBand*a.fracAtCut+2*math.Sqrt(f*(1-f)/n):
 		// Steady. Once may be chance; after that, win back what the cuts took, quickly: if the
 		// rate was the cause after all, the fraction rises and a verdict cuts again.
-		if a.steadyRun++; a.steadyRun < steadyVerdicts && !a.faultLike {
+		a.steadyRun++
+		if a.steadyRun < steadyVerdicts && !a.faultLike {
 			return
 		}
 		a.faultLike, a.refSent = true, sentRate
