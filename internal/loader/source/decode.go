@@ -12,6 +12,7 @@ import (
 type recordDecoder struct {
 	typed     bool                // DynamoDB JSON rather than plain JSON
 	overrides map[string]attrType // plain JSON only
+	fast      *fastPlain          // plain JSON's fast path, made on first use
 }
 
 // decode converts raw, whose first byte is on line pos.Line, into a record. Every error is a
@@ -20,6 +21,14 @@ type recordDecoder struct {
 func (d *recordDecoder) decode(raw []byte, pos record.Position) (rec record.Record, malformed bool, err error) {
 	if off := invalidUTF8(raw); off >= 0 {
 		return record.Record{}, false, inputError(lineAt(pos, raw, off), utf8Reason(raw[off]), nil)
+	}
+	if !d.typed {
+		if d.fast == nil {
+			d.fast = &fastPlain{overrides: d.overrides}
+		}
+		if item, ok := d.fast.item(raw); ok {
+			return record.Record{Item: item, Pos: pos}, false, nil
+		}
 	}
 	maxDepth := plainMaxDepth
 	if d.typed {

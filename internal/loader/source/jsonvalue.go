@@ -251,6 +251,14 @@ func (p *parser) literal(word string) error {
 // are applied when the value is converted.
 func (p *parser) number() (any, error) {
 	start := p.pos
+	if err := p.scanNumber(); err != nil {
+		return nil, err
+	}
+	return json.Number(p.data[start:p.pos]), nil
+}
+
+// scanNumber moves past the number at p.pos.
+func (p *parser) scanNumber() error {
 	if p.data[p.pos] == '-' {
 		p.pos++
 	}
@@ -269,12 +277,12 @@ func (p *parser) number() (any, error) {
 	if p.pos < len(p.data) && p.data[p.pos] == '0' {
 		p.pos++ // JSON allows no leading zeros: "01" ends the number after "0"
 	} else if err := digits("in the number"); err != nil {
-		return nil, err
+		return err
 	}
 	if p.pos < len(p.data) && p.data[p.pos] == '.' {
 		p.pos++
 		if err := digits("after the decimal point"); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if p.pos < len(p.data) && (p.data[p.pos] == 'e' || p.data[p.pos] == 'E') {
@@ -282,11 +290,9 @@ func (p *parser) number() (any, error) {
 		if p.pos < len(p.data) && (p.data[p.pos] == '+' || p.data[p.pos] == '-') {
 			p.pos++
 		}
-		if err := digits("in the exponent"); err != nil {
-			return nil, err
-		}
+		return digits("in the exponent")
 	}
-	return json.Number(p.data[start:p.pos]), nil
+	return nil
 }
 
 // string reads a double-quoted string starting at p.pos.

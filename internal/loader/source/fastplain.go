@@ -1,0 +1,284 @@
+package source
+
+import (
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/ddbitem"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
+)
+
+// fastPlain decodes a plain-JSON record straight into attribute values, without the
+// intermediate tree of parseJSON: reading was most of a load's CPU, and most of that was
+// allocation. It only handles records the full path accepts, and gives the same item for
+// them; on anything unusual (an escape it cannot slice, a bad number, a duplicate name, too
+// deep, not an object) it gives up and the caller runs the full path, which finds the error
+// and words it. The differential fuzz test holds the two paths together.
+//
+// Memory: the record's text becomes one string and every string without escapes is a slice
+// of it; value structs come from slabs shared by consecutive records. An item therefore keeps
+// its text and a few neighbours' structs alive, a bounded overhead per item in flight.
+type fastPlain struct {
+	p         parser
+	text      string
+	overrides map[string]attrType
+	names     map[string]string // interned attribute names: datasets repeat them
+
+	list   []types.AttributeValue // stack of list elements being built
+	member []fastMember           // stack of map members being built
+
+	s    slab[types.AttributeValueMemberS]
+	n    slab[types.AttributeValueMemberN]
+	bool slab[types.AttributeValueMemberBOOL]
+	null slab[types.AttributeValueMemberNULL]
+	l    slab[types.AttributeValueMemberL]
+	m    slab[types.AttributeValueMemberM]
+}
+
+type fastMember struct {
+	name string
+	val  types.AttributeValue
+}
+
+const maxInternedNames = 4096
+
+// slab hands out zeroed values carved from larger blocks: one allocation per 64 values.
+type slab[T any] struct{ free []T }
+
+func (s *slab[T]) next() *T {
+	if len(s.free) == 0 {
+		s.free = make([]T, 64)
+	}
+	v := &s.free[0]
+	s.free = s.free[1:]
+	return v
+}
+
+// item decodes raw (valid UTF-8) or reports ok=false.
+func (f *fastPlain) item(raw []byte) (record.Item, bool) {
+	f.text = string(raw)
+	f.p = parser{data: raw, maxDepth: plainMaxDepth}
+	f.p.skipSpace()
+	if f.p.pos >= len(raw) || raw[f.p.pos] != '{' {
+		return nil, false
+	}
+	item, ok := f.object(0, true)
+	if !ok {
+		return nil, false
+	}
+	f.p.skipSpace()
+	if f.p.pos != len(raw) {
+		return nil, false
+	}
+	return item, true
+}
+
+// object reads the object at p.pos into a map. top applies the type overrides, which only
+// name top-level attributes.
+func (f *fastPlain) object(depth int, top bool) (map[string]types.AttributeValue, bool) {
+	if depth > plainMaxDepth {
+		return nil, false
+	}
+	p := &f.p
+	p.pos++ // '{'
+	base := len(f.member)
+	defer func() { f.member = f.member[:base] }()
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+		p.pos++
+		return map[string]types.AttributeValue{}, true
+	}
+	for {
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return nil, false
+		}
+		name, ok := f.name()
+		if !ok || name == "" || len(name) > maxNameBytes {
+			return nil, false
+		}
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			return nil, false
+		}
+		p.pos++
+		p.skipSpace()
+		var v types.AttributeValue
+		if t, over := f.overrides[name]; top && over {
+			raw, err := p.value(depth + 1)
+			if err != nil {
+				return nil, false
+			}
+			av, fe := convertAs(raw, t)
+			if fe != nil {
+				return nil, false
+			}
+			v = av
+		} else if v, ok = f.value(depth + 1); !ok {
+			return nil, false
+		}
+		f.member = append(f.member, fastMember{name, v})
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			return nil, false
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+			p.skipSpace()
+		case '}':
+			p.pos++
+			members := f.member[base:]
+			m := make(map[string]types.AttributeValue, len(members))
+			for _, e := range members {
+				m[e.name] = e.val
+			}
+			return m, len(m) == len(members) // fewer: a repeated name
+		default:
+			return nil, false
+		}
+	}
+}
+
+func (f *fastPlain) value(depth int) (types.AttributeValue, bool) {
+	p := &f.p
+	if p.pos >= len(p.data) {
+		return nil, false
+	}
+	switch c := p.data[p.pos]; {
+	case c == '"':
+		s, ok := f.string()
+		if !ok {
+			return nil, false
+		}
+		v := f.s.next()
+		v.Value = s
+		return v, true
+	case c == '-' || (c >= '0' && c <= '9'):
+		start := p.pos
+		if p.scanNumber() != nil {
+			return nil, false
+		}
+		c, err := ddbitem.CanonicalNumber(f.text[start:p.pos])
+		if err != nil {
+			return nil, false
+		}
+		v := f.n.next()
+		v.Value = c
+		return v, true
+	case c == '{':
+		m, ok := f.object(depth, false)
+		if !ok {
+			return nil, false
+		}
+		v := f.m.next()
+		v.Value = m
+		return v, true
+	case c == '[':
+		l, ok := f.array(depth)
+		if !ok {
+			return nil, false
+		}
+		v := f.l.next()
+		v.Value = l
+		return v, true
+	case c == 't' || c == 'f':
+		word := "true"
+		if c == 'f' {
+			word = "false"
+		}
+		if p.literal(word) != nil {
+			return nil, false
+		}
+		v := f.bool.next()
+		v.Value = c == 't'
+		return v, true
+	case c == 'n':
+		if p.literal("null") != nil {
+			return nil, false
+		}
+		v := f.null.next()
+		v.Value = true
+		return v, true
+	}
+	return nil, false
+}
+
+func (f *fastPlain) array(depth int) ([]types.AttributeValue, bool) {
+	if depth > plainMaxDepth {
+		return nil, false
+	}
+	p := &f.p
+	p.pos++ // '['
+	base := len(f.list)
+	defer func() { f.list = f.list[:base] }()
+	p.skipSpace()
+	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+		p.pos++
+		return []types.AttributeValue{}, true
+	}
+	for {
+		v, ok := f.value(depth + 1)
+		if !ok {
+			return nil, false
+		}
+		f.list = append(f.list, v)
+		p.skipSpace()
+		if p.pos >= len(p.data) {
+			return nil, false
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+			p.skipSpace()
+		case ']':
+			p.pos++
+			return append([]types.AttributeValue(nil), f.list[base:]...), true
+		default:
+			return nil, false
+		}
+	}
+}
+
+// string reads the string at p.pos as a slice of the record's text when it has no escapes;
+// with escapes the parser decodes it into a new string.
+func (f *fastPlain) string() (string, bool) {
+	p := &f.p
+	start := p.pos + 1
+	for i := start; i < len(p.data); i++ {
+		switch c := p.data[i]; {
+		case c == '"':
+			p.pos = i + 1
+			return f.text[start:i], true
+		case c == '\\':
+			s, err := p.string()
+			return s, err == nil
+		case c < 0x20:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// name reads an object key, interned so that each record does not keep its own copy.
+func (f *fastPlain) name() (string, bool) {
+	p := &f.p
+	start := p.pos + 1
+	s, ok := f.string()
+	if !ok {
+		return "", false
+	}
+	if p.pos-1-start != len(s) {
+		return s, true // it had escapes: rare, not worth interning
+	}
+	if n, ok := f.names[string(p.data[start:p.pos-1])]; ok {
+		return n, true
+	}
+	if f.names == nil {
+		f.names = map[string]string{}
+	}
+	if len(f.names) < maxInternedNames {
+		n := string(p.data[start : p.pos-1]) // its own copy: the text may be large
+		f.names[n] = n
+		return n, true
+	}
+	return s, true
+}
