@@ -25,11 +25,30 @@ const (
 
 type number struct {
 	negative bool
-	digits   string // significant digits, no leading or trailing zeros; "" for zero
-	exp      int    // value = digits × 10^exp
+	// The significant digits are hi+lo, with no leading or trailing zeros ("" "" for zero):
+	// hi from the integer part, lo from the fraction, both substrings of the text, so parsing
+	// copies nothing.
+	hi, lo string
+	exp    int // value = digits × 10^exp
+}
+
+func (p *number) len() int { return len(p.hi) + len(p.lo) }
+
+// appendDigits appends digits[i:j] of hi+lo.
+func (p *number) appendDigits(dst []byte, i, j int) []byte {
+	h := len(p.hi)
+	if i < h {
+		dst = append(dst, p.hi[i:min(j, h)]...)
+	}
+	if j > h {
+		dst = append(dst, p.lo[max(i, h)-h:j-h]...)
+	}
+	return dst
 }
 
 var errSyntax = errors.New("syntax")
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // parseNumber reads decimal text: an optional sign, digits with an optional fraction, and an
 // optional exponent. No NaN, no Infinity, no hex, no underscores, no surrounding spaces.
@@ -40,23 +59,21 @@ func parseNumber(s string) (number, error) {
 		p.negative = s[i] == '-'
 		i++
 	}
-	var digits strings.Builder
 	intStart := i
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		digits.WriteByte(s[i])
+	for i < len(s) && isDigit(s[i]) {
 		i++
 	}
-	intDigits := i - intStart
-	fracDigits := 0
+	intPart := s[intStart:i]
+	frac := ""
 	if i < len(s) && s[i] == '.' {
 		i++
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			digits.WriteByte(s[i])
+		start := i
+		for i < len(s) && isDigit(s[i]) {
 			i++
-			fracDigits++
 		}
+		frac = s[start:i]
 	}
-	if intDigits+fracDigits == 0 {
+	if len(intPart)+len(frac) == 0 {
 		return p, errSyntax
 	}
 	exp := 0
@@ -69,6 +86,8 @@ func parseNumber(s string) (number, error) {
 		if i == len(s) {
 			return p, errSyntax
 		}
+		// Atoi, not a digit loop: it stops at an overflow, so "1e99999999999999999999x" is out of
+		// range rather than a syntax error, and the error messages stay as they were.
 		e, err := strconv.Atoi(s[start:])
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
 			return p, errSyntax
@@ -80,67 +99,129 @@ func parseNumber(s string) (number, error) {
 	if i != len(s) {
 		return p, errSyntax
 	}
-	d := strings.TrimLeft(digits.String(), "0")
-	exp -= fracDigits
-	trimmed := strings.TrimRight(d, "0")
-	exp += len(d) - len(trimmed)
-	p.digits = trimmed
-	p.exp = exp
-	if p.digits == "" {
+	// Leading zeros of intPart+frac, then trailing ones; each may run into the other part.
+	p.hi, p.lo = strings.TrimLeft(intPart, "0"), frac
+	if p.hi == "" {
+		p.lo = strings.TrimLeft(frac, "0")
+	}
+	n := p.len()
+	if p.lo = strings.TrimRight(p.lo, "0"); p.lo == "" {
+		p.hi = strings.TrimRight(p.hi, "0")
+	}
+	p.exp = exp - len(frac) + n - p.len()
+	if p.len() == 0 {
 		p.negative = false
 		p.exp = 0
 	}
 	return p, nil
 }
 
+// maxCanonicalLen bounds CanonicalNumber's output: "-0." and 130 fraction digits.
+const maxCanonicalLen = 3 - minExponent
+
 // CanonicalNumber validates a DynamoDB number and returns its canonical decimal text: no
 // exponent, no leading or trailing zeros, no "+", "-0" as "0". Two texts DynamoDB stores as the
 // same number ("1.50", "15E-1") have the same canonical text, which makes it usable for key
-// comparison and content digests. The value is never converted to a float.
+// comparison and content digests. The value is never converted to a float. Text that is
+// already canonical is returned as it is, without allocating.
 func CanonicalNumber(s string) (string, error) {
+	if isCanonical(s) {
+		return s, nil
+	}
 	if s == "" {
 		return "", &NumberError{Text: s, Reason: "empty"}
 	}
-	switch strings.ToLower(strings.TrimLeft(s, "+-")) {
-	case "nan", "inf", "infinity":
-		return "", &NumberError{Text: s, Reason: "NaN and Infinity are not numbers in DynamoDB"}
+	// Only text not starting with a digit or '.' can spell NaN or Infinity: numbers skip the
+	// (allocating) ToLower.
+	if t := strings.TrimLeft(s, "+-"); t != "" && !isDigit(t[0]) && t[0] != '.' {
+		switch strings.ToLower(t) {
+		case "nan", "inf", "infinity":
+			return "", &NumberError{Text: s, Reason: "NaN and Infinity are not numbers in DynamoDB"}
+		}
 	}
 	p, err := parseNumber(s)
 	if err != nil {
 		return "", &NumberError{Text: s, Reason: "expected decimal digits with an optional sign, fraction and exponent"}
 	}
-	if len(p.digits) > MaxNumberDigits {
-		return "", &NumberError{Text: s, Reason: fmt.Sprintf("it has %d significant digits; DynamoDB allows at most %d", len(p.digits), MaxNumberDigits)}
+	n := p.len()
+	if n > MaxNumberDigits {
+		return "", &NumberError{Text: s, Reason: fmt.Sprintf("it has %d significant digits; DynamoDB allows at most %d", n, MaxNumberDigits)}
 	}
-	if p.digits == "" {
+	if n == 0 {
 		return "0", nil
 	}
-	// p.digits × 10^exp: the first digit's power is exp+len-1, the last digit's is exp.
-	if top := p.exp + len(p.digits) - 1; top > maxExponent {
+	// digits × 10^exp: the first digit's power is exp+len-1, the last digit's is exp.
+	if top := p.exp + n - 1; top > maxExponent {
 		return "", &NumberError{Text: s, Reason: "its magnitude exceeds DynamoDB's maximum of 9.9999999999999999999999999999999999999E+125"}
 	}
 	if p.exp < minExponent {
 		return "", &NumberError{Text: s, Reason: "its magnitude is below DynamoDB's minimum of 1E-130"}
 	}
-	var b strings.Builder
+	b := make([]byte, 0, maxCanonicalLen)
 	if p.negative {
-		b.WriteByte('-')
+		b = append(b, '-')
 	}
 	switch {
 	case p.exp >= 0:
-		b.WriteString(p.digits)
-		b.WriteString(strings.Repeat("0", p.exp))
-	case -p.exp < len(p.digits):
-		cut := len(p.digits) + p.exp
-		b.WriteString(p.digits[:cut])
-		b.WriteByte('.')
-		b.WriteString(p.digits[cut:])
+		b = p.appendDigits(b, 0, n)
+		b = appendZeros(b, p.exp)
+	case -p.exp < n:
+		cut := n + p.exp
+		b = p.appendDigits(b, 0, cut)
+		b = append(b, '.')
+		b = p.appendDigits(b, cut, n)
 	default:
-		b.WriteString("0.")
-		b.WriteString(strings.Repeat("0", -p.exp-len(p.digits)))
-		b.WriteString(p.digits)
+		b = append(b, "0."...)
+		b = appendZeros(b, -p.exp-n)
+		b = p.appendDigits(b, 0, n)
 	}
-	return b.String(), nil
+	return string(b), nil
+}
+
+// isCanonical reports whether s is a valid number in canonical text already: an optional '-',
+// "0" or digits not starting with '0', and optionally '.' and digits not ending with '0';
+// not "-0"; at most 38 significant digits; in DynamoDB's range.
+func isCanonical(s string) bool {
+	i := 0
+	if s != "" && s[0] == '-' {
+		i = 1
+	}
+	intStart := i
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	intLen := i - intStart
+	if intLen == 0 || intLen > 1 && s[intStart] == '0' || intLen > maxExponent+1 {
+		return false
+	}
+	zeroInt := s[intStart] == '0'
+	if i == len(s) { // an integer: its trailing zeros are not significant
+		if zeroInt {
+			return intStart == 0 // "0", not "-0"
+		}
+		return len(strings.TrimRight(s[intStart:], "0")) <= MaxNumberDigits
+	}
+	if s[i] != '.' {
+		return false
+	}
+	fracStart := i + 1
+	for i = fracStart; i < len(s) && isDigit(s[i]); i++ {
+	}
+	fracLen := i - fracStart
+	if i != len(s) || fracLen == 0 || s[i-1] == '0' || fracLen > -minExponent {
+		return false
+	}
+	if zeroInt { // "0.00ddd": the zeros after the point are not significant
+		return len(strings.TrimLeft(s[fracStart:], "0")) <= MaxNumberDigits
+	}
+	return intLen+fracLen <= MaxNumberDigits
+}
+
+func appendZeros(b []byte, n int) []byte {
+	for range n {
+		b = append(b, '0')
+	}
+	return b
 }
 
 func truncate(s string, n int) string {

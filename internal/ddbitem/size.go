@@ -73,10 +73,10 @@ func NumberSize(s string) int {
 	if err != nil {
 		return len(s)
 	}
-	if p.digits == "" {
+	if p.len() == 0 {
 		return 2 // zero
 	}
-	top := p.exp + len(p.digits) - 1 // power of ten of the first significant digit
+	top := p.exp + p.len() - 1 // power of ten of the first significant digit
 	n := floorDiv2(top) - floorDiv2(p.exp) + 1 + 1
 	if p.negative {
 		n++

@@ -1,10 +1,11 @@
 package loader
 
 import (
+	"bytes"
 	"encoding/binary"
 	"io"
 	"slices"
-	"sort"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -12,122 +13,159 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
 )
 
+// The encoding feeds content digests kept in users' Terraform state: its bytes must never
+// change (canonical_test.go pins them against the original encoder).
+
+// Sorting copies of up to this many map names or set members stays on the stack.
+const (
+	smallMap = 32
+	smallSet = 16
+)
+
 // WriteCanonical writes an unambiguous, machine-independent encoding of item to w: attributes
 // sorted by name, every value type-tagged and length-prefixed, numbers in canonical text, set
 // members sorted (DynamoDB sets are unordered). Two items DynamoDB stores identically encode
 // identically. It feeds the content digest and equality checks in tests.
 func WriteCanonical(w io.Writer, item record.Item) {
-	e := canonicalEncoder{w: w}
-	e.item(item)
+	_, _ = w.Write(AppendCanonical(nil, item))
 }
 
-// CanonicalBytes is WriteCanonical into a byte slice.
+// AppendCanonical appends the encoding of WriteCanonical to dst and returns the extended
+// slice. Reusing dst across items makes it allocation-free for most items.
+func AppendCanonical(dst []byte, item record.Item) []byte {
+	return appendItem(dst, item)
+}
+
+// canonicalBufs holds scratch buffers (*[]byte) for CanonicalBytes, so its result is one
+// exact-size allocation instead of a slice grown step by step.
+var canonicalBufs sync.Pool
+
+// CanonicalBytes is WriteCanonical into a new byte slice.
 func CanonicalBytes(item record.Item) []byte {
-	var b byteWriter
-	WriteCanonical(&b, item)
+	bp, ok := canonicalBufs.Get().(*[]byte)
+	if !ok { // the pool is empty
+		bp = new([]byte)
+	}
+	b := AppendCanonical((*bp)[:0], item)
+	out := bytes.Clone(b)
+	if cap(b) <= 64<<10 { // let the rare huge item's buffer go
+		*bp = b
+		canonicalBufs.Put(bp)
+	}
+	return out
+}
+
+// appendBlob appends s length-prefixed.
+func appendBlob[T string | []byte](b []byte, s T) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// appendCount appends a count of attributes or elements: a uvarint that is itself
+// length-prefixed (a quirk of the original encoder, kept for the digests).
+func appendCount(b []byte, n int) []byte {
+	b = append(b, 0)
+	at := len(b)
+	b = binary.AppendUvarint(b, uint64(n))
+	b[at-1] = byte(len(b) - at) // at most 10: its own uvarint is one byte
 	return b
 }
 
-type byteWriter []byte
-
-func (b *byteWriter) Write(p []byte) (int, error) {
-	*b = append(*b, p...)
-	return len(p), nil
-}
-
-type canonicalEncoder struct {
-	w   io.Writer
-	buf [binary.MaxVarintLen64]byte
-}
-
-func (e *canonicalEncoder) tag(t byte) { _, _ = e.w.Write([]byte{t}) }
-
-func (e *canonicalEncoder) bytes(b []byte) {
-	n := binary.PutUvarint(e.buf[:], uint64(len(b)))
-	_, _ = e.w.Write(e.buf[:n])
-	_, _ = e.w.Write(b)
-}
-
-func (e *canonicalEncoder) str(s string) { e.bytes([]byte(s)) }
-
-func (e *canonicalEncoder) number(s string) {
-	if c, err := ddbitem.CanonicalNumber(s); err == nil {
-		s = c
+func appendItem(b []byte, m map[string]types.AttributeValue) []byte {
+	var small [smallMap]string
+	names := small[:0]
+	if len(m) > len(small) {
+		names = make([]string, 0, len(m))
 	}
-	e.str(s)
-}
-
-func (e *canonicalEncoder) item(m map[string]types.AttributeValue) {
-	names := make([]string, 0, len(m))
 	for k := range m {
 		names = append(names, k)
 	}
-	sort.Strings(names)
-	e.tag('{')
-	e.bytes(binary.AppendUvarint(nil, uint64(len(names))))
+	slices.Sort(names)
+	b = append(b, '{')
+	b = appendCount(b, len(names))
 	for _, k := range names {
-		e.str(k)
-		e.value(m[k])
+		b = appendBlob(b, k)
+		b = appendValue(b, m[k])
 	}
+	return b
 }
 
-func (e *canonicalEncoder) value(v types.AttributeValue) {
+func appendValue(b []byte, v types.AttributeValue) []byte {
 	switch v := v.(type) {
 	case *types.AttributeValueMemberS:
-		e.tag('S')
-		e.str(v.Value)
+		return appendBlob(append(b, 'S'), v.Value)
 	case *types.AttributeValueMemberN:
-		e.tag('N')
-		e.number(v.Value)
+		return appendBlob(append(b, 'N'), canonicalNumber(v.Value))
 	case *types.AttributeValueMemberB:
-		e.tag('B')
-		e.bytes(v.Value)
+		return appendBlob(append(b, 'B'), v.Value)
 	case *types.AttributeValueMemberBOOL:
-		e.tag('T')
 		if v.Value {
-			e.tag(1)
-		} else {
-			e.tag(0)
+			return append(b, 'T', 1)
 		}
+		return append(b, 'T', 0)
 	case *types.AttributeValueMemberNULL:
-		e.tag('0')
+		return append(b, '0')
 	case *types.AttributeValueMemberSS:
-		e.tag('s')
-		e.sortedSet(slices.Clone(v.Value))
+		return appendStringSet(append(b, 's'), v.Value, false)
 	case *types.AttributeValueMemberNS:
-		members := make([]string, len(v.Value))
-		for i, s := range v.Value {
-			members[i] = s
-			if c, err := ddbitem.CanonicalNumber(s); err == nil {
-				members[i] = c
-			}
-		}
-		e.tag('n')
-		e.sortedSet(members)
+		return appendStringSet(append(b, 'n'), v.Value, true)
 	case *types.AttributeValueMemberBS:
-		members := make([]string, len(v.Value))
-		for i, b := range v.Value {
-			members[i] = string(b)
-		}
-		e.tag('b')
-		e.sortedSet(members)
+		return appendBinarySet(append(b, 'b'), v.Value)
 	case *types.AttributeValueMemberL:
-		e.tag('[')
-		e.bytes(binary.AppendUvarint(nil, uint64(len(v.Value))))
+		b = appendCount(append(b, '['), len(v.Value))
 		for _, x := range v.Value {
-			e.value(x)
+			b = appendValue(b, x)
 		}
+		return b
 	case *types.AttributeValueMemberM:
-		e.item(v.Value)
+		return appendItem(b, v.Value)
 	default:
-		e.tag('?')
+		return append(b, '?')
 	}
 }
 
-func (e *canonicalEncoder) sortedSet(members []string) {
-	sort.Strings(members)
-	e.bytes(binary.AppendUvarint(nil, uint64(len(members))))
-	for _, m := range members {
-		e.str(m)
+// canonicalNumber is the canonical text of a valid number, and invalid text as it is.
+func canonicalNumber(s string) string {
+	if c, err := ddbitem.CanonicalNumber(s); err == nil {
+		return c
 	}
+	return s
+}
+
+// appendStringSet appends the members of an SS, or of an NS in canonical text, sorted. The
+// set itself is left as it is: the sort works on a copy.
+func appendStringSet(b []byte, set []string, numbers bool) []byte {
+	var small [smallSet]string
+	members := small[:0]
+	if len(set) > len(small) {
+		members = make([]string, 0, len(set))
+	}
+	for _, s := range set {
+		if numbers {
+			s = canonicalNumber(s)
+		}
+		members = append(members, s)
+	}
+	slices.Sort(members)
+	b = appendCount(b, len(members))
+	for _, s := range members {
+		b = appendBlob(b, s)
+	}
+	return b
+}
+
+// appendBinarySet is appendStringSet for a BS: bytes.Compare orders like the strings would.
+func appendBinarySet(b []byte, set [][]byte) []byte {
+	var small [smallSet][]byte
+	members := small[:0]
+	if len(set) > len(small) {
+		members = make([][]byte, 0, len(set))
+	}
+	members = append(members, set...)
+	slices.SortFunc(members, bytes.Compare)
+	b = appendCount(b, len(members))
+	for _, m := range members {
+		b = appendBlob(b, m)
+	}
+	return b
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -147,10 +148,11 @@ type pending struct {
 
 	r   source.Reader
 	seq uint64
+	buf []byte // canonical encoding of the current item, reused
 }
 
 func (p *pending) open() error {
-	r, err := source.Open(p.o.Source)
+	r, err := openReadAhead(p.o.Source)
 	if err != nil {
 		return err
 	}
@@ -179,8 +181,12 @@ func (p *pending) Next() (order.Entry, error) {
 		if err := p.stage.Apply(&rec); err != nil {
 			return order.Entry{}, fmt.Errorf("%w: %w", ErrDatasetChanged, err)
 		}
-		canonical := CanonicalBytes(rec.Item)
-		p.digest.Add(canonical)
+		p.buf = AppendCanonical(p.buf[:0], rec.Item)
+		p.digest.Add(p.buf)
+		var canonical []byte
+		if p.o.OnItem != nil || p.o.Unchanged != nil {
+			canonical = slices.Clone(p.buf) // Options does not limit the callbacks' use of it to the call
+		}
 		k := p.stage.Key(rec.Item)
 		if p.o.OnItem != nil {
 			p.o.OnItem(seq, k, canonical)

@@ -48,13 +48,15 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 	counter, digest := newKeyCounter(), Digest{}
 	runs := &hashRuns{}
 	defer runs.close()
+	var canonical []byte // reused for every item: Digest.Add keeps no reference
 
 	// Pass 1 reads everything, collects key hashes and, when no key repeats (the usual case),
 	// all the numbers of the plan.
 	err = scan(ctx, o.Source, stage, func(_ uint64, rec *record.Record, k keys.Key, size int) error {
 		plan.Records++
 		counter.add(k.Partition, size)
-		digest.Add(CanonicalBytes(rec.Item))
+		canonical = AppendCanonical(canonical[:0], rec.Item)
+		digest.Add(canonical)
 		plan.Bytes += int64(size)
 		plan.WriteUnits += ddbitem.WriteUnits(size)
 		return runs.add(keyHash(k.ID()))
@@ -82,7 +84,8 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 				return nil
 			}
 			counter.add(k.Partition, size)
-			digest.Add(CanonicalBytes(rec.Item))
+			canonical = AppendCanonical(canonical[:0], rec.Item)
+			digest.Add(canonical)
 			plan.Bytes += int64(size)
 			plan.WriteUnits += ddbitem.WriteUnits(size)
 			return nil
@@ -117,7 +120,7 @@ func resolveDuplicates(ctx context.Context, schema keys.Schema, o Options, stage
 func scan(ctx context.Context, spec source.Spec, stage *keys.Stage,
 	visit func(seq uint64, rec *record.Record, k keys.Key, size int) error,
 ) error {
-	r, err := source.Open(spec)
+	r, err := openReadAhead(spec)
 	if err != nil {
 		return err
 	}
