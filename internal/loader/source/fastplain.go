@@ -15,8 +15,7 @@ import (
 // and words it. The differential fuzz test holds the two paths together.
 //
 // Memory: the record's text becomes one string and every string without escapes is a slice
-// of it; value structs come from slabs shared by consecutive records. An item therefore keeps
-// its text and a few neighbours' structs alive, a bounded overhead per item in flight.
+// of it; value structs come from one block per type and record (slab).
 type fastPlain struct {
 	p         parser
 	text      string
@@ -41,13 +40,22 @@ type fastMember struct {
 
 const maxInternedNames = 4096
 
-// slab hands out zeroed values carved from larger blocks: one allocation per 64 values.
-type slab[T any] struct{ free []T }
+// slab hands out zeroed values of one type for one record from a block sized by what the
+// previous record used: records of a dataset are alike, so that is usually one exact
+// allocation per type and record. Blocks are never shared between records, so an item held
+// by the order stage keeps no other item's values alive.
+type slab[T any] struct {
+	free       []T
+	used, last int // values taken by this record, by the previous one
+}
+
+func (s *slab[T]) start() { s.free, s.used, s.last = nil, 0, s.used }
 
 func (s *slab[T]) next() *T {
 	if len(s.free) == 0 {
-		s.free = make([]T, 64)
+		s.free = make([]T, max(s.last-s.used, 2))
 	}
+	s.used++
 	v := &s.free[0]
 	s.free = s.free[1:]
 	return v
@@ -57,6 +65,12 @@ func (s *slab[T]) next() *T {
 func (f *fastPlain) item(raw []byte) (record.Item, bool) {
 	f.text = string(raw)
 	f.p = parser{data: raw, maxDepth: plainMaxDepth}
+	f.s.start()
+	f.n.start()
+	f.bool.start()
+	f.null.start()
+	f.l.start()
+	f.m.start()
 	f.p.skipSpace()
 	if f.p.pos >= len(raw) || raw[f.p.pos] != '{' {
 		return nil, false
