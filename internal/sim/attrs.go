@@ -116,6 +116,52 @@ func (v *attrValue) sdk() types.AttributeValue {
 	return nil
 }
 
+// size is ddbitem.Size(it.sdk()) without building SDK values: the same rules, with the
+// engine's own NumberSize for numbers.
+func (it item) size() int {
+	n := 0
+	for name := range it {
+		v := it[name]
+		n += len(name) + v.size()
+	}
+	return n
+}
+
+// size is ddbitem.ValueSize(v.sdk()).
+func (v *attrValue) size() int {
+	n := 0
+	switch {
+	case v.S != nil:
+		n = len(*v.S)
+	case v.N != nil:
+		n = ddbitem.NumberSize(*v.N)
+	case v.B != nil:
+		n = len(v.B)
+	case v.BOOL != nil, v.NULL != nil:
+		n = 1
+	case v.SS != nil:
+		for _, s := range v.SS {
+			n += len(s)
+		}
+	case v.NS != nil:
+		for _, s := range v.NS {
+			n += ddbitem.NumberSize(s)
+		}
+	case v.BS != nil:
+		for _, b := range v.BS {
+			n += len(b)
+		}
+	case v.L != nil:
+		n = 3 + len(v.L)
+		for i := range v.L {
+			n += v.L[i].size()
+		}
+	case v.M != nil:
+		n = 3 + len(v.M) + v.M.size()
+	}
+	return n
+}
+
 // MarshalJSON writes the value in DynamoDB JSON.
 func (v attrValue) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
 
@@ -260,20 +306,28 @@ type tableMeta struct {
 // key attributes allowed) and returns the partition key's canonical bytes and a string that
 // identifies the item's key.
 func (m *tableMeta) keyOf(attrs item, exact bool) ([]byte, string, error) {
+	return m.keyFrom(len(attrs), func(name string) (attrValue, bool) {
+		v, ok := attrs[name]
+		return v, ok
+	}, exact)
+}
+
+// keyFrom is keyOf for an item of n attributes that get looks up by name.
+func (m *tableMeta) keyFrom(n int, get func(name string) (attrValue, bool), exact bool) ([]byte, string, error) {
 	want := 1
 	if m.sk != "" {
 		want = 2
 	}
-	if exact && len(attrs) != want {
+	if exact && n != want {
 		return nil, "", validationError("The provided key element does not match the schema")
 	}
-	pkType, pk, err := keyPart(attrs, m.pk, m.pkType, ddbitem.MaxPartitionKeyBytes)
+	pkType, pk, err := keyPart(get, m.pk, m.pkType, ddbitem.MaxPartitionKeyBytes)
 	if err != nil {
 		return nil, "", err
 	}
-	key := appendKeyPart(nil, pkType, pk)
+	key := appendKeyPart(make([]byte, 0, 64), pkType, pk) // on the stack for the usual key
 	if m.sk != "" {
-		skType, sk, err := keyPart(attrs, m.sk, m.skType, ddbitem.MaxSortKeyBytes)
+		skType, sk, err := keyPart(get, m.sk, m.skType, ddbitem.MaxSortKeyBytes)
 		if err != nil {
 			return nil, "", err
 		}
@@ -283,8 +337,8 @@ func (m *tableMeta) keyOf(attrs item, exact bool) ([]byte, string, error) {
 }
 
 // keyPart reads one key attribute: its type and canonical bytes.
-func keyPart(attrs item, name, wantType string, maxBytes int) (string, []byte, error) {
-	v, ok := attrs[name]
+func keyPart(get func(string) (attrValue, bool), name, wantType string, maxBytes int) (string, []byte, error) {
+	v, ok := get(name)
 	if !ok {
 		return "", nil, validationError("One or more parameter values were invalid: Missing the key %s in the item", name)
 	}

@@ -31,10 +31,14 @@ type sinkTable struct {
 	bytes int64
 }
 
+// sinkItem is a stored item: its DynamoDB JSON, decoded only when read. Bytes rather than item
+// maps keep a large table cheap to hold and to scan for the garbage collector.
 type sinkItem struct {
-	attrs item
-	size  int
+	raw  []byte
+	size int
 }
+
+func (it sinkItem) item() item { return decodeItem(it.raw) }
 
 // newSink creates the sink with a table for each configured table that names its key.
 func newSink(now func() time.Time, tables map[string]TableConfig) (*sink, error) {
@@ -118,6 +122,16 @@ func (s *sink) close()        {}
 
 // batchWrite applies admitted puts and deletes; the sink never leaves any unprocessed.
 func (s *sink) batchWrite(_ *http.Request, writes []tableWrites, _ string) (*batchResult, error) {
+	// The batch's items go into one allocation: the sink does not hold on to request bodies.
+	n := 0
+	for _, tw := range writes {
+		for _, wr := range tw.reqs {
+			if wr.put {
+				n += len(wr.raw)
+			}
+		}
+	}
+	arena := make([]byte, 0, n)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, tw := range writes {
@@ -127,7 +141,9 @@ func (s *sink) batchWrite(_ *http.Request, writes []tableWrites, _ string) (*bat
 		}
 		for _, wr := range tw.reqs {
 			if wr.put {
-				t.put(wr.key, sinkItem{attrs: wr.attrs, size: wr.size})
+				start := len(arena)
+				arena = append(arena, wr.itemJSON()...)
+				t.put(wr.key, sinkItem{raw: arena[start:len(arena):len(arena)], size: wr.size})
 			} else {
 				t.remove(wr.key)
 			}
@@ -172,9 +188,10 @@ func (t *sinkTable) sorted() []string {
 
 // keyAttrs is the key of an item, as LastEvaluatedKey carries it.
 func (t *sinkTable) keyAttrs(it sinkItem) item {
-	k := item{t.meta.pk: it.attrs[t.meta.pk]}
+	attrs := it.item()
+	k := item{t.meta.pk: attrs[t.meta.pk]}
 	if t.meta.sk != "" {
-		k[t.meta.sk] = it.attrs[t.meta.sk]
+		k[t.meta.sk] = attrs[t.meta.sk]
 	}
 	return k
 }
@@ -193,10 +210,13 @@ func itemFrom(t *sinkTable, attrs item) (string, sinkItem, error) {
 	if err := attrs.check(); err != nil {
 		return "", sinkItem{}, validationError("One or more parameter values were invalid: %v", err)
 	}
-	size := ddbitem.Size(attrs.sdk())
+	size := attrs.size()
 	if size > ddbitem.MaxItemBytes {
 		return "", sinkItem{}, validationError("Item size has exceeded the maximum allowed size")
 	}
 	_, key, err := t.meta.keyOf(attrs, false)
-	return key, sinkItem{attrs: attrs, size: size}, err
+	if err != nil {
+		return "", sinkItem{}, err
+	}
+	return key, sinkItem{raw: attrs.appendJSON(nil), size: size}, nil
 }

@@ -46,7 +46,7 @@ func (s *sink) putItem(body []byte) (any, error) {
 	}
 	old, existed := t.put(key, it)
 	if existed && in.ReturnValues == "ALL_OLD" {
-		return map[string]any{"Attributes": old.attrs}, nil
+		return map[string]any{"Attributes": old.item()}, nil
 	}
 	return map[string]any{}, nil
 }
@@ -70,7 +70,7 @@ func (s *sink) getItem(body []byte) (any, error) {
 		return nil, err
 	}
 	if it, ok := t.items[key]; ok {
-		return map[string]any{"Item": it.attrs}, nil
+		return map[string]any{"Item": it.item()}, nil
 	}
 	return map[string]any{}, nil
 }
@@ -99,7 +99,7 @@ func (s *sink) deleteItem(body []byte) (any, error) {
 	}
 	old, existed := t.remove(key)
 	if existed && in.ReturnValues == "ALL_OLD" {
-		return map[string]any{"Attributes": old.attrs}, nil
+		return map[string]any{"Attributes": old.item()}, nil
 	}
 	return map[string]any{}, nil
 }
@@ -156,7 +156,7 @@ func (s *sink) batchGetItem(body []byte) (any, error) {
 				continue
 			}
 			if it, ok := t.items[key]; ok {
-				responses[table] = append(responses[table], it.attrs)
+				responses[table] = append(responses[table], it.item())
 				bytes += it.size
 			}
 		}
@@ -214,7 +214,7 @@ func (s *sink) scan(body []byte) (any, error) {
 		}
 	}
 	items := []item{}
-	scanned, bytes, i, last := 0, 0, start, -1
+	count, scanned, bytes, i, last := 0, 0, 0, start, -1
 	for ; i < len(keys); i++ {
 		if (in.Limit != nil && scanned >= *in.Limit) || bytes >= scanPageBytes {
 			break
@@ -225,10 +225,13 @@ func (s *sink) scan(body []byte) (any, error) {
 		it := t.items[keys[i]]
 		scanned++
 		bytes += it.size
-		items = append(items, it.attrs)
+		count++
+		if in.Select != "COUNT" {
+			items = append(items, it.item()) // decoded only when returned
+		}
 		last = i
 	}
-	out := map[string]any{"Count": len(items), "ScannedCount": scanned}
+	out := map[string]any{"Count": count, "ScannedCount": scanned}
 	if in.Select != "COUNT" {
 		out["Items"] = items
 	}
