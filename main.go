@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/memlimit"
 	"github.com/ddbload/terraform-provider-ddbload/internal/provider"
 )
 
@@ -19,7 +18,6 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
-	memlimit.Apply()
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/ddbload/ddbload",

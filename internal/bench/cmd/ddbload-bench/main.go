@@ -20,14 +20,12 @@ import (
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/bench"
 	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
-	"github.com/ddbload/terraform-provider-ddbload/internal/memlimit"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	var err error
 	if len(os.Args) > 1 && os.Args[1] == "load" {
-		memlimit.Apply() // the loader runs as in the provider's process
 		err = load(ctx, os.Args[2:])
 	} else {
 		err = benchmarks(ctx, os.Args[1:])

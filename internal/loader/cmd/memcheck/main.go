@@ -50,7 +50,6 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
-	"github.com/ddbload/terraform-provider-ddbload/internal/memlimit"
 )
 
 // perKey is how many items share a partition key.
@@ -84,7 +83,6 @@ func main() {
 	flag.BoolVar(&c.compare, "compare", false, "run -items/10 and -items in fresh processes and compare their peak RSS")
 	flag.BoolVar(&c.asJSON, "json", false, "print the result as JSON (used by -compare)")
 	flag.Parse()
-	memlimit.Apply() // as the provider's process does
 
 	var err error
 	if c.compare {
