@@ -12,7 +12,7 @@ import (
 type recordDecoder struct {
 	typed     bool                // DynamoDB JSON rather than plain JSON
 	overrides map[string]attrType // plain JSON only
-	fast      *fastPlain          // plain JSON's fast path, made on first use
+	fast      *fastPlain          // the fast path, made on first use
 }
 
 // decode converts raw, whose first byte is on line pos.Line, into a record. Every error is a
@@ -22,13 +22,15 @@ func (d *recordDecoder) decode(raw []byte, pos record.Position) (rec record.Reco
 	if off := invalidUTF8(raw); off >= 0 {
 		return record.Record{}, false, inputError(lineAt(pos, raw, off), utf8Reason(raw[off]), nil)
 	}
-	if !d.typed {
-		if d.fast == nil {
-			d.fast = &fastPlain{overrides: d.overrides}
-		}
-		if item, ok := d.fast.item(raw); ok {
-			return record.Record{Item: item, Pos: pos}, false, nil
-		}
+	if d.fast == nil {
+		d.fast = &fastPlain{overrides: d.overrides}
+	}
+	fastItem := d.fast.item
+	if d.typed {
+		fastItem = d.fast.typedItem
+	}
+	if item, ok := fastItem(raw); ok {
+		return record.Record{Item: item, Pos: pos}, false, nil
 	}
 	maxDepth := plainMaxDepth
 	if d.typed {

@@ -7,12 +7,12 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
 )
 
-// fastPlain decodes a plain-JSON record straight into attribute values, without the
-// intermediate tree of parseJSON: reading was most of a load's CPU, and most of that was
-// allocation. It only handles records the full path accepts, and gives the same item for
-// them; on anything unusual (an escape it cannot slice, a bad number, a duplicate name, too
-// deep, not an object) it gives up and the caller runs the full path, which finds the error
-// and words it. The differential fuzz test holds the two paths together.
+// fastPlain decodes a plain-JSON record (item; DynamoDB JSON: typedItem, fasttyped.go)
+// straight into attribute values, without the intermediate tree of parseJSON: reading was
+// most of a load's CPU, and most of that was allocation. It only handles records the full
+// path accepts, and gives the same item for them; on anything unusual (a bad number, a
+// duplicate name, too deep, not an object) it gives up and the caller runs the full path,
+// which finds the error and words it. Differential fuzz tests hold the two paths together.
 //
 // Memory: the record's text becomes one string and every string without escapes is a slice
 // of it; value structs come from one block per type and record (slab).
@@ -22,7 +22,7 @@ type fastPlain struct {
 	overrides map[string]attrType
 	names     map[string]string // interned attribute names: datasets repeat them
 
-	list   []types.AttributeValue // stack of list elements being built
+	elems  []types.AttributeValue // stack of list elements being built
 	member []fastMember           // stack of map members being built
 
 	s    slab[types.AttributeValueMemberS]
@@ -61,10 +61,10 @@ func (s *slab[T]) next() *T {
 	return v
 }
 
-// item decodes raw (valid UTF-8) or reports ok=false.
-func (f *fastPlain) item(raw []byte) (record.Item, bool) {
+// start readies f for the record raw.
+func (f *fastPlain) start(raw []byte, maxDepth int) {
 	f.text = string(raw)
-	f.p = parser{data: raw, maxDepth: plainMaxDepth}
+	f.p = parser{data: raw, maxDepth: maxDepth}
 	f.s.start()
 	f.n.start()
 	f.bool.start()
@@ -72,6 +72,11 @@ func (f *fastPlain) item(raw []byte) (record.Item, bool) {
 	f.l.start()
 	f.m.start()
 	f.p.skipSpace()
+}
+
+// item decodes raw (valid UTF-8) or reports ok=false.
+func (f *fastPlain) item(raw []byte) (record.Item, bool) {
+	f.start(raw, plainMaxDepth)
 	if f.p.pos >= len(raw) || raw[f.p.pos] != '{' {
 		return nil, false
 	}
@@ -92,6 +97,23 @@ func (f *fastPlain) object(depth int, top bool) (map[string]types.AttributeValue
 	if depth > plainMaxDepth {
 		return nil, false
 	}
+	return f.members(func(name string) (types.AttributeValue, bool) {
+		t, over := f.overrides[name]
+		if !top || !over {
+			return f.value(depth + 1)
+		}
+		raw, err := f.p.value(depth + 1)
+		if err != nil {
+			return nil, false
+		}
+		v, fe := convertAs(raw, t)
+		return v, fe == nil
+	})
+}
+
+// members reads the object at p.pos, each member's value with value, into a map. A name
+// that is empty, too long or repeated is the full path's to report.
+func (f *fastPlain) members(value func(name string) (types.AttributeValue, bool)) (map[string]types.AttributeValue, bool) {
 	p := &f.p
 	p.pos++ // '{'
 	base := len(f.member)
@@ -115,18 +137,8 @@ func (f *fastPlain) object(depth int, top bool) (map[string]types.AttributeValue
 		}
 		p.pos++
 		p.skipSpace()
-		var v types.AttributeValue
-		if t, over := f.overrides[name]; top && over {
-			raw, err := p.value(depth + 1)
-			if err != nil {
-				return nil, false
-			}
-			av, fe := convertAs(raw, t)
-			if fe != nil {
-				return nil, false
-			}
-			v = av
-		} else if v, ok = f.value(depth + 1); !ok {
+		v, ok := value(name)
+		if !ok {
 			return nil, false
 		}
 		f.member = append(f.member, fastMember{name, v})
@@ -220,21 +232,26 @@ func (f *fastPlain) array(depth int) ([]types.AttributeValue, bool) {
 	if depth > plainMaxDepth {
 		return nil, false
 	}
+	return f.list(func() (types.AttributeValue, bool) { return f.value(depth + 1) })
+}
+
+// list reads the array at p.pos, each element with value.
+func (f *fastPlain) list(value func() (types.AttributeValue, bool)) ([]types.AttributeValue, bool) {
 	p := &f.p
 	p.pos++ // '['
-	base := len(f.list)
-	defer func() { f.list = f.list[:base] }()
+	base := len(f.elems)
+	defer func() { f.elems = f.elems[:base] }()
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
 		return []types.AttributeValue{}, true
 	}
 	for {
-		v, ok := f.value(depth + 1)
+		v, ok := value()
 		if !ok {
 			return nil, false
 		}
-		f.list = append(f.list, v)
+		f.elems = append(f.elems, v)
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return nil, false
@@ -245,7 +262,7 @@ func (f *fastPlain) array(depth int) ([]types.AttributeValue, bool) {
 			p.skipSpace()
 		case ']':
 			p.pos++
-			return append([]types.AttributeValue(nil), f.list[base:]...), true
+			return append([]types.AttributeValue(nil), f.elems[base:]...), true
 		default:
 			return nil, false
 		}
