@@ -25,13 +25,17 @@ func (d *recordDecoder) decode(raw []byte, pos record.Position) (rec record.Reco
 	if d.fast == nil {
 		d.fast = &fastPlain{overrides: d.overrides}
 	}
-	fastItem := d.fast.item
+	var item record.Item
+	var ok bool
 	if d.typed {
-		fastItem = d.fast.typedItem
+		item, ok = d.fast.typedItem(raw)
+	} else {
+		item, ok = d.fast.item(raw)
 	}
-	if item, ok := fastItem(raw); ok {
+	if ok {
 		return record.Record{Item: item, Pos: pos}, false, nil
 	}
+	// The full path: it accepts nothing the fast path refused without a reason to give.
 	maxDepth := plainMaxDepth
 	if d.typed {
 		maxDepth = typedMaxDepth
@@ -48,7 +52,6 @@ func (d *recordDecoder) decode(raw []byte, pos record.Position) (rec record.Reco
 		}
 		return record.Record{}, false, inputError(pos, err.Error(), err)
 	}
-	var item record.Item
 	var fe *fieldError
 	if d.typed {
 		item, fe = typedItem(v)

@@ -119,47 +119,32 @@ func (f *fastPlain) members(value func(name string) (types.AttributeValue, bool)
 	base := len(f.member)
 	defer func() { f.member = f.member[:base] }()
 	p.skipSpace()
-	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+	if f.at('}') {
 		p.pos++
 		return map[string]types.AttributeValue{}, true
 	}
 	for {
-		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+		if !f.at('"') {
 			return nil, false
 		}
 		name, ok := f.name()
-		if !ok || name == "" || len(name) > maxNameBytes {
+		if !ok || name == "" || len(name) > maxNameBytes || !f.colon() {
 			return nil, false
 		}
-		p.skipSpace()
-		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return nil, false
-		}
-		p.pos++
-		p.skipSpace()
 		v, ok := value(name)
 		if !ok {
 			return nil, false
 		}
 		f.member = append(f.member, fastMember{name, v})
-		p.skipSpace()
-		if p.pos >= len(p.data) {
+		if more, ok := f.next('}'); !ok {
 			return nil, false
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-			p.skipSpace()
-		case '}':
-			p.pos++
+		} else if !more {
 			members := f.member[base:]
 			m := make(map[string]types.AttributeValue, len(members))
 			for _, e := range members {
 				m[e.name] = e.val
 			}
 			return m, len(m) == len(members) // fewer: a repeated name
-		default:
-			return nil, false
 		}
 	}
 }
@@ -242,7 +227,7 @@ func (f *fastPlain) list(value func() (types.AttributeValue, bool)) ([]types.Att
 	base := len(f.elems)
 	defer func() { f.elems = f.elems[:base] }()
 	p.skipSpace()
-	if p.pos < len(p.data) && p.data[p.pos] == ']' {
+	if f.at(']') {
 		p.pos++
 		return []types.AttributeValue{}, true
 	}
@@ -252,21 +237,42 @@ func (f *fastPlain) list(value func() (types.AttributeValue, bool)) ([]types.Att
 			return nil, false
 		}
 		f.elems = append(f.elems, v)
-		p.skipSpace()
-		if p.pos >= len(p.data) {
+		if more, ok := f.next(']'); !ok {
 			return nil, false
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-			p.skipSpace()
-		case ']':
-			p.pos++
+		} else if !more {
 			return append([]types.AttributeValue(nil), f.elems[base:]...), true
-		default:
-			return nil, false
 		}
 	}
+}
+
+// at reports whether the byte at p.pos is c.
+func (f *fastPlain) at(c byte) bool { return f.p.pos < len(f.p.data) && f.p.data[f.p.pos] == c }
+
+// colon moves past the ':' after an object key, and the spaces around it.
+func (f *fastPlain) colon() bool {
+	f.p.skipSpace()
+	if !f.at(':') {
+		return false
+	}
+	f.p.pos++
+	f.p.skipSpace()
+	return true
+}
+
+// next moves past what follows an element of an object or array: a ',' (more is true) or
+// the closing byte (more is false); anything else is not ok.
+func (f *fastPlain) next(closing byte) (more, ok bool) {
+	f.p.skipSpace()
+	switch {
+	case f.at(','):
+		f.p.pos++
+		f.p.skipSpace()
+		return true, true
+	case f.at(closing):
+		f.p.pos++
+		return false, true
+	}
+	return false, false
 }
 
 // string reads the string at p.pos as a slice of the record's text when it has no escapes;

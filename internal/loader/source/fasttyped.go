@@ -39,19 +39,10 @@ func (f *fastPlain) exportItem() (record.Item, bool) {
 	p := &f.p
 	p.pos++ // '{'
 	p.skipSpace()
-	if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+	if !f.at('"') {
 		return nil, false
 	}
-	if key, ok := f.string(); !ok || key != "Item" {
-		return nil, false
-	}
-	p.skipSpace()
-	if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-		return nil, false
-	}
-	p.pos++
-	p.skipSpace()
-	if p.pos >= len(p.data) || p.data[p.pos] != '{' {
+	if key, ok := f.string(); !ok || key != "Item" || !f.colon() || !f.at('{') {
 		return nil, false
 	}
 	item, ok := f.typedMap(1)
@@ -59,7 +50,7 @@ func (f *fastPlain) exportItem() (record.Item, bool) {
 		return nil, false
 	}
 	p.skipSpace()
-	if p.pos >= len(p.data) || p.data[p.pos] != '}' {
+	if !f.at('}') {
 		return nil, false
 	}
 	p.pos++
@@ -82,25 +73,16 @@ func (f *fastPlain) typedMap(depth int) (map[string]types.AttributeValue, bool) 
 // typedValue reads one {"TAG": value} object; depth is the attribute's (1 at the top).
 func (f *fastPlain) typedValue(depth int) (types.AttributeValue, bool) {
 	p := &f.p
-	if p.pos >= len(p.data) || p.data[p.pos] != '{' {
+	if !f.at('{') {
 		return nil, false
 	}
 	p.pos++
 	p.skipSpace()
-	if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+	if !f.at('"') {
 		return nil, false
 	}
 	tag, ok := f.string()
-	if !ok {
-		return nil, false
-	}
-	p.skipSpace()
-	if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-		return nil, false
-	}
-	p.pos++
-	p.skipSpace()
-	if p.pos >= len(p.data) {
+	if !ok || !f.colon() || p.pos >= len(p.data) {
 		return nil, false
 	}
 	var v types.AttributeValue
@@ -158,7 +140,7 @@ func (f *fastPlain) typedValue(depth int) (types.AttributeValue, bool) {
 		return nil, false
 	}
 	p.skipSpace()
-	if p.pos >= len(p.data) || p.data[p.pos] != '}' {
+	if !f.at('}') {
 		return nil, false // a second tag, or garbage
 	}
 	p.pos++
