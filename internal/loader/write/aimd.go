@@ -8,20 +8,27 @@ import (
 
 // Controller tuning. Throttling is judged once per verdict period of aimdCutInterval (about
 // ten round trips, so one burst of throttled replies counts once) from the calls sent in the
-// period. A cut settles just under what the table admitted in the period, which is its real
+// period, except that the first throttled call of an episode ends its period at once. A cut
+// settles just under what the table admitted in the period, which is its real
 // capacity once its burst is spent, instead of far below it; the probe afterwards starts slow
 // (the capacity was just measured) and speeds up the longer no throttling comes back (the
 // capacity may have grown: auto scaling, on-demand, a GSI warming up).
 const (
 	aimdCutInterval = 100 * time.Millisecond
-	admittedShare   = 0.95 // a cut sets the rate to this share of what the table admitted
-	firstCutShare   = 0.5  // the first cut, from an unlimited rate, keeps at most this share (TCP's slow-start exit)
-	fallingShare    = 0.5  // an unprocessed fraction at most this share of the last one: the last cut works, hold
-	probeStart      = 0.01 // slope after a cut, or on passing the last capacity measured: this share of it per second
-	probeDoubling   = 3 * time.Second
-	probeMaxSlope   = 0.1 // the slope doubles every probeDoubling up to this share of the rate per second
-	aimdMaxStep     = time.Second
-	aimdMinRate     = 1.0 // WCU/s: the smallest provisioned table
+	aimdFirstLook   = 10 * time.Millisecond // the shortest period judged when throttling begins
+	admittedShare   = 0.95                  // a cut sets the rate to this share of what the table admitted
+	// drainedShare replaces admittedShare until the first episode ends: the unlimited start
+	// emptied every partition's bank, and just under capacity they would take long to refill,
+	// each unlucky second throttling a few calls again.
+	drainedShare  = 0.9
+	firstCutShare = 0.5  // the first cut, from an unlimited rate, keeps at most this share (TCP's slow-start exit)
+	minCutShare   = 0.5  // and any cut at least this share of the send rate
+	fallingShare  = 0.5  // an unprocessed fraction at most this share of the last one: the last cut works, hold
+	probeStart    = 0.01 // slope after a cut, or on passing the last capacity measured: this share of it per second
+	probeDoubling = 3 * time.Second
+	probeMaxSlope = 0.05 // the slope doubles every probeDoubling up to this share of the rate per second
+	aimdMaxStep   = time.Second
+	aimdMinRate   = 1.0 // WCU/s: the smallest provisioned table
 	// aimdFloorShare bounds the cuts below by this share of the highest send rate measured:
 	// UnprocessedItems can also come from faults that no slowdown cures (internal errors), and
 	// an unbounded cascade of cuts would then stall a load at 1 WCU/s.
@@ -113,7 +120,10 @@ func (a *aimd) observe(sentAt time.Time, unprocessed, items int) {
 	a.fracSum += float64(unprocessed)
 	a.fracN += float64(items)
 	now := a.now()
-	if age := now.Sub(a.mark); age >= aimdCutInterval {
+	// The first throttled call of an episode is judged at once: every round trip of waiting
+	// sends a full concurrency of calls into a table already full.
+	age := now.Sub(a.mark)
+	if age >= aimdCutInterval || (unprocessed > 0 && a.fracAtCut == 0 && age >= aimdFirstLook) {
 		a.verdictLocked(now, age)
 	}
 }
@@ -148,7 +158,8 @@ func (a *aimd) verdictLocked(now time.Time, age time.Duration) {
 	case a.fracAtCut > 0 && f <= fallingShare*a.fracAtCut:
 		// The last cut works: the throttling dies down as the table's partitions refill, and
 		// another cut would only take the rate under the capacity just measured.
-		a.fracAtCut, a.steadyRun = f, 0
+		// Only cuts make a steady fraction telling: the next verdict cannot judge it.
+		a.fracAtCut, a.steadyRun, a.refSent = f, 0, 0
 	default:
 		if a.fracAtCut == 0 {
 			a.episodeRate = sentRate
@@ -172,11 +183,17 @@ func (a *aimd) steadyAfterLocked() float64 {
 // just under what the table admitted.
 func (a *aimd) cutLocked(now time.Time, sentRate, admitted float64) {
 	base := min(a.rate, sentRate)
-	next := admittedShare * min(base, admitted)
+	share := admittedShare
+	if a.slowStart {
+		share = drainedShare
+	}
+	// A cut at most halves: with whole calls throttled nothing is admitted, which says the
+	// table is full, not that its capacity is zero.
+	next := max(share*min(base, admitted), minCutShare*base)
 	if math.IsInf(a.rate, 1) {
 		next = min(next, firstCutShare*base)
 	}
-	a.capacity = admitted
+	a.capacity = max(admitted, next) // nothing admitted: the rate the cut left is all that is known
 	a.rate = min(a.max, max(aimdMinRate, aimdFloorShare*a.peak, next))
 	a.probeFrom, a.lastGrow = now, now
 	a.bucket.setLimit(a.rate, true)

@@ -34,18 +34,20 @@ func TestAIMDController(t *testing.T) {
 		a.clean()
 		expect("never above the cap", 1000)
 		t0 := period(100, 10, 25)
-		// 1,000 WCU/s sent, 60% of it admitted: 600 WCU/s is what the table takes.
-		expect("first throttled verdict: 95% of what the table admitted", 570)
+		// 1,000 WCU/s sent, 60% of it admitted: 600 WCU/s is what the table takes. The first
+		// episode leaves a tenth of it for the banks the start drained to refill.
+		expect("first throttled verdict: 90% of what the table admitted", 540)
 		a.observe(t0, 25, 25)
-		expect("a call sent before the cut is not judged", 570)
-		period(57, 1, 25)
-		expect("the fraction fell to a tenth: the cut works, hold", 570)
-		period(57, 2, 25)
-		// 570 WCU/s sent, 92% admitted.
-		expect("the fraction rose again: cut", 0.95*0.92*570)
+		expect("a call sent before the cut is not judged", 540)
+		period(54, 1, 25)
+		expect("the fraction fell to a tenth: the cut works, hold", 540)
+		period(54, 2, 25)
+		// 540 WCU/s sent, 92% admitted.
+		capacity := 0.92 * 540
+		expect("the fraction rose again: cut", 0.9*capacity)
 
-		// The probe: 1% of the capacity measured (524.4 WCU/s) per second at first, the slope
-		// doubling every 3 s, starting over on passing that capacity.
+		// The probe: 1% of the capacity measured per second at first, the slope doubling every
+		// 3 s, starting over on passing that capacity.
 		probe := func(d time.Duration) float64 {
 			before := a.current()
 			for range d / (100 * time.Millisecond) {
@@ -54,12 +56,12 @@ func TestAIMDController(t *testing.T) {
 			}
 			return a.current() - before
 		}
-		if got, want := probe(3*time.Second), 5.244*3/math.Ln2; math.Abs(got-want) > 0.5 {
+		if got, want := probe(3*time.Second), 0.01*capacity*3/math.Ln2; math.Abs(got-want) > 0.5 {
 			t.Fatalf("the first 3 s of clean calls added %.1f WCU/s, want about %.1f (a slow probe under the capacity just measured)", got, want)
 		}
 		probe(3 * time.Second)
-		if a.current() < 524.4 {
-			t.Fatalf("rate %.1f after 6 s of clean calls; want it past the capacity measured, 524.4", a.current())
+		if a.current() < capacity {
+			t.Fatalf("rate %.1f after 6 s of clean calls; want it past the capacity measured, %.1f", a.current(), capacity)
 		}
 		if g1, g2 := probe(3*time.Second), probe(3*time.Second); g2 < 1.9*g1 {
 			t.Fatalf("the probe gained %.1f and then %.1f WCU/s in two 3 s spans; it must speed up", g1, g2)
@@ -72,6 +74,13 @@ func TestAIMDController(t *testing.T) {
 		}
 		probe(60 * time.Second)
 		expect("recovered to the cap", 1000)
+
+		period(100, 0, 25)
+		expect("a clean verdict ends the episode", 1000)
+		period(100, 5, 25)
+		expect("a later episode: 95% of what the table admitted", 0.95*800)
+		period(76, 25, 25)
+		expect("whole calls throttled, nothing admitted: half the rate, not the floor", 0.5*760)
 	})
 
 	t.Run("without a cap", func(t *testing.T) {
@@ -204,5 +213,55 @@ func TestAIMDSteadyFaultsDoNotStall(t *testing.T) {
 	step(900)
 	if got := a.current(); got >= before {
 		t.Fatalf("rate %.1f after the unprocessed share rose to 90%%; want a cut below %.1f", got, before)
+	}
+}
+
+// TestAIMDJudgesTheFirstThrottleAtOnce: the first throttled call of an episode cuts at once,
+// not at the end of the verdict period, while every round trip sends more calls into a
+// table that is already full.
+func TestAIMDJudgesTheFirstThrottleAtOnce(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
+	a := newAIMD(0, clk.Now, b)
+	sentAt := clk.Now()
+	a.sent(500)
+	clk.Advance(20 * time.Millisecond)
+	a.observe(sentAt, 0, 25)
+	if !math.IsInf(a.current(), 1) {
+		t.Fatalf("rate %v after a clean call; want still unlimited", a.current())
+	}
+	a.observe(sentAt, 2, 25)
+	// 25,000 WCU/s sent over the 20 ms: half of it.
+	if got := a.current(); math.Abs(got-12500) > 1e-6 {
+		t.Fatalf("rate %v 20 ms into the period after the first throttled call; want 12500 at once", got)
+	}
+}
+
+// TestAIMDHoldsAreNotSteadyFaults: after the unlimited start the throttling dies down over a
+// few verdicts that hold the rate; small fractions that happen to be alike in two of them are
+// the table refilling, not faults that no slowdown cures, and must not raise the rate.
+func TestAIMDHoldsAreNotSteadyFaults(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
+	a := newAIMD(0, clk.Now, b)
+	period := func(wcu int64, unprocessed, items int) {
+		sentAt := clk.Now()
+		a.sent(wcu)
+		clk.Advance(100 * time.Millisecond)
+		a.observe(sentAt, unprocessed, items)
+	}
+	period(4500, 14, 4500) // 45,000 WCU/s from the unlimited start, first throttles
+	period(888, 81, 888)   // the banks are empty: 9% of 8,880 WCU/s come back; cut
+	cut := a.current()
+	for i, tc := range []struct {
+		wcu               int64
+		unprocessed, seen int
+	}{{771, 23, 776}, {801, 27, 802}, {773, 5, 782}, {789, 6, 780}, {772, 4, 754}} {
+		period(tc.wcu, tc.unprocessed, tc.seen)
+		if got := a.current(); got > cut*1.01 {
+			t.Fatalf("verdict %d (%.1f%% unprocessed, falling): rate %.0f, above the %.0f the last cut set", i+1, 100*float64(tc.unprocessed)/float64(tc.seen), got, cut)
+		}
 	}
 }
