@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/bench"
@@ -48,8 +49,21 @@ func load(ctx context.Context, args []string) error {
 	fs.StringVar(&c.Order, "order", "", "ours: order mode (interleave, shuffle, preserve; default interleave)")
 	fs.IntVar(&c.Concurrency, "concurrency", 0, "ours: workers (0: the default)")
 	fs.Float64Var(&c.MaxWCU, "max-wcu", 0, "ours: max write units per second (0: no cap)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the load to this file (for go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write an allocation profile of the load to this file (for go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if c.Endpoint == "" || c.File == "" {
 		return fmt.Errorf("load needs -endpoint and -file")
@@ -57,6 +71,11 @@ func load(ctx context.Context, args []string) error {
 	res, err := bench.RunLoad(ctx, c)
 	if err != nil {
 		return err
+	}
+	if *memProfile != "" {
+		if err := writeHeapProfile(*memProfile); err != nil {
+			return err
+		}
 	}
 	return json.NewEncoder(os.Stdout).Encode(res)
 }
@@ -118,4 +137,16 @@ func benchmarks(ctx context.Context, args []string) error {
 		}
 	}
 	return nil
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

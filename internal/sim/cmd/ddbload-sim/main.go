@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/sim"
@@ -60,8 +61,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.Float64Var(&cfg.Faults.ThrottleRate, "throttle-rate", 0, "fraction of BatchWriteItem calls throttled whole")
 	fs.Float64Var(&cfg.Faults.UnprocessedRate, "unprocessed-rate", 0, "fraction of batch items returned unprocessed")
 	fs.DurationVar(&cfg.Faults.Latency, "latency", 0, "latency added to every request")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the simulator's life to this file (for go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
