@@ -17,27 +17,25 @@ const (
 	aimdCutInterval = 100 * time.Millisecond
 	aimdFirstLook   = 10 * time.Millisecond // the shortest period judged when throttling begins
 	admittedShare   = 0.95                  // a cut sets the rate to this share of what the table admitted
-	// drainedShare replaces admittedShare until the first episode ends: the unlimited start
-	// emptied every partition's bank, and just under capacity they would take long to refill,
-	// each unlucky second throttling a few calls again.
-	drainedShare  = 0.9
-	firstCutShare = 0.5  // the first cut, from an unlimited rate, keeps at most this share (TCP's slow-start exit)
-	minCutShare   = 0.5  // and any cut at least this share of the send rate
-	fallingShare  = 0.5  // an unprocessed fraction at most this share of the last one: the last cut works, hold
-	probeStart    = 0.01 // slope after a cut, or on passing the last capacity measured: this share of it per second
-	probeDoubling = 3 * time.Second
-	probeMaxSlope = 0.05 // the slope doubles every probeDoubling up to this share of the rate per second
-	aimdMaxStep   = time.Second
-	aimdMinRate   = 1.0 // WCU/s: the smallest provisioned table
+	firstCutShare   = 0.5                   // the first cut, from an unlimited rate, keeps at most this share (TCP's slow-start exit)
+	minCutShare     = 0.5                   // and any cut at least this share of the send rate
+	fallingShare    = 0.5                   // an unprocessed fraction at most this share of the last one: the last cut works, hold
+	probeStart      = 0.01                  // slope after a cut, or on passing the last capacity measured: this share of it per second
+	probeDoubling   = 3 * time.Second
+	probeMaxSlope   = 0.05 // the slope doubles every probeDoubling up to this share of the rate per second
+	aimdMaxStep     = time.Second
+	aimdMinRate     = 1.0 // WCU/s: the smallest provisioned table
 	// aimdFloorShare bounds the cuts below by this share of the highest send rate measured:
 	// UnprocessedItems can also come from faults that no slowdown cures (internal errors), and
-	// an unbounded cascade of cuts would then stall a load at 1 WCU/s.
-	aimdFloorShare = 0.1
+	// an unbounded cascade of cuts would then stall a load at 1 WCU/s. It stays well under
+	// what a table may really take: the tail of a skewed load can reach only its hottest partition.
+	aimdFloorShare = 0.05
 )
 
 // Faults that no slowdown cures are recognised by an unprocessed fraction that the cuts do not
 // move: within partialSteadyBand of the fraction that caused the last cut (plus two standard
-// errors of the sample), in steadyVerdicts verdicts in a row, while the send rate moved by at
+// errors of the sample) and nearer to it than to the fraction a full table would have given
+// at the new send rate, in steadyVerdicts verdicts in a row, while the send rate moved by at
 // least steadyMinMove, once the episode's cuts have taken the rate to steadyAfterShare of
 // where it began (every cut lands under a table's real capacity well before that). The rate
 // then grows by steadyGrowth per verdict.
@@ -143,7 +141,8 @@ func (a *aimd) verdictLocked(now time.Time, age time.Duration) {
 			a.fracAtCut, a.steadyRun, a.faultLike, a.slowStart = 0, 0, false, false
 		}
 	case a.fracAtCut > 0 && moved && (a.faultLike || a.rate <= a.steadyAfterLocked()*a.episodeRate) &&
-		math.Abs(f-a.fracAtCut) <= partialSteadyBand*a.fracAtCut+2*math.Sqrt(f*(1-f)/n):
+		math.Abs(f-a.fracAtCut) <= partialSteadyBand*a.fracAtCut+2*math.Sqrt(f*(1-f)/n) &&
+		math.Abs(f-a.fracAtCut) < math.Abs(f-a.fullTableFracLocked(sentRate)):
 		// Steady. Once may be chance; after that, win back what the cuts took, quickly: if the
 		// rate was the cause after all, the fraction rises and a verdict cuts again.
 		a.steadyRun++
@@ -169,6 +168,12 @@ func (a *aimd) verdictLocked(now time.Time, age time.Duration) {
 	}
 }
 
+// fullTableFracLocked is the unprocessed fraction at sentRate of a table that takes what it
+// took in the period of the last cut, whatever is sent: what the rate's doing looks like.
+func (a *aimd) fullTableFracLocked(sentRate float64) float64 {
+	return max(0, 1-(1-a.fracAtCut)*a.refSent/sentRate)
+}
+
 // steadyAfterLocked is the share of the episode's starting rate the cuts must have reached
 // before a steady fraction is believed: half, or a quarter leaving the slow start.
 func (a *aimd) steadyAfterLocked() float64 {
@@ -183,13 +188,9 @@ func (a *aimd) steadyAfterLocked() float64 {
 // just under what the table admitted.
 func (a *aimd) cutLocked(now time.Time, sentRate, admitted float64) {
 	base := min(a.rate, sentRate)
-	share := admittedShare
-	if a.slowStart {
-		share = drainedShare
-	}
 	// A cut at most halves: with whole calls throttled nothing is admitted, which says the
 	// table is full, not that its capacity is zero.
-	next := max(share*min(base, admitted), minCutShare*base)
+	next := max(admittedShare*min(base, admitted), minCutShare*base)
 	if math.IsInf(a.rate, 1) {
 		next = min(next, firstCutShare*base)
 	}

@@ -34,17 +34,16 @@ func TestAIMDController(t *testing.T) {
 		a.clean()
 		expect("never above the cap", 1000)
 		t0 := period(100, 10, 25)
-		// 1,000 WCU/s sent, 60% of it admitted: 600 WCU/s is what the table takes. The first
-		// episode leaves a tenth of it for the banks the start drained to refill.
-		expect("first throttled verdict: 90% of what the table admitted", 540)
+		// 1,000 WCU/s sent, 60% of it admitted: 600 WCU/s is what the table takes.
+		expect("first throttled verdict: 95% of what the table admitted", 570)
 		a.observe(t0, 25, 25)
-		expect("a call sent before the cut is not judged", 540)
-		period(54, 1, 25)
-		expect("the fraction fell to a tenth: the cut works, hold", 540)
-		period(54, 2, 25)
-		// 540 WCU/s sent, 92% admitted.
-		capacity := 0.92 * 540
-		expect("the fraction rose again: cut", 0.9*capacity)
+		expect("a call sent before the cut is not judged", 570)
+		period(57, 1, 25)
+		expect("the fraction fell to a tenth: the cut works, hold", 570)
+		period(57, 2, 25)
+		// 570 WCU/s sent, 92% admitted.
+		capacity := 0.92 * 570
+		expect("the fraction rose again: cut", 0.95*capacity)
 
 		// The probe: 1% of the capacity measured per second at first, the slope doubling every
 		// 3 s, starting over on passing that capacity.
@@ -263,5 +262,37 @@ func TestAIMDHoldsAreNotSteadyFaults(t *testing.T) {
 		if got := a.current(); got > cut*1.01 {
 			t.Fatalf("verdict %d (%.1f%% unprocessed, falling): rate %.0f, above the %.0f the last cut set", i+1, 100*float64(tc.unprocessed)/float64(tc.seen), got, cut)
 		}
+	}
+}
+
+// TestAIMDFollowsCapacityFarBelowThePeak: the tail of a skewed load sends only to its hottest
+// partition, which takes a fifteenth of the rate the whole table took. The floor that stops
+// cascades of cuts under steady faults must not hold the rate above that.
+func TestAIMDFollowsCapacityFarBelowThePeak(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
+	a := newAIMD(0, clk.Now, b)
+	period := func(wcu int64, unprocessed, items int) {
+		sentAt := clk.Now()
+		a.sent(wcu)
+		clk.Advance(100 * time.Millisecond)
+		a.observe(sentAt, unprocessed, items)
+	}
+	for range 15 { // 1.5 s at 15,000 WCU/s, every call processed
+		period(1500, 0, 1500)
+	}
+	// Now only 1,000 WCU/s get in, whatever is sent.
+	for range 50 {
+		wcu := int64(1500)
+		if r := a.current(); !math.IsInf(r, 1) {
+			wcu = min(wcu, int64(r/10))
+		}
+		admitted := min(wcu, 100)
+		period(wcu, int(wcu-admitted), int(wcu))
+	}
+	// The probe may just be passing the capacity again: at most a tenth over it.
+	if got := a.current(); got > 1100 {
+		t.Fatalf("rate %.0f WCU/s after 5 s of a table taking 1,000; want it near 1,000 (at most 1,100)", got)
 	}
 }
