@@ -11,16 +11,17 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/pprof"
 	"syscall"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/bench"
 	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
+	"github.com/ddbload/terraform-provider-ddbload/internal/profiling"
 )
 
 func main() {
@@ -38,7 +39,7 @@ func main() {
 	}
 }
 
-func load(ctx context.Context, args []string) error {
+func load(ctx context.Context, args []string) (err error) {
 	fs := flag.NewFlagSet("ddbload-bench load", flag.ContinueOnError)
 	var c bench.LoadConfig
 	fs.StringVar(&c.Loader, "loader", "ours", "ours (the ddbload engine) or naive (one worker, in order)")
@@ -54,26 +55,22 @@ func load(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if c.Endpoint == "" || c.File == "" {
+		return fmt.Errorf("load needs -endpoint and -file")
+	}
 	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+		stop, err := profiling.StartCPU(*cpuProfile)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
-	if c.Endpoint == "" || c.File == "" {
-		return fmt.Errorf("load needs -endpoint and -file")
+		defer func() { err = errors.Join(err, stop()) }()
 	}
 	res, err := bench.RunLoad(ctx, c)
 	if err != nil {
 		return err
 	}
 	if *memProfile != "" {
-		if err := writeHeapProfile(*memProfile); err != nil {
+		if err := profiling.Write(*memProfile, "allocs"); err != nil {
 			return err
 		}
 	}
@@ -137,16 +134,4 @@ func benchmarks(ctx context.Context, args []string) error {
 		}
 	}
 	return nil
-}
-
-func writeHeapProfile(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -37,7 +37,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,6 +49,7 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
+	"github.com/ddbload/terraform-provider-ddbload/internal/profiling"
 )
 
 // perKey is how many items share a partition key.
@@ -217,16 +217,8 @@ func (w *nullWriter) BatchWriteItem(_ context.Context, in *dynamodb.BatchWriteIt
 }
 
 func writeHeapProfile(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
 	runtime.GC() // the profile's in-use numbers are as of the last GC
-	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
-		_ = f.Close()
-		return err
-	}
-	return f.Close()
+	return profiling.Write(path, "heap")
 }
 
 // resetPeakRSS sets VmHWM back to the current RSS (Linux 4.0+), so the peak measured is the

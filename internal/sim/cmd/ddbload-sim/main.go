@@ -16,9 +16,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/pprof"
 	"syscall"
 
+	"github.com/ddbload/terraform-provider-ddbload/internal/profiling"
 	"github.com/ddbload/terraform-provider-ddbload/internal/sim"
 )
 
@@ -35,7 +35,7 @@ func main() {
 }
 
 // run serves until ctx ends or stdin closes.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	fs := flag.NewFlagSet("ddbload-sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
@@ -65,19 +65,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
 	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+		stop, err := profiling.StartCPU(*cpuProfile)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+		defer func() { err = errors.Join(err, stop()) }()
 	}
 	if tc.PartitionKey != "" && *table == "*" {
 		return errors.New("-pk creates a table in the in-memory sink: name it with -table")
