@@ -9,6 +9,28 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
+// periods returns a function that sends wcu at once, lets a verdict period (100 ms) of fake
+// time pass and reports the call: items of it, unprocessed of them came back. It returns when
+// the call was sent.
+func periods(clk *fakeClock, a *aimd) func(wcu int64, unprocessed, items int) time.Time {
+	return func(wcu int64, unprocessed, items int) time.Time {
+		sentAt := clk.Now()
+		a.sent(wcu)
+		clk.Advance(aimdCutInterval)
+		a.observe(sentAt, unprocessed, items)
+		return sentAt
+	}
+}
+
+// sendable is the WCU a sender sends in a verdict period at the current rate, or unlimited
+// of them when the rate has no limit.
+func sendable(a *aimd, unlimited int64) int64 {
+	if r := a.current(); !math.IsInf(r, 1) {
+		return int64(r * aimdCutInterval.Seconds())
+	}
+	return unlimited
+}
+
 func TestAIMDController(t *testing.T) {
 	t.Parallel()
 	t.Run("with a cap", func(t *testing.T) {
@@ -22,14 +44,7 @@ func TestAIMDController(t *testing.T) {
 				t.Fatalf("%s: rate %.1f, bucket %.1f; want %.1f", step, got, lim, want)
 			}
 		}
-		// period sends wcu now, lets 100 ms pass, and reports the call.
-		period := func(wcu int64, unprocessed, items int) time.Time {
-			sentAt := clk.Now()
-			a.sent(wcu)
-			clk.Advance(100 * time.Millisecond)
-			a.observe(sentAt, unprocessed, items)
-			return sentAt
-		}
+		period := periods(clk, a)
 		expect("starts at the cap", 1000)
 		a.clean()
 		expect("never above the cap", 1000)
@@ -183,16 +198,8 @@ func TestAIMDSteadyFaultsDoNotStall(t *testing.T) {
 	a := newAIMD(0, clk.Now, b)
 	// A sender that sends what the rate allows (2,500 WCU per 100 ms while it is unlimited),
 	// and a table that takes 70% of every call whatever the rate.
-	step := func(unprocessed int) {
-		wcu := int64(2500)
-		if r := a.current(); !math.IsInf(r, 1) {
-			wcu = int64(r / 10)
-		}
-		sentAt := clk.Now()
-		a.sent(wcu)
-		clk.Advance(100 * time.Millisecond)
-		a.observe(sentAt, unprocessed, 1000)
-	}
+	period := periods(clk, a)
+	step := func(unprocessed int) { period(sendable(a, 2500), unprocessed, 1000) }
 	step(300) // the first verdict cuts the unlimited rate
 	first := a.current()
 	if math.IsInf(first, 1) {
@@ -245,12 +252,7 @@ func TestAIMDHoldsAreNotSteadyFaults(t *testing.T) {
 	clk := newFakeClock()
 	b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
 	a := newAIMD(0, clk.Now, b)
-	period := func(wcu int64, unprocessed, items int) {
-		sentAt := clk.Now()
-		a.sent(wcu)
-		clk.Advance(100 * time.Millisecond)
-		a.observe(sentAt, unprocessed, items)
-	}
+	period := periods(clk, a)
 	period(4500, 14, 4500) // 45,000 WCU/s from the unlimited start, first throttles
 	period(888, 81, 888)   // the banks are empty: 9% of 8,880 WCU/s come back; cut
 	cut := a.current()
@@ -273,21 +275,13 @@ func TestAIMDFollowsCapacityFarBelowThePeak(t *testing.T) {
 	clk := newFakeClock()
 	b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
 	a := newAIMD(0, clk.Now, b)
-	period := func(wcu int64, unprocessed, items int) {
-		sentAt := clk.Now()
-		a.sent(wcu)
-		clk.Advance(100 * time.Millisecond)
-		a.observe(sentAt, unprocessed, items)
-	}
+	period := periods(clk, a)
 	for range 15 { // 1.5 s at 15,000 WCU/s, every call processed
 		period(1500, 0, 1500)
 	}
 	// Now only 1,000 WCU/s get in, whatever is sent.
 	for range 50 {
-		wcu := int64(1500)
-		if r := a.current(); !math.IsInf(r, 1) {
-			wcu = min(wcu, int64(r/10))
-		}
+		wcu := min(1500, sendable(a, 1500))
 		admitted := min(wcu, 100)
 		period(wcu, int(wcu-admitted), int(wcu))
 	}
