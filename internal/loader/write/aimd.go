@@ -23,8 +23,14 @@ const (
 	probeStart      = 0.01                  // slope after a cut, or on passing the last capacity measured: this share of it per second
 	probeDoubling   = 3 * time.Second
 	probeMaxSlope   = 0.05 // the slope doubles every probeDoubling up to this share of the rate per second
-	aimdMaxStep     = time.Second
-	aimdMinRate     = 1.0 // WCU/s: the smallest provisioned table
+	// residualVerdicts bounds the verdicts after a cut that may find items unprocessed without
+	// cutting again (see verdictLocked).
+	residualVerdicts = 2
+	aimdMaxStep      = time.Second
+	// sustainedUse is the least share of what the rate allowed between two episodes that must
+	// have been sent for the mean send rate to count as the table's capacity.
+	sustainedUse = 0.9
+	aimdMinRate  = 1.0 // WCU/s: the smallest provisioned table
 	// aimdFloorShare bounds the cuts below by this share of the highest send rate measured:
 	// UnprocessedItems can also come from faults that no slowdown cures (internal errors), and
 	// an unbounded cascade of cuts would then stall a load at 1 WCU/s. It stays well under
@@ -75,9 +81,18 @@ type aimd struct {
 	steadyRun   int     // consecutive verdicts that found the fraction steady
 	refSent     float64 // the send rate of the period that caused the last cut or steady growth
 	faultLike   bool    // the cuts left the fraction unchanged: not the rate's doing
+	residualRun int     // verdicts since the last cut let off as its residue
+	measured    bool    // the last cut set the rate from what the table admitted, not by halving
 	// slowStart is true until the first episode ends: its cuts come from a rate that had no
 	// limit, into a fresh table's burst capacity, which makes fractions erratic.
 	slowStart bool
+
+	// Since the last episode ended (zero before one has): its end, the WCU sent since and the
+	// WCU the rate allowed up to allowedMark.
+	episodeEnd          time.Time
+	sentSinceEpisode    float64
+	allowedSinceEpisode float64
+	allowedMark         time.Time
 }
 
 // newAIMD returns a controller for b, whose rate must start at capWCU (+Inf for 0).
@@ -99,6 +114,7 @@ func (a *aimd) sent(wcu int64) {
 	}
 	a.sentM.add(now, float64(wcu))
 	a.sentSinceMark += float64(wcu)
+	a.sentSinceEpisode += float64(wcu)
 	if a.sentM.full(now) {
 		a.peak = max(a.peak, a.sentM.rate(now))
 	}
@@ -139,6 +155,7 @@ func (a *aimd) verdictLocked(now time.Time, age time.Duration) {
 	case f == 0:
 		if a.fracAtCut > 0 { // the episode is over
 			a.fracAtCut, a.steadyRun, a.faultLike, a.slowStart = 0, 0, false, false
+			a.episodeEnd, a.sentSinceEpisode, a.allowedSinceEpisode, a.allowedMark = now, 0, 0, now
 		}
 	case a.fracAtCut > 0 && moved && (a.faultLike || a.rate <= a.steadyAfterLocked()*a.episodeRate) &&
 		math.Abs(f-a.fracAtCut) <= partialSteadyBand*a.fracAtCut+2*math.Sqrt(f*(1-f)/n) &&
@@ -151,21 +168,49 @@ func (a *aimd) verdictLocked(now time.Time, age time.Duration) {
 		}
 		a.faultLike, a.refSent = true, sentRate
 		if !math.IsInf(a.rate, 1) {
-			a.rate = min(a.max, a.rate*steadyGrowth)
-			a.bucket.setLimit(a.rate, false)
+			a.setRateLocked(now, min(a.max, a.rate*steadyGrowth), false)
 		}
-	case a.fracAtCut > 0 && f <= fallingShare*a.fracAtCut:
+	case a.fracAtCut > 0 && (f <= fallingShare*a.fracAtCut || a.residueLocked(f, sentRate)):
 		// The last cut works: the throttling dies down as the table's partitions refill, and
 		// another cut would only take the rate under the capacity just measured.
 		// Only cuts make a steady fraction telling: the next verdict cannot judge it.
 		a.fracAtCut, a.steadyRun, a.refSent = f, 0, 0
 	default:
+		admitted := (1 - f) * sentRate
 		if a.fracAtCut == 0 {
 			a.episodeRate = sentRate
+			admitted = min(admitted, a.sustainedLocked(now))
 		}
-		a.fracAtCut, a.steadyRun, a.refSent = f, 0, sentRate
-		a.cutLocked(now, sentRate, (1-f)*sentRate)
+		a.fracAtCut, a.steadyRun, a.residualRun, a.refSent = f, 0, 0, sentRate
+		a.cutLocked(now, sentRate, admitted)
 	}
+}
+
+// residueLocked says whether a throttled verdict after a cut may be its residue, not a
+// capacity smaller than measured: the cut left the partitions' banks empty, and the re-sends
+// of what it refused land on the partitions that were full. That holds for a fraction that
+// did not rise, from a send rate under the capacity the cut measured, for residualVerdicts
+// verdicts after it. A cut that only halved the rate measured nothing.
+func (a *aimd) residueLocked(f, sentRate float64) bool {
+	if !a.measured || sentRate > a.capacity || f > a.fracAtCut || a.residualRun >= residualVerdicts {
+		return false
+	}
+	a.residualRun++
+	return true
+}
+
+// sustainedLocked is what the table took on average since the last episode ended, +Inf if
+// unknown. That episode left the partitions' banks empty, and this one begins when they are
+// empty again (that is what makes a table throttle), so what was sent in between is what the
+// table took: a better measure than the first throttled period's, where partitions not yet
+// drained still admit more than their share. It is unknown when the senders did not use what
+// the rate allowed (a slow source, the end of the data): the mean then says nothing of the table.
+func (a *aimd) sustainedLocked(now time.Time) float64 {
+	since := now.Sub(a.episodeEnd)
+	if a.episodeEnd.IsZero() || since <= 0 || a.sentSinceEpisode < sustainedUse*a.allowedLocked(now) {
+		return math.Inf(1)
+	}
+	return a.sentSinceEpisode / since.Seconds()
 }
 
 // fullTableFracLocked is the unprocessed fraction at sentRate of a table that takes what it
@@ -190,14 +235,32 @@ func (a *aimd) cutLocked(now time.Time, sentRate, admitted float64) {
 	base := min(a.rate, sentRate)
 	// A cut at most halves: with whole calls throttled nothing is admitted, which says the
 	// table is full, not that its capacity is zero.
-	next := max(admittedShare*min(base, admitted), minCutShare*base)
+	measured := admittedShare * min(base, admitted)
+	next := max(measured, minCutShare*base)
 	if math.IsInf(a.rate, 1) {
 		next = min(next, firstCutShare*base)
 	}
+	a.measured = next == measured
 	a.capacity = max(admitted, next) // nothing admitted: the rate the cut left is all that is known
-	a.rate = min(a.max, max(aimdMinRate, aimdFloorShare*a.peak, next))
+	a.setRateLocked(now, min(a.max, max(aimdMinRate, aimdFloorShare*a.peak, next)), true)
 	a.probeFrom, a.lastGrow = now, now
-	a.bucket.setLimit(a.rate, true)
+}
+
+// setRateLocked sets the rate and the bucket's limit (drain: empty the bucket), and keeps
+// the account of what the rate allowed since the last episode.
+func (a *aimd) setRateLocked(now time.Time, r float64, drain bool) {
+	a.allowedLocked(now)
+	a.rate = r
+	a.bucket.setLimit(r, drain)
+}
+
+// allowedLocked brings allowedSinceEpisode up to now and returns it.
+func (a *aimd) allowedLocked(now time.Time) float64 {
+	if !a.allowedMark.IsZero() && !math.IsInf(a.rate, 1) {
+		a.allowedSinceEpisode += a.rate * now.Sub(a.allowedMark).Seconds()
+	}
+	a.allowedMark = now
+	return a.allowedSinceEpisode
 }
 
 // clean reports a call that came back with everything processed.
@@ -219,11 +282,10 @@ func (a *aimd) growLocked() {
 		return
 	}
 	below := a.rate < a.capacity
-	a.rate = min(a.max, a.rate+a.slopeLocked(now)*step.Seconds())
+	a.setRateLocked(now, min(a.max, a.rate+a.slopeLocked(now)*step.Seconds()), false)
 	if below && a.rate >= a.capacity {
 		a.probeFrom = now // past the capacity last measured: probe beyond it slowly again
 	}
-	a.bucket.setLimit(a.rate, false)
 }
 
 // slopeLocked is the probe's growth in WCU/s per second: probeStart of the rate at the last

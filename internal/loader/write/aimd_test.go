@@ -55,10 +55,14 @@ func TestAIMDController(t *testing.T) {
 		expect("a call sent before the cut is not judged", 570)
 		period(57, 1, 25)
 		expect("the fraction fell to a tenth: the cut works, hold", 570)
-		period(57, 2, 25)
-		// 570 WCU/s sent, 92% admitted.
-		capacity := 0.92 * 570
-		expect("the fraction rose again: cut", 0.95*capacity)
+		period(57, 1, 25)
+		expect("sent under the capacity measured, a fraction that did not rise is the cut's residue: hold", 570)
+		period(57, 1, 25)
+		expect("still residue", 570)
+		period(57, 1, 25)
+		// 570 WCU/s sent, 96% admitted.
+		capacity := 0.96 * 570
+		expect("three verdicts after the cut the fraction is still there: cut", 0.95*capacity)
 
 		// The probe: 1% of the capacity measured per second at first, the slope doubling every
 		// 3 s, starting over on passing that capacity.
@@ -288,5 +292,103 @@ func TestAIMDFollowsCapacityFarBelowThePeak(t *testing.T) {
 	// The probe may just be passing the capacity again: at most a tenth over it.
 	if got := a.current(); got > 1100 {
 		t.Fatalf("rate %.0f WCU/s after 5 s of a table taking 1,000; want it near 1,000 (at most 1,100)", got)
+	}
+}
+
+// TestAIMDLetsACutsResidueDieDown: a cut that lands just under what the table admitted leaves
+// the partitions' banks empty, and the re-sends of the items it refused land on the
+// partitions that were full, so a few more calls come back throttled. Cutting again for them
+// would take the rate far under the table's capacity; a fraction that rises, one from a send
+// rate above the capacity measured, or one that lasts does call for a cut.
+func TestAIMDLetsACutsResidueDieDown(t *testing.T) {
+	t.Parallel()
+	// afterCut returns a controller whose last cut measured the table: 5,000 WCU/s sent, 4,000
+	// admitted, rate 3,800.
+	afterCut := func(t *testing.T) (*aimd, func(wcu int64, unprocessed, items int) time.Time) {
+		clk := newFakeClock()
+		b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
+		a := newAIMD(0, clk.Now, b)
+		period := periods(clk, a)
+		period(1000, 100, 1000) // leaving the unlimited start: half of 10,000, nothing measured
+		period(500, 100, 500)
+		if got := a.current(); math.Abs(got-3800) > 1e-6 {
+			t.Fatalf("rate %.1f after 20%% of 5,000 WCU/s came back; want 95%% of the 4,000 admitted", got)
+		}
+		return a, period
+	}
+	expect := func(t *testing.T, a *aimd, step string, want float64) {
+		t.Helper()
+		if got := a.current(); math.Abs(got-want) > 1e-6 {
+			t.Fatalf("%s: rate %.1f, want %.1f", step, got, want)
+		}
+	}
+	t.Run("residue", func(t *testing.T) {
+		t.Parallel()
+		a, period := afterCut(t)
+		period(380, 15, 380)
+		expect(t, a, "the fraction fell from 20% to 4%: hold", 3800)
+		period(380, 15, 380)
+		expect(t, a, "4% again, sent under the capacity measured: residue, hold", 3800)
+		period(380, 14, 380)
+		expect(t, a, "a little less: residue, hold", 3800)
+		period(380, 14, 380)
+		expect(t, a, "still there three verdicts after the cut: cut", 0.95*3660)
+	})
+	t.Run("a rising fraction", func(t *testing.T) {
+		t.Parallel()
+		a, period := afterCut(t)
+		period(380, 15, 380)
+		period(380, 20, 380)
+		expect(t, a, "the fraction rose under the capacity measured: the capacity is smaller, cut", 0.95*3600)
+	})
+	t.Run("sent above the capacity measured", func(t *testing.T) {
+		t.Parallel()
+		a, period := afterCut(t)
+		period(380, 15, 380)
+		period(410, 15, 410) // 4,100 WCU/s, e.g. a burst of re-sends through a full bucket
+		expect(t, a, "more sent than the table admitted at the cut: no residue, cut", 0.95*3800)
+	})
+}
+
+// TestAIMDCutsToWhatTheTableSustained: an episode of throttling begins when the partitions'
+// banks run dry, and they were dry when the last one ended, so the table took what was sent in
+// between. The first throttled period alone flatters the table: partitions not yet dry still
+// admit everything, while the probe has taken the rate past what it sustains.
+func TestAIMDCutsToWhatTheTableSustained(t *testing.T) {
+	t.Parallel()
+	clk := newFakeClock()
+	b := newBucket(1000, clk.Now, clk.Sleep)
+	a := newAIMD(1000, clk.Now, b)
+	period := periods(clk, a)
+	period(100, 10, 100) // the first episode: 900 admitted, cut to 855
+	period(85, 0, 85)    // and over
+	// 10 s of clean calls, each period sending what the rate allows while the probe raises it.
+	var sent int64
+	for range 100 {
+		w := sendable(a, 0)
+		sent += w
+		period(w, 0, int(w))
+	}
+	w := sendable(a, 0)
+	sent += w
+	period(w, 1, int(w))
+	sustained, flattering := float64(sent)/10.1, (1-1/float64(w))*float64(w)*10
+	if sustained > 0.97*flattering {
+		t.Fatalf("test setup: the mean sent (%.0f WCU/s) must be well under the last period's admitted rate (%.0f)", sustained, flattering)
+	}
+	if got, want := a.current(), 0.95*sustained; math.Abs(got-want) > 1e-6 {
+		t.Fatalf("rate %.1f after the next episode's first throttled period; want %.1f, 95%% of what the table took since the last (not of the %.0f the period admitted)", got, want, flattering)
+	}
+
+	// Senders that did not use what the rate allowed (a slow source) say nothing of the table:
+	// the period's own admitted rate decides.
+	period(sendable(a, 0), 0, 1) // the episode is over
+	for range 30 {
+		period(sendable(a, 0)/2, 0, 1)
+	}
+	w = sendable(a, 0)
+	period(w, 1, 10)
+	if got, want := a.current(), 0.95*0.9*float64(w)*10; math.Abs(got-want) > 1e-6 {
+		t.Fatalf("rate %.1f after an episode that follows 3 s at half the rate; want %.1f, 95%% of what the period admitted", got, want)
 	}
 }
