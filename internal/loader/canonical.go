@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -72,22 +73,28 @@ func appendCount(b []byte, n int) []byte {
 }
 
 func appendItem(b []byte, m map[string]types.AttributeValue) []byte {
-	var small [smallMap]string
-	names := small[:0]
+	// Sorting the attributes with their values saves looking each value up again by name.
+	var small [smallMap]attribute
+	attrs := small[:0]
 	if len(m) > len(small) {
-		names = make([]string, 0, len(m))
+		attrs = make([]attribute, 0, len(m))
 	}
-	for k := range m {
-		names = append(names, k)
+	for k, v := range m {
+		attrs = append(attrs, attribute{k, v})
 	}
-	slices.Sort(names)
+	slices.SortFunc(attrs, func(x, y attribute) int { return strings.Compare(x.name, y.name) })
 	b = append(b, '{')
-	b = appendCount(b, len(names))
-	for _, k := range names {
-		b = appendBlob(b, k)
-		b = appendValue(b, m[k])
+	b = appendCount(b, len(attrs))
+	for _, a := range attrs {
+		b = appendBlob(b, a.name)
+		b = appendValue(b, a.value)
 	}
 	return b
+}
+
+type attribute struct {
+	name  string
+	value types.AttributeValue
 }
 
 func appendValue(b []byte, v types.AttributeValue) []byte {
