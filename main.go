@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/ddbload/terraform-provider-ddbload/internal/gcpolicy"
 	"github.com/ddbload/terraform-provider-ddbload/internal/provider"
 )
 
@@ -18,6 +19,7 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
+	gcpolicy.Apply()
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/ddbload/ddbload",

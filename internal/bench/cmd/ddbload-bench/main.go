@@ -21,6 +21,7 @@ import (
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/bench"
 	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
+	"github.com/ddbload/terraform-provider-ddbload/internal/gcpolicy"
 	"github.com/ddbload/terraform-provider-ddbload/internal/profiling"
 )
 
@@ -28,6 +29,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	var err error
 	if len(os.Args) > 1 && os.Args[1] == "load" {
+		gcpolicy.Apply() // the provider's policy: the load is measured as the provider runs it
 		err = load(ctx, os.Args[2:])
 	} else {
 		err = benchmarks(ctx, os.Args[1:])

@@ -45,6 +45,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/ddbload/terraform-provider-ddbload/internal/gcpolicy"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
@@ -83,6 +84,7 @@ func main() {
 	flag.BoolVar(&c.compare, "compare", false, "run -items/10 and -items in fresh processes and compare their peak RSS")
 	flag.BoolVar(&c.asJSON, "json", false, "print the result as JSON (used by -compare)")
 	flag.Parse()
+	gcpolicy.Apply() // the provider's policy, so the peak RSS is the provider's
 
 	var err error
 	if c.compare {
