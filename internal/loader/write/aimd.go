@@ -9,8 +9,10 @@ import (
 // Controller tuning. Throttling is judged once per verdict period of aimdCutInterval (about
 // ten round trips, so one burst of throttled replies counts once) from the calls sent in the
 // period, except that the first throttled call of an episode ends its period at once. A cut
-// settles just under what the table admitted in the period, which is its real
-// capacity once its burst is spent, instead of far below it; the probe afterwards starts slow
+// settles just under what the table admitted in the period, or since the last episode if
+// that is less (see sustainedLocked), which is its real capacity once its burst is spent,
+// instead of far below it; the few throttles that follow a cut are its residue, not a reason
+// for another (see residueLocked). The probe afterwards starts slow
 // (the capacity was just measured) and speeds up the longer no throttling comes back (the
 // capacity may have grown: auto scaling, on-demand, a GSI warming up).
 const (
@@ -24,7 +26,7 @@ const (
 	probeDoubling   = 3 * time.Second
 	probeMaxSlope   = 0.05 // the slope doubles every probeDoubling up to this share of the rate per second
 	// residualVerdicts bounds the verdicts after a cut that may find items unprocessed without
-	// cutting again (see verdictLocked).
+	// cutting again (see residueLocked).
 	residualVerdicts = 2
 	aimdMaxStep      = time.Second
 	// sustainedUse is the least share of what the rate allowed between two episodes that must
