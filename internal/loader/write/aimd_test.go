@@ -334,20 +334,25 @@ func TestAIMDLetsACutsResidueDieDown(t *testing.T) {
 		period(380, 14, 380)
 		expect(t, a, "still there three verdicts after the cut: cut", 0.95*3660)
 	})
-	t.Run("a rising fraction", func(t *testing.T) {
-		t.Parallel()
-		a, period := afterCut(t)
-		period(380, 15, 380)
-		period(380, 20, 380)
-		expect(t, a, "the fraction rose under the capacity measured: the capacity is smaller, cut", 0.95*3600)
-	})
-	t.Run("sent above the capacity measured", func(t *testing.T) {
-		t.Parallel()
-		a, period := afterCut(t)
-		period(380, 15, 380)
-		period(410, 15, 410) // 4,100 WCU/s, e.g. a burst of re-sends through a full bucket
-		expect(t, a, "more sent than the table admitted at the cut: no residue, cut", 0.95*3800)
-	})
+	// After the hold, verdicts that call for a cut.
+	for _, tc := range []struct {
+		name        string
+		wcu         int64
+		unprocessed int
+		want        float64
+	}{
+		{"the fraction rose under the capacity measured: the capacity is smaller", 380, 20, 0.95 * 3600},
+		// 4,100 WCU/s, e.g. a burst of re-sends through a full bucket.
+		{"more sent than the table admitted at the cut: no residue", 410, 15, 0.95 * 3800},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			a, period := afterCut(t)
+			period(380, 15, 380)
+			period(tc.wcu, tc.unprocessed, int(tc.wcu))
+			expect(t, a, tc.name+": cut", tc.want)
+		})
+	}
 }
 
 // TestAIMDCutsToWhatTheTableSustained: an episode of throttling begins when the partitions'
