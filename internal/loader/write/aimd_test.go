@@ -9,6 +9,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
+// newTestAIMD returns a controller on fake time with the cap capWCU (0: none) and its bucket.
+func newTestAIMD(capWCU float64) (*fakeClock, *aimd) {
+	clk := newFakeClock()
+	limit := math.Inf(1)
+	if capWCU > 0 {
+		limit = capWCU
+	}
+	return clk, newAIMD(capWCU, clk.Now, newBucket(limit, clk.Now, clk.Sleep))
+}
+
 // periods returns a function that sends wcu at once, lets a verdict period (100 ms) of fake
 // time pass and reports the call: items of it, unprocessed of them came back. It returns when
 // the call was sent.
@@ -35,12 +45,10 @@ func TestAIMDController(t *testing.T) {
 	t.Parallel()
 	t.Run("with a cap", func(t *testing.T) {
 		t.Parallel()
-		clk := newFakeClock()
-		b := newBucket(1000, clk.Now, clk.Sleep)
-		a := newAIMD(1000, clk.Now, b)
+		clk, a := newTestAIMD(1000)
 		expect := func(step string, want float64) {
 			t.Helper()
-			if got, lim := a.current(), float64(b.lim.Limit()); math.Abs(got-want) > 0.5 || got != lim {
+			if got, lim := a.current(), float64(a.bucket.lim.Limit()); math.Abs(got-want) > 0.5 || got != lim {
 				t.Fatalf("%s: rate %.1f, bucket %.1f; want %.1f", step, got, lim, want)
 			}
 		}
@@ -103,9 +111,7 @@ func TestAIMDController(t *testing.T) {
 
 	t.Run("without a cap", func(t *testing.T) {
 		t.Parallel()
-		clk := newFakeClock()
-		b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
-		a := newAIMD(0, clk.Now, b)
+		clk, a := newTestAIMD(0)
 		t0 := clk.Now()
 		a.sent(1000)
 		clk.Advance(100 * time.Millisecond)
@@ -116,8 +122,8 @@ func TestAIMDController(t *testing.T) {
 		a.observe(t0, 5, 25)
 		// 10,000 WCU/s sent and 8,000 admitted, but leaving the unlimited rate the table's
 		// burst capacity flatters it: half of what was sent.
-		if got := a.current(); math.Abs(got-5000) > 1e-6 || float64(b.lim.Limit()) != got {
-			t.Fatalf("rate after the first throttle %v (bucket %v), want 0.5 × 10000", got, b.lim.Limit())
+		if got := a.current(); math.Abs(got-5000) > 1e-6 || float64(a.bucket.lim.Limit()) != got {
+			t.Fatalf("rate after the first throttle %v (bucket %v), want 0.5 × 10000", got, a.bucket.lim.Limit())
 		}
 	})
 }
@@ -197,9 +203,7 @@ func TestAIMDKeepsThrottlingLow(t *testing.T) {
 // same, the controller takes the share as not the rate's doing and wins the rate back.
 func TestAIMDSteadyFaultsDoNotStall(t *testing.T) {
 	t.Parallel()
-	clk := newFakeClock()
-	b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
-	a := newAIMD(0, clk.Now, b)
+	clk, a := newTestAIMD(0)
 	// A sender that sends what the rate allows (2,500 WCU per 100 ms while it is unlimited),
 	// and a table that takes 70% of every call whatever the rate.
 	period := periods(clk, a)
@@ -231,9 +235,7 @@ func TestAIMDSteadyFaultsDoNotStall(t *testing.T) {
 // table that is already full.
 func TestAIMDJudgesTheFirstThrottleAtOnce(t *testing.T) {
 	t.Parallel()
-	clk := newFakeClock()
-	b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
-	a := newAIMD(0, clk.Now, b)
+	clk, a := newTestAIMD(0)
 	sentAt := clk.Now()
 	a.sent(500)
 	clk.Advance(20 * time.Millisecond)
@@ -253,9 +255,7 @@ func TestAIMDJudgesTheFirstThrottleAtOnce(t *testing.T) {
 // the table refilling, not faults that no slowdown cures, and must not raise the rate.
 func TestAIMDHoldsAreNotSteadyFaults(t *testing.T) {
 	t.Parallel()
-	clk := newFakeClock()
-	b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
-	a := newAIMD(0, clk.Now, b)
+	clk, a := newTestAIMD(0)
 	period := periods(clk, a)
 	period(4500, 14, 4500) // 45,000 WCU/s from the unlimited start, first throttles
 	period(888, 81, 888)   // the banks are empty: 9% of 8,880 WCU/s come back; cut
@@ -276,9 +276,7 @@ func TestAIMDHoldsAreNotSteadyFaults(t *testing.T) {
 // cascades of cuts under steady faults must not hold the rate above that.
 func TestAIMDFollowsCapacityFarBelowThePeak(t *testing.T) {
 	t.Parallel()
-	clk := newFakeClock()
-	b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
-	a := newAIMD(0, clk.Now, b)
+	clk, a := newTestAIMD(0)
 	period := periods(clk, a)
 	for range 15 { // 1.5 s at 15,000 WCU/s, every call processed
 		period(1500, 0, 1500)
@@ -305,9 +303,7 @@ func TestAIMDLetsACutsResidueDieDown(t *testing.T) {
 	// afterCut returns a controller whose last cut measured the table: 5,000 WCU/s sent, 4,000
 	// admitted, rate 3,800.
 	afterCut := func(t *testing.T) (*aimd, func(wcu int64, unprocessed, items int) time.Time) {
-		clk := newFakeClock()
-		b := newBucket(math.Inf(1), clk.Now, clk.Sleep)
-		a := newAIMD(0, clk.Now, b)
+		clk, a := newTestAIMD(0)
 		period := periods(clk, a)
 		period(1000, 100, 1000) // leaving the unlimited start: half of 10,000, nothing measured
 		period(500, 100, 500)
@@ -361,9 +357,7 @@ func TestAIMDLetsACutsResidueDieDown(t *testing.T) {
 // admit everything, while the probe has taken the rate past what it sustains.
 func TestAIMDCutsToWhatTheTableSustained(t *testing.T) {
 	t.Parallel()
-	clk := newFakeClock()
-	b := newBucket(1000, clk.Now, clk.Sleep)
-	a := newAIMD(1000, clk.Now, b)
+	clk, a := newTestAIMD(1000)
 	period := periods(clk, a)
 	period(100, 10, 100) // the first episode: 900 admitted, cut to 855
 	period(85, 0, 85)    // and over
