@@ -173,8 +173,9 @@ func (a *aimd) verdictLocked(now time.Time, age time.Duration) {
 			a.setRateLocked(now, min(a.max, a.rate*steadyGrowth), false)
 		}
 	case a.fracAtCut > 0 && (f <= fallingShare*a.fracAtCut || a.residueLocked(f, sentRate)):
-		// The last cut works: the throttling dies down as the table's partitions refill, and
-		// another cut would only take the rate under the capacity just measured.
+		// The last cut works (the fraction halved, or it is the cut's residue): the throttling
+		// dies down as the table's partitions refill, and another cut would only take the rate
+		// under the capacity just measured.
 		// Only cuts make a steady fraction telling: the next verdict cannot judge it.
 		a.fracAtCut, a.steadyRun, a.refSent = f, 0, 0
 	default:
