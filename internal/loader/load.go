@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -28,7 +27,8 @@ type Result struct {
 	Unchanged int64   // items not written because Options.Unchanged said they were in place
 }
 
-// ErrDatasetChanged means the files changed between the validation pass and the write pass.
+// ErrDatasetChanged means the files changed between the validation pass and the write pass:
+// the write pass did not read the bytes validated (compared by their fingerprint).
 var ErrDatasetChanged = errors.New("the dataset changed while it was being loaded; run the load again")
 
 // Load validates the whole dataset first (so invalid input writes nothing), then writes it
@@ -103,8 +103,7 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 // produce feeds the writer pool with batches of the records still to write, and checks that
 // the dataset is still the one validated.
 func produce(ctx context.Context, o Options, stage *keys.Stage, plan *Plan, done *Bitmap, unchanged *atomic.Int64, out chan<- write.Batch) error {
-	var digest Digest
-	entries := &pending{ctx: ctx, o: o, stage: stage, plan: plan, done: done, digest: &digest, unchanged: unchanged}
+	entries := &pending{ctx: ctx, o: o, stage: stage, plan: plan, done: done, unchanged: unchanged}
 	if err := entries.open(); err != nil {
 		return err
 	}
@@ -128,27 +127,24 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, plan *Plan, done
 			return ctx.Err()
 		}
 	}
-	if got := digest.Sum(digestContext(stage.Schema())); got != plan.Digest {
+	if entries.r.Fingerprint() != plan.files {
 		return ErrDatasetChanged
 	}
 	return nil
 }
 
-// pending iterates the records to write as order entries: every record but duplicate losers
-// and those already written. It hashes every winner (written or not) to detect a changed
-// dataset.
+// pending iterates the records to write as order entries: every record but duplicate losers,
+// those already written and those in place.
 type pending struct {
 	ctx       context.Context
 	o         Options
 	stage     *keys.Stage
 	plan      *Plan
 	done      *Bitmap
-	digest    *Digest
 	unchanged *atomic.Int64
 
 	r   source.Reader
 	seq uint64
-	buf []byte // canonical encoding of the current item, reused
 }
 
 func (p *pending) open() error {
@@ -175,30 +171,17 @@ func (p *pending) Next() (order.Entry, error) {
 		}
 		seq := p.seq
 		p.seq++
-		if p.plan.losers.Has(seq) {
+		if p.plan.losers.Has(seq) || p.done.Has(seq) {
+			continue
+		}
+		if p.plan.unchanged.Has(seq) {
+			p.unchanged.Add(1)
 			continue
 		}
 		if err := p.stage.Apply(&rec); err != nil {
 			return order.Entry{}, fmt.Errorf("%w: %w", ErrDatasetChanged, err)
 		}
-		p.buf = AppendCanonical(p.buf[:0], rec.Item)
-		p.digest.Add(p.buf)
-		var canonical []byte
-		if p.o.OnItem != nil || p.o.Unchanged != nil {
-			canonical = slices.Clone(p.buf) // Options does not limit the callbacks' use of it to the call
-		}
-		k := p.stage.Key(rec.Item)
-		if p.o.OnItem != nil {
-			p.o.OnItem(seq, k, canonical)
-		}
-		if p.done.Has(seq) {
-			continue
-		}
-		if p.o.Unchanged != nil && p.o.Unchanged(k, canonical) {
-			p.unchanged.Add(1)
-			continue
-		}
-		e := order.NewEntry(rec, k)
+		e := order.NewEntry(rec, p.stage.Key(rec.Item))
 		e.Seq = seq
 		return e, nil
 	}

@@ -293,20 +293,15 @@ func TestUnchangedItemsAreNotWritten(t *testing.T) {
 	writeFile(t, dir, "a.jsonl", jsonl(100, 10))
 	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Write: fastWrite()}
 	s := newSink(hashRange())
-	first, err := Load(context.Background(), s, "t", hashRange(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
 	loaded := map[string]string{} // key ID -> canonical item, as a ledger would remember
-	if err := Visit(context.Background(), hashRange(), o, first.Plan, func(_ uint64, k keys.Key, c []byte) error {
-		loaded[k.ID()] = string(c)
-		return nil
-	}); err != nil {
+	o.OnItem = func(_ uint64, k keys.Key, c []byte) { loaded[k.ID()] = string(c) }
+	if _, err := Load(context.Background(), s, "t", hashRange(), o); err != nil {
 		t.Fatal(err)
 	}
 	if len(loaded) != 100 {
-		t.Fatalf("Visit saw %d items, want 100", len(loaded))
+		t.Fatalf("OnItem saw %d items, want 100", len(loaded))
 	}
+	o.OnItem = nil
 
 	changed := strings.Replace(jsonl(100, 10), `"note":"ü7"`, `"note":"changed"`, 1) + `{"pk":"new","sk":1}` + "\n"
 	writeFile(t, dir, "a.jsonl", changed)
@@ -320,26 +315,60 @@ func TestUnchangedItemsAreNotWritten(t *testing.T) {
 	}
 }
 
-func TestOnItemSeesEveryWinnerOnce(t *testing.T) {
+// TestOnItemSeesEveryRecordOnce: the provider builds its ledger from OnItem, so it must see
+// every record once, in reading order, and Plan.Dropped must tell it the duplicate losers.
+func TestOnItemSeesEveryRecordOnce(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir, "a.jsonl", jsonl(500, 13)+`{"pk":"user-0000","sk":0,"dup":true}`+"\n")
-	seen := map[uint64]string{}
+	var seen []uint64
 	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Duplicates: DuplicateLastWins, Write: fastWrite()}
-	o.OnItem = func(seq uint64, k keys.Key, _ []byte) {
-		if _, twice := seen[seq]; twice {
-			t.Errorf("record %d reported twice", seq)
-		}
-		seen[seq] = k.ID()
-	}
+	o.OnItem = func(seq uint64, _ keys.Key, _ []byte) { seen = append(seen, seq) }
 	res, err := Load(context.Background(), newSink(hashRange()), "t", hashRange(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if int64(len(seen)) != res.Plan.Items || res.Plan.Items != 500 {
-		t.Fatalf("OnItem saw %d items, plan has %d (want 500)", len(seen), res.Plan.Items)
+	if len(seen) != 501 || res.Plan.Items != 500 {
+		t.Fatalf("OnItem saw %d records, plan has %d items; want 501 and 500", len(seen), res.Plan.Items)
 	}
-	if _, ok := seen[0]; ok {
-		t.Fatal("the duplicate loser (record 0) must not be reported")
+	for i, seq := range seen {
+		if seq != uint64(i) {
+			t.Fatalf("OnItem's record %d has sequence number %d: not reading order, or a record seen twice", i, seq)
+		}
+		if dropped := res.Plan.Dropped(seq); dropped != (seq == 0) {
+			t.Errorf("record %d: Dropped = %v; only record 0 (overridden by the last line) loses", seq, dropped)
+		}
+	}
+}
+
+// TestLoadPlannedNoticesChangedFiles: the write pass reads the files again; if they are not
+// the bytes validated (even if only their spacing changed, which validation would accept with
+// the same digest), the load fails with ErrDatasetChanged instead of reporting success.
+func TestLoadPlannedNoticesChangedFiles(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		change string // the file's content at write time
+		want   error
+	}{
+		"unchanged":        {jsonl(300, 7), nil},
+		"one value":        {strings.Replace(jsonl(300, 7), `"note":"ü7"`, `"note":"changed"`, 1), ErrDatasetChanged},
+		"spacing only":     {strings.Replace(jsonl(300, 7), `{"pk"`, `{ "pk"`, 1), ErrDatasetChanged},
+		"a record dropped": {jsonl(299, 7), ErrDatasetChanged},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			writeFile(t, dir, "a.jsonl", jsonl(300, 7))
+			o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Write: fastWrite()}
+			plan, err := Validate(context.Background(), hashRange(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, dir, "a.jsonl", tc.change)
+			_, err = LoadPlanned(context.Background(), newSink(hashRange()), "t", hashRange(), o, plan)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("LoadPlanned: %v, want %v", err, tc.want)
+			}
+		})
 	}
 }

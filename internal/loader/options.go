@@ -24,14 +24,16 @@ type Options struct {
 	// Resume lists records (by sequence number) an earlier, interrupted load of the same
 	// dataset already wrote; they are not written again. Only valid with the same Digest.
 	Resume *Bitmap
-	// Unchanged, if set, is asked about every item before it is written, with its key and
-	// canonical encoding; items it reports as unchanged (already in the table as they are)
-	// are not written. Updates use it to write only new and changed items.
+	// Unchanged, if set, is asked by Validate about every record, with its key and canonical
+	// encoding (valid during the call only); the records it reports as unchanged (already in
+	// the table as they are) are not written. Updates use it to write only new and changed
+	// items.
 	Unchanged func(k keys.Key, canonical []byte) bool
-	// OnItem, if set, is called by the write pass for every item it reads (duplicate losers
-	// excluded, written or not), in reading order, from one goroutine. Callers that need each
-	// item's key and content (the provider's ledger) get them without another reading of the
-	// dataset; after a complete load it has seen every item of the Plan.
+	// OnItem, if set, is called by Validate for every record it reads, in reading order, from
+	// one goroutine, with the record's sequence number, key and canonical encoding (valid
+	// during the call only). Plan.Dropped tells the duplicate losers, which are not written.
+	// Callers that need each item's key and content (the provider's ledger) get them without
+	// another reading of the dataset.
 	OnItem func(seq uint64, k keys.Key, canonical []byte)
 }
 

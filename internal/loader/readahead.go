@@ -1,7 +1,9 @@
 package loader
 
 import (
+	"crypto/sha256"
 	"errors"
+	"io"
 	"sync"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
@@ -88,6 +90,16 @@ func (a *readAhead) Next() (record.Record, error) {
 	a.cur[0] = record.Record{} // the chunk must not keep records the consumer has let go
 	a.cur = a.cur[1:]
 	return rec, nil
+}
+
+// Fingerprint is the reader's, once Next has returned io.EOF (the reading goroutine has
+// then finished with it); the zero value before.
+func (a *readAhead) Fingerprint() [sha256.Size]byte {
+	if len(a.cur) > 0 || !errors.Is(a.err, io.EOF) {
+		return [sha256.Size]byte{}
+	}
+	<-a.done
+	return a.r.Fingerprint()
 }
 
 // Close stops the reading goroutine, then closes the files.

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"crypto/sha256"
 	"errors"
 	"io"
 	"sync/atomic"
@@ -25,6 +26,13 @@ func (c *countingReader) Next() (record.Record, error) {
 	return record.Record{Pos: record.Position{File: "f", Record: c.read}}, nil
 }
 
+func (c *countingReader) Fingerprint() [sha256.Size]byte {
+	if c.read < c.n {
+		return [sha256.Size]byte{}
+	}
+	return [sha256.Size]byte{byte(c.n)}
+}
+
 func (c *countingReader) Close() error { c.closed.Store(true); return nil }
 
 func TestReadAheadKeepsOrderAndError(t *testing.T) {
@@ -45,6 +53,13 @@ func TestReadAheadKeepsOrderAndError(t *testing.T) {
 			if _, err := a.Next(); !errors.Is(err, tc.err) {
 				t.Fatalf("n=%d: after the records: %v, want %v", tc.n, err, tc.err)
 			}
+		}
+		want := [sha256.Size]byte{} // a reading that failed identifies nothing
+		if tc.err == io.EOF {
+			want[0] = byte(tc.n)
+		}
+		if got := a.Fingerprint(); got != want {
+			t.Fatalf("n=%d: fingerprint %x, want the source's %x", tc.n, got[:1], want[:1])
 		}
 		if err := a.Close(); err != nil || !src.closed.Load() {
 			t.Fatalf("n=%d: Close: %v, source closed %v", tc.n, err, src.closed.Load())

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -26,12 +27,20 @@ type Plan struct {
 	Keys   KeyStats
 	Files  []string
 
-	losers *Bitmap // records that lose a duplicate contest
+	losers    *Bitmap           // records that lose a duplicate contest
+	unchanged *Bitmap           // records Options.Unchanged reported in place
+	files     [sha256.Size]byte // the source's Fingerprint: the write pass reads the same bytes
 }
+
+// Dropped tells whether the record with sequence number seq loses a duplicate contest: it is
+// read but never written.
+func (p *Plan) Dropped(seq uint64) bool { return p.losers.Has(seq) }
 
 // Validate reads, converts and key-transforms the whole dataset, checks every item against
 // DynamoDB's rules and the table's key schema, and returns its Plan. It writes nothing.
-// Errors are *record.InputError (the data) or *ConfigError (the options).
+// It is also where Options.OnItem and Options.Unchanged see the items, so that the write pass
+// need not encode them again. Errors are *record.InputError (the data) or *ConfigError (the
+// options).
 func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error) {
 	if err := o.check(); err != nil {
 		return nil, err
@@ -44,7 +53,7 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 	if err != nil {
 		return nil, err
 	}
-	plan := &Plan{Files: files, losers: &Bitmap{}}
+	plan := &Plan{Files: files, losers: &Bitmap{}, unchanged: &Bitmap{}}
 	counter, digest := newKeyCounter(), Digest{}
 	runs := &hashRuns{}
 	defer runs.close()
@@ -52,11 +61,17 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 
 	// Pass 1 reads everything, collects key hashes and, when no key repeats (the usual case),
 	// all the numbers of the plan.
-	err = scan(ctx, o.Source, stage, func(_ uint64, rec *record.Record, k keys.Key, size int) error {
+	plan.files, err = scan(ctx, o.Source, stage, func(seq uint64, rec *record.Record, k keys.Key, size int) error {
 		plan.Records++
 		counter.add(k.Partition, size)
 		canonical = AppendCanonical(canonical[:0], rec.Item)
 		digest.Add(canonical)
+		if o.OnItem != nil {
+			o.OnItem(seq, k, canonical)
+		}
+		if o.Unchanged != nil && o.Unchanged(k, canonical) {
+			plan.unchanged.Set(seq)
+		}
 		plan.Bytes += int64(size)
 		plan.WriteUnits += ddbitem.WriteUnits(size)
 		return runs.add(keyHash(k.ID()))
@@ -79,7 +94,7 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 		// The losers were counted before anyone knew they would lose: count again without them.
 		plan.Bytes, plan.WriteUnits = 0, 0
 		counter, digest = newKeyCounter(), Digest{}
-		err = scan(ctx, o.Source, stage, func(seq uint64, rec *record.Record, k keys.Key, size int) error {
+		_, err = scan(ctx, o.Source, stage, func(seq uint64, rec *record.Record, k keys.Key, size int) error {
 			if plan.losers.Has(seq) {
 				return nil
 			}
@@ -103,7 +118,7 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 // repeats, and applies the duplicate policy.
 func resolveDuplicates(ctx context.Context, schema keys.Schema, o Options, stage *keys.Stage, suspects map[uint64]struct{}, plan *Plan) error {
 	dd := newDedupe(o.Duplicates, suspects)
-	err := scan(ctx, o.Source, stage, func(seq uint64, rec *record.Record, k keys.Key, _ int) error {
+	_, err := scan(ctx, o.Source, stage, func(seq uint64, rec *record.Record, k keys.Key, _ int) error {
 		return dd.observe(seq, rec.Pos, k.ID(), describeKey(rec.Item, schema))
 	})
 	if err != nil {
@@ -116,41 +131,43 @@ func resolveDuplicates(ctx context.Context, schema keys.Schema, o Options, stage
 }
 
 // scan reads every record, applies the key stage and checks the item size, calling visit with
-// the record's sequence number (its index in reading order), its key and its size.
+// the record's sequence number (its index in reading order), its key and its size. At the end
+// it returns the source's fingerprint.
 func scan(ctx context.Context, spec source.Spec, stage *keys.Stage,
 	visit func(seq uint64, rec *record.Record, k keys.Key, size int) error,
-) error {
+) ([sha256.Size]byte, error) {
+	var none [sha256.Size]byte
 	r, err := openReadAhead(spec)
 	if err != nil {
-		return err
+		return none, err
 	}
 	defer r.Close()
 	for seq := uint64(0); ; seq++ {
 		if seq%1024 == 0 {
 			if err := ctx.Err(); err != nil {
-				return err
+				return none, err
 			}
 		}
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
 			if seq == 0 {
-				return &record.InputError{Pos: record.Position{File: strings.Join(spec.Patterns, ", ")}, Reason: "the dataset has no items"}
+				return none, &record.InputError{Pos: record.Position{File: strings.Join(spec.Patterns, ", ")}, Reason: "the dataset has no items"}
 			}
-			return nil
+			return r.Fingerprint(), nil
 		}
 		if err != nil {
-			return err
+			return none, err
 		}
 		if err := stage.Apply(&rec); err != nil {
-			return err
+			return none, err
 		}
 		size := ddbitem.Size(rec.Item)
 		if size > ddbitem.MaxItemBytes {
-			return &record.InputError{Pos: rec.Pos, Reason: fmt.Sprintf(
+			return none, &record.InputError{Pos: rec.Pos, Reason: fmt.Sprintf(
 				"item is %d bytes; DynamoDB allows at most %d (400 KB) including attribute names", size, ddbitem.MaxItemBytes)}
 		}
 		if err := visit(seq, &rec, stage.Key(rec.Item), size); err != nil {
-			return err
+			return none, err
 		}
 	}
 }
@@ -170,20 +187,4 @@ func describeKey(item record.Item, s keys.Schema) string {
 		d += fmt.Sprintf(", %s %s", s.SortKey.Name, valueText(item[s.SortKey.Name]))
 	}
 	return d
-}
-
-// Visit reads the dataset validated into plan and calls fn for every item that a load writes
-// (duplicate losers excluded), with its sequence number, key and canonical encoding. The
-// provider builds its ledger of loaded keys with it.
-func Visit(ctx context.Context, schema keys.Schema, o Options, plan *Plan, fn func(seq uint64, k keys.Key, canonical []byte) error) error {
-	stage, err := newStage(schema, o.Keys)
-	if err != nil {
-		return err
-	}
-	return scan(ctx, o.Source, stage, func(seq uint64, rec *record.Record, k keys.Key, _ int) error {
-		if plan.losers.Has(seq) {
-			return nil
-		}
-		return fn(seq, k, CanonicalBytes(rec.Item))
-	})
 }

@@ -25,9 +25,6 @@ const (
 	defaultWriteTimeout  = 60 * time.Minute
 	defaultDeleteTimeout = 30 * time.Minute
 	defaultReadTimeout   = 5 * time.Minute
-	// bookkeepingTimeout bounds the re-reading of the dataset that records what an
-	// interrupted load wrote: it runs after the operation's own deadline has passed.
-	bookkeepingTimeout = 2 * time.Minute
 )
 
 func (r *datasetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -161,6 +158,29 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	if diags.HasError() {
 		return diags
 	}
+	var old *ledger.Ledger
+	drifted := false
+	if oldPrivate != nil {
+		old, d = getLedger(ctx, oldPrivate)
+		diags.Append(d...)
+		drifted, d = getDrift(ctx, oldPrivate)
+		diags.Append(d...)
+		if diags.HasError() {
+			return diags
+		}
+	}
+	if old != nil && !drifted {
+		opts.Unchanged = func(k keys.Key, canonical []byte) bool {
+			h, ok := old.Lookup(k.ID())
+			return ok && h == ledger.ContentHash(canonical)
+		}
+	}
+	// Validation reports every item's key and content hash, so recording what was loaded
+	// needs no further reading of the dataset.
+	var seen []seenItem
+	opts.OnItem = func(seq uint64, k keys.Key, canonical []byte) {
+		seen = append(seen, seenItem{seq: seq, id: k.ID(), hash: ledger.ContentHash(canonical)})
+	}
 	plan, err := loader.Validate(ctx, schema, opts)
 	if err != nil {
 		diags.Append(datasetErrorDiag(m, err))
@@ -172,14 +192,7 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 				"changed in between. Nothing was written. Run terraform plan and apply again.", name, planned.ValueString(), plan.Digest))
 		return diags
 	}
-
-	var old *ledger.Ledger
-	drifted := false
 	if oldPrivate != nil {
-		old, d = getLedger(ctx, oldPrivate)
-		diags.Append(d...)
-		drifted, d = getDrift(ctx, oldPrivate)
-		diags.Append(d...)
 		resume, acked, d := getResume(ctx, oldPrivate)
 		diags.Append(d...)
 		if diags.HasError() {
@@ -189,19 +202,7 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 			opts.Resume = acked
 		}
 	}
-	if old != nil && !drifted {
-		opts.Unchanged = func(k keys.Key, canonical []byte) bool {
-			h, ok := old.Lookup(k.ID())
-			return ok && h == ledger.ContentHash(canonical)
-		}
-	}
 	opts.Progress = func(p loader.Progress) { logProgress(ctx, name, p) }
-	// The write pass reports every item's key and content hash, so recording what was
-	// loaded needs no further reading of the dataset.
-	var seen []seenItem
-	opts.OnItem = func(seq uint64, k keys.Key, canonical []byte) {
-		seen = append(seen, seenItem{seq: seq, id: k.ID(), hash: ledger.ContentHash(canonical)})
-	}
 
 	tflog.Info(ctx, "Loading dataset", map[string]any{"table_name": name, "items": plan.Items, "wcu": plan.WriteUnits,
 		"resuming": opts.Resume != nil, "rewrite_all": drifted || old == nil})
@@ -212,21 +213,7 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	}
 
 	// Record what the table now holds from this dataset, even if the load stopped early.
-	bookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeepingTimeout)
-	defer cancel()
-	next, err := nextLedger(bookCtx, schema, opts, plan, res, old, seen, loadErr == nil)
-	if err != nil {
-		// Keep what is known: the previous ledger and the resume point. Applying the same
-		// dataset again resumes, and its complete ledger then covers what was written now.
-		m.ContentSHA256 = types.StringValue(contentIncomplete)
-		if old != nil {
-			diags.Append(setLedger(ctx, newPrivate, old)...)
-		}
-		diags.Append(setResume(ctx, newPrivate, plan.Digest, res.Acked)...)
-		diags.AddError("Cannot Record Loaded Items", fmt.Sprintf("Re-reading the dataset to record what was loaded failed: %v. "+
-			"Keep the files as they are and run terraform apply again: it resumes the load and records every item.", err))
-		return diags
-	}
+	next := nextLedger(plan, res, old, seen, loadErr == nil)
 
 	var deleted int64
 	if loadErr == nil && old != nil {
@@ -262,7 +249,7 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	return diags
 }
 
-// seenItem is one item the write pass read: its sequence number, key ID and content hash.
+// seenItem is one record validation read: its sequence number, key ID and content hash.
 type seenItem struct {
 	seq  uint64
 	id   string
@@ -270,35 +257,21 @@ type seenItem struct {
 }
 
 // nextLedger records the dataset's items that are now in the table: all of them after a
-// complete load; after an interrupted one, the previous ledger plus the records written. The
-// items come from the write pass (seen); only if it did not see the whole dataset although
-// the load completed is the dataset read once more.
-func nextLedger(ctx context.Context, schema keys.Schema, opts loader.Options, plan *loader.Plan, res *loader.Result,
-	old *ledger.Ledger, seen []seenItem, complete bool,
-) (*ledger.Ledger, error) {
+// complete load; after an interrupted one, the previous ledger plus the records written.
+// Validation saw every record (seen), duplicate losers included.
+func nextLedger(plan *loader.Plan, res *loader.Result, old *ledger.Ledger, seen []seenItem, complete bool) *ledger.Ledger {
 	var b ledger.Builder
 	if !complete && old != nil {
 		for e := range old.All() {
 			b.Add(e.KeyID, e.Hash)
 		}
 	}
-	if !complete || int64(len(seen)) == plan.Items {
-		// Every acknowledged record was read by the write pass before it was written.
-		for _, it := range seen {
-			if complete || res.Acked.Has(it.seq) {
-				b.Add(it.id, it.hash)
-			}
+	for _, it := range seen {
+		if !plan.Dropped(it.seq) && (complete || res.Acked.Has(it.seq)) {
+			b.Add(it.id, it.hash)
 		}
-		return b.Build(), nil
 	}
-	opts.OnItem = nil
-	err := loader.Visit(ctx, schema, opts, plan, func(seq uint64, k keys.Key, canonical []byte) error {
-		if complete || res.Acked.Has(seq) {
-			b.Add(k.ID(), ledger.ContentHash(canonical))
-		}
-		return nil
-	})
-	return b.Build(), err
+	return b.Build()
 }
 
 // deleteRemoved deletes the items of old that next no longer has.

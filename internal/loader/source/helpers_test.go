@@ -36,8 +36,16 @@ func writeFiles(t testing.TB, files map[string]string) string {
 
 func gzipped(t testing.TB, s string) string {
 	t.Helper()
+	return gzippedLevel(t, s, gzip.DefaultCompression)
+}
+
+func gzippedLevel(t testing.TB, s string, level int) string {
+	t.Helper()
 	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
+	zw, err := gzip.NewWriterLevel(&b, level)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := zw.Write([]byte(s)); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,10 @@
 package source
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
+	"hash"
 	"io"
 	"os"
 	"strings"
@@ -16,6 +19,11 @@ type Reader interface {
 	// row, a malformed JSON line), Next continues with the following record; after an error
 	// that leaves the rest of the file unreadable it returns that same error again.
 	Next() (record.Record, error)
+	// Fingerprint identifies the stored bytes of every file read, with their names: once
+	// Next has returned io.EOF, two readings give the same fingerprint exactly when no
+	// file changed in between (a reformatted file counts as changed). Before io.EOF it is
+	// the zero value.
+	Fingerprint() [sha256.Size]byte
 	// Close releases the open file. It is safe to call more than once.
 	Close() error
 }
@@ -37,7 +45,7 @@ func Open(spec Spec) (Reader, error) {
 	if err := checkCSVColumns(files, o); err != nil {
 		return nil, err
 	}
-	return &multiReader{files: files, opts: o, inline: spec.Inline}, nil
+	return &multiReader{files: files, opts: o, inline: spec.Inline, sum: sha256.New()}, nil
 }
 
 type multiReader struct {
@@ -47,7 +55,9 @@ type multiReader struct {
 	idx    int // next file to open
 	cur    fileReader
 	closer io.Closer
-	err    error // sticky: a file could not be opened
+	sum    hash.Hash // every file's name and stored bytes, in reading order
+	done   bool      // Next returned io.EOF: sum is complete
+	err    error     // sticky: a file could not be opened
 	closed bool
 }
 
@@ -60,6 +70,7 @@ func (m *multiReader) Next() (record.Record, error) {
 			return record.Record{}, m.err
 		case m.cur == nil:
 			if m.idx == len(m.files) {
+				m.done = true
 				return record.Record{}, io.EOF
 			}
 			if err := m.open(m.files[m.idx]); err != nil {
@@ -81,22 +92,35 @@ func (m *multiReader) Next() (record.Record, error) {
 }
 
 func (m *multiReader) open(f dataFile) error {
+	var src io.Reader
 	if f.inline {
-		r, err := newFileReader(f.name, strings.NewReader(m.inline), f.format, m.opts)
-		m.cur = r
+		src = strings.NewReader(m.inline)
+	} else {
+		file, err := os.Open(f.path)
+		if err != nil {
+			return inputError(record.Position{File: f.name}, "cannot open the file", err)
+		}
+		src, m.closer = file, file
+	}
+	// The name's length goes first, so a name and the bytes after it cannot pass for another
+	// name and other bytes. The format readers read every file to its end.
+	_, _ = m.sum.Write(binary.BigEndian.AppendUint32(nil, uint32(len(f.name)))) // a hash.Hash never fails to write
+	_, _ = m.sum.Write([]byte(f.name))
+	r, err := newFileReader(f.name, io.TeeReader(src, m.sum), f.format, m.opts)
+	if err != nil {
+		_ = m.closeFile() // the reader's error is the one worth reporting
 		return err
 	}
-	file, err := os.Open(f.path)
-	if err != nil {
-		return inputError(record.Position{File: f.name}, "cannot open the file", err)
-	}
-	r, err := newFileReader(f.name, file, f.format, m.opts)
-	if err != nil {
-		_ = file.Close() // the reader's error is the one worth reporting
-		return err
-	}
-	m.cur, m.closer = r, file
+	m.cur = r
 	return nil
+}
+
+func (m *multiReader) Fingerprint() [sha256.Size]byte {
+	var f [sha256.Size]byte
+	if m.done {
+		m.sum.Sum(f[:0])
+	}
+	return f
 }
 
 func (m *multiReader) closeFile() error {

@@ -1,0 +1,85 @@
+package source
+
+import (
+	"compress/gzip"
+	"crypto/sha256"
+	"errors"
+	"io"
+	"testing"
+)
+
+// fingerprint reads every record of spec and returns the reader's fingerprint, checking
+// that it is the zero value until the end.
+func fingerprint(t *testing.T, spec Spec) [sha256.Size]byte {
+	t.Helper()
+	r, err := Open(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for {
+		if got := r.Fingerprint(); got != ([sha256.Size]byte{}) {
+			t.Fatalf("fingerprint %x before the end of the dataset", got[:4])
+		}
+		_, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return r.Fingerprint()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestFingerprintChangesWithAnyByte: the write pass compares the fingerprints of its reading
+// and the validation pass's to tell that no file changed in between. Equal readings must give
+// equal fingerprints and any change of the stored bytes (even one the records do not show)
+// or of how they are split into files must change it.
+func TestFingerprintChangesWithAnyByte(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"a.jsonl":    "{\"pk\":\"a\"}\n{\"pk\":\"b\"}\n",
+		"b.jsonl":    "{\"pk\":\"c\"}\n",
+		"c.jsonl.gz": gzipped(t, "{\"pk\":\"d\"}\n"),
+		"d.json":     "[{\"pk\":\"e\"}]",
+		"e.csv":      "pk\nf\n",
+		"f.ddbjson":  "{\"pk\":{\"S\":\"g\"}}\n",
+	}
+	spec := func(dir string) Spec { return Spec{BaseDir: dir, Patterns: []string{"*"}} }
+	base := fingerprint(t, spec(writeFiles(t, files)))
+	if base == ([sha256.Size]byte{}) {
+		t.Fatal("a complete reading has the zero fingerprint")
+	}
+	if again := fingerprint(t, spec(writeFiles(t, files))); again != base {
+		t.Fatalf("two readings of the same files: %x and %x", base[:4], again[:4])
+	}
+	variants := map[string]func(map[string]string){
+		"a record's value": func(f map[string]string) { f["b.jsonl"] = "{\"pk\":\"C\"}\n" },
+		"spacing only":     func(f map[string]string) { f["b.jsonl"] = "{\"pk\": \"c\"}\n" },
+		// The readers must read every file to its end, or what follows the last record
+		// would go unnoticed.
+		"a trailing blank line":           func(f map[string]string) { f["b.jsonl"] += "\n" },
+		"a newline after a JSON array":    func(f map[string]string) { f["d.json"] += "\n" },
+		"a trailing blank line in CSV":    func(f map[string]string) { f["e.csv"] += "\n" },
+		"a trailing blank line, DynamoDB": func(f map[string]string) { f["f.ddbjson"] += "\n" },
+		"the gzip level":                  func(f map[string]string) { f["c.jsonl.gz"] = gzippedLevel(t, "{\"pk\":\"d\"}\n", gzip.NoCompression) },
+		"a record moved to the next file": func(f map[string]string) {
+			f["a.jsonl"], f["b.jsonl"] = "{\"pk\":\"a\"}\n", "{\"pk\":\"b\"}\n{\"pk\":\"c\"}\n"
+		},
+		"a file renamed": func(f map[string]string) { f["b2.jsonl"] = f["b.jsonl"]; delete(f, "b.jsonl") },
+	}
+	for name, change := range variants {
+		changed := map[string]string{}
+		for k, v := range files {
+			changed[k] = v
+		}
+		change(changed)
+		if got := fingerprint(t, spec(writeFiles(t, changed))); got == base {
+			t.Errorf("%s: the fingerprint did not change", name)
+		}
+	}
+	inline := Spec{Inline: "[{\"pk\":\"a\"}]"}
+	if a, b := fingerprint(t, inline), fingerprint(t, Spec{Inline: "[{\"pk\":\"b\"}]"}); a == b || a == ([sha256.Size]byte{}) {
+		t.Errorf("inline datasets: fingerprints %x and %x, want two different non-zero values", a[:4], b[:4])
+	}
+}
