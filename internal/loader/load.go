@@ -119,7 +119,11 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, plan *Plan, done
 		}
 		wb := make(write.Batch, len(b))
 		for i, e := range b {
-			wb[i] = write.Request{Put: e.Rec.Item, Pos: e.Rec.Pos, WCU: e.WCU, Seq: e.Seq}
+			item, err := unpack(e.Packed)
+			if err != nil {
+				return fmt.Errorf("%s: %w", e.Rec.Pos, err)
+			}
+			wb[i] = write.Request{Put: item, Pos: e.Rec.Pos, WCU: e.WCU, Seq: e.Seq}
 		}
 		select {
 		case out <- wb:
@@ -145,6 +149,7 @@ type pending struct {
 
 	r   source.Reader
 	seq uint64
+	buf []byte // pack's scratch space
 }
 
 func (p *pending) open() error {
@@ -183,6 +188,7 @@ func (p *pending) Next() (order.Entry, error) {
 		}
 		e := order.NewEntry(rec, p.stage.Key(rec.Item))
 		e.Seq = seq
+		e.Packed, e.Rec.Item = pack(&p.buf, rec.Item), nil
 		return e, nil
 	}
 }

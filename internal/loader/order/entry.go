@@ -10,9 +10,12 @@ import (
 type Entry struct {
 	Rec  record.Record
 	Key  keys.Key
-	Size int    // ddbitem.Size of Rec.Item
+	Size int    // ddbitem.Size of the item
 	WCU  int64  // ddbitem.WriteUnits(Size)
 	Seq  uint64 // the caller's sequence number (the record's index in reading order)
+	// Packed, if not empty, is the item in the caller's compact form, and Rec.Item is nil:
+	// entries wait in the window, and SDK maps are large and full of pointers.
+	Packed string
 }
 
 // NewEntry builds an Entry, computing Size and WCU.
