@@ -109,6 +109,7 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, plan *Plan, done
 	}
 	defer entries.close()
 	batches := order.Batches(order.New(entries, o.Order), ddbitem.MaxBatchItems, ddbitem.MaxBatchBytes)
+	var u unpacker
 	for {
 		b, err := batches.Next()
 		if errors.Is(err, io.EOF) {
@@ -119,7 +120,7 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, plan *Plan, done
 		}
 		wb := make(write.Batch, len(b))
 		for i, e := range b {
-			item, err := unpack(e.Packed)
+			item, err := u.unpack(e.Packed)
 			if err != nil {
 				return fmt.Errorf("%s: %w", e.Rec.Pos, err)
 			}

@@ -25,11 +25,20 @@ func pack(buf *[]byte, item record.Item) string {
 // errCorrupt means a packed item does not decode: a bug, since only pack makes them.
 var errCorrupt = errors.New("loader: packed item is corrupt")
 
-// unpack decodes what pack made. The result stores the same item in DynamoDB as the one
-// packed (attribute and set member order and number spelling are all DynamoDB does not
-// keep). Its strings share p's memory.
-func unpack(p string) (record.Item, error) {
-	u := unpacker{s: p}
+// unpacker decodes what pack made. One serves many items, one at a time.
+type unpacker struct {
+	s    string
+	pos  int
+	err  error // sticky: once set, every read returns zero values
+	vals record.Values
+}
+
+// unpack decodes p. The result stores the same item in DynamoDB as the one packed (attribute
+// and set member order and number spelling are all DynamoDB does not keep). Its strings share
+// p's memory.
+func (u *unpacker) unpack(p string) (record.Item, error) {
+	u.s, u.pos, u.err = p, 0, nil
+	u.vals.Start()
 	if u.byte() != '{' {
 		return nil, errCorrupt
 	}
@@ -41,12 +50,6 @@ func unpack(p string) (record.Item, error) {
 		return nil, fmt.Errorf("%w (at byte %d of %d)", u.err, u.pos, len(u.s))
 	}
 	return item, nil
-}
-
-type unpacker struct {
-	s   string
-	pos int
-	err error // sticky: once set, every read returns zero values
 }
 
 func (u *unpacker) fail() {
@@ -133,20 +136,25 @@ func (u *unpacker) value(depth int) types.AttributeValue {
 	}
 	switch u.byte() {
 	case 'S':
-		return &types.AttributeValueMemberS{Value: u.blob()}
+		v := u.vals.S.Next()
+		v.Value = u.blob()
+		return v
 	case 'N':
-		return &types.AttributeValueMemberN{Value: u.blob()}
+		v := u.vals.N.Next()
+		v.Value = u.blob()
+		return v
 	case 'B':
 		return &types.AttributeValueMemberB{Value: []byte(u.blob())}
 	case 'T':
-		switch u.byte() {
-		case 0:
-			return &types.AttributeValueMemberBOOL{Value: false}
-		case 1:
-			return &types.AttributeValueMemberBOOL{Value: true}
+		if b := u.byte(); b <= 1 && u.err == nil {
+			v := u.vals.BOOL.Next()
+			v.Value = b == 1
+			return v
 		}
 	case '0':
-		return &types.AttributeValueMemberNULL{Value: true}
+		v := u.vals.NULL.Next()
+		v.Value = true
+		return v
 	case 's':
 		return &types.AttributeValueMemberSS{Value: u.strings()}
 	case 'n':
@@ -163,9 +171,13 @@ func (u *unpacker) value(depth int) types.AttributeValue {
 		for i := range l {
 			l[i] = u.value(depth + 1)
 		}
-		return &types.AttributeValueMemberL{Value: l}
+		v := u.vals.L.Next()
+		v.Value = l
+		return v
 	case '{':
-		return &types.AttributeValueMemberM{Value: u.item(depth + 1)}
+		v := u.vals.M.Next()
+		v.Value = u.item(depth + 1)
+		return v
 	}
 	u.fail()
 	return nil

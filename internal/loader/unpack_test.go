@@ -19,7 +19,7 @@ func checkRoundTrip(t *testing.T, name string, item record.Item) {
 	t.Helper()
 	var buf []byte
 	packed := pack(&buf, item)
-	got, err := unpack(packed)
+	got, err := new(unpacker).unpack(packed)
 	if !writable(item) {
 		if !errors.Is(err, errCorrupt) {
 			t.Fatalf("%s: an item with an unwritable value unpacked with error %v; want errCorrupt", name, err)
@@ -93,17 +93,17 @@ func TestUnpackRejectsDamage(t *testing.T) {
 	var buf []byte
 	packed := pack(&buf, goldenCorpus()["nested"])
 	for n := range len(packed) {
-		if _, err := unpack(packed[:n]); !errors.Is(err, errCorrupt) {
+		if _, err := new(unpacker).unpack(packed[:n]); !errors.Is(err, errCorrupt) {
 			t.Fatalf("the first %d of %d bytes: %v, want errCorrupt", n, len(packed), err)
 		}
 	}
-	if _, err := unpack(packed + "x"); !errors.Is(err, errCorrupt) {
+	if _, err := new(unpacker).unpack(packed + "x"); !errors.Is(err, errCorrupt) {
 		t.Fatalf("a trailing byte: %v, want errCorrupt", err)
 	}
 	for i := range len(packed) {
 		damaged := []byte(packed)
 		damaged[i] ^= 0xff
-		_, _ = unpack(string(damaged)) // must not panic
+		_, _ = new(unpacker).unpack(string(damaged)) // must not panic
 	}
 }
 
@@ -129,15 +129,44 @@ func FuzzUnpackAnything(f *testing.F) {
 	f.Add("{\x01\x00")
 	f.Add("{\x01\x01\x01aS\x01b")
 	f.Fuzz(func(t *testing.T, s string) {
-		item, err := unpack(s)
+		item, err := new(unpacker).unpack(s)
 		if err != nil {
 			if !errors.Is(err, errCorrupt) {
 				t.Fatalf("error %v is not errCorrupt", err)
 			}
 			return
 		}
-		if _, err := unpack(pack(&buf, item)); err != nil {
+		if _, err := new(unpacker).unpack(pack(&buf, item)); err != nil {
 			t.Fatalf("accepted %q, but its repacking does not unpack: %v", s, err)
 		}
 	})
+}
+
+// TestUnpackerKeepsItemsApart: the write pass unpacks every item with one unpacker and holds
+// a batch's items together, so an item must not change when the next is unpacked.
+func TestUnpackerKeepsItemsApart(t *testing.T) {
+	t.Parallel()
+	var u unpacker
+	var buf []byte
+	packed := map[string]string{}
+	got := map[string]record.Item{}
+	for round := range 2 { // the second round reuses blocks sized by the first
+		for name, item := range goldenCorpus() {
+			if !writable(item) {
+				continue
+			}
+			packed[name] = pack(&buf, item)
+			it, err := u.unpack(packed[name])
+			if err != nil {
+				t.Fatalf("round %d, %s: %v", round, name, err)
+			}
+			got[fmt.Sprint(round, name)] = it
+		}
+	}
+	for key, item := range got {
+		name := key[1:]
+		if again := CanonicalBytes(item); !bytes.Equal(again, []byte(packed[name])) {
+			t.Fatalf("%s changed after later items were unpacked\n got %x\nwant %x", key, again, packed[name])
+		}
+	}
 }

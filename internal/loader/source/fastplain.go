@@ -15,7 +15,7 @@ import (
 // which finds the error and words it. Differential fuzz tests hold the two paths together.
 //
 // Memory: the record's text becomes one string and every string without escapes is a slice
-// of it; value structs come from one block per type and record (slab).
+// of it; value structs come from one block per type and record (record.Values).
 type fastPlain struct {
 	p         parser
 	text      string
@@ -25,12 +25,7 @@ type fastPlain struct {
 	elems  []types.AttributeValue // stack of list elements being built
 	member []fastMember           // stack of map members being built
 
-	s    slab[types.AttributeValueMemberS]
-	n    slab[types.AttributeValueMemberN]
-	bool slab[types.AttributeValueMemberBOOL]
-	null slab[types.AttributeValueMemberNULL]
-	l    slab[types.AttributeValueMemberL]
-	m    slab[types.AttributeValueMemberM]
+	vals record.Values
 }
 
 type fastMember struct {
@@ -40,37 +35,11 @@ type fastMember struct {
 
 const maxInternedNames = 4096
 
-// slab hands out zeroed values of one type for one record from a block sized by what the
-// previous record used: records of a dataset are alike, so that is usually one exact
-// allocation per type and record. Blocks are never shared between records, so an item held
-// by the order stage keeps no other item's values alive.
-type slab[T any] struct {
-	free       []T
-	used, last int // values taken by this record, by the previous one
-}
-
-func (s *slab[T]) start() { s.free, s.used, s.last = nil, 0, s.used }
-
-func (s *slab[T]) next() *T {
-	if len(s.free) == 0 {
-		s.free = make([]T, max(s.last-s.used, 2))
-	}
-	s.used++
-	v := &s.free[0]
-	s.free = s.free[1:]
-	return v
-}
-
 // start readies f for the record raw.
 func (f *fastPlain) start(raw []byte, maxDepth int) {
 	f.text = string(raw)
 	f.p = parser{data: raw, maxDepth: maxDepth}
-	f.s.start()
-	f.n.start()
-	f.bool.start()
-	f.null.start()
-	f.l.start()
-	f.m.start()
+	f.vals.Start()
 	f.p.skipSpace()
 }
 
@@ -160,7 +129,7 @@ func (f *fastPlain) value(depth int) (types.AttributeValue, bool) {
 		if !ok {
 			return nil, false
 		}
-		v := f.s.next()
+		v := f.vals.S.Next()
 		v.Value = s
 		return v, true
 	case c == '-' || (c >= '0' && c <= '9'):
@@ -172,7 +141,7 @@ func (f *fastPlain) value(depth int) (types.AttributeValue, bool) {
 		if err != nil {
 			return nil, false
 		}
-		v := f.n.next()
+		v := f.vals.N.Next()
 		v.Value = c
 		return v, true
 	case c == '{':
@@ -180,7 +149,7 @@ func (f *fastPlain) value(depth int) (types.AttributeValue, bool) {
 		if !ok {
 			return nil, false
 		}
-		v := f.m.next()
+		v := f.vals.M.Next()
 		v.Value = m
 		return v, true
 	case c == '[':
@@ -188,7 +157,7 @@ func (f *fastPlain) value(depth int) (types.AttributeValue, bool) {
 		if !ok {
 			return nil, false
 		}
-		v := f.l.next()
+		v := f.vals.L.Next()
 		v.Value = l
 		return v, true
 	case c == 't' || c == 'f':
@@ -199,14 +168,14 @@ func (f *fastPlain) value(depth int) (types.AttributeValue, bool) {
 		if p.literal(word) != nil {
 			return nil, false
 		}
-		v := f.bool.next()
+		v := f.vals.BOOL.Next()
 		v.Value = c == 't'
 		return v, true
 	case c == 'n':
 		if p.literal("null") != nil {
 			return nil, false
 		}
-		v := f.null.next()
+		v := f.vals.NULL.Next()
 		v.Value = true
 		return v, true
 	}

@@ -93,7 +93,7 @@ func (f *fastPlain) typedValue(depth int) (types.AttributeValue, bool) {
 		if !ok {
 			return nil, false
 		}
-		m := f.s.next()
+		m := f.vals.S.Next()
 		m.Value, v = s, m
 	case tag == "N" && c == '"':
 		s, ok := f.string()
@@ -104,7 +104,7 @@ func (f *fastPlain) typedValue(depth int) (types.AttributeValue, bool) {
 		if err != nil {
 			return nil, false
 		}
-		m := f.n.next()
+		m := f.vals.N.Next()
 		m.Value, v = n, m
 	case tag == "BOOL" && (c == 't' || c == 'f'):
 		word := "false"
@@ -114,27 +114,27 @@ func (f *fastPlain) typedValue(depth int) (types.AttributeValue, bool) {
 		if p.literal(word) != nil {
 			return nil, false
 		}
-		m := f.bool.next()
+		m := f.vals.BOOL.Next()
 		m.Value, v = c == 't', m
 	case tag == "NULL" && c == 't':
 		if p.literal("true") != nil {
 			return nil, false
 		}
-		m := f.null.next()
+		m := f.vals.NULL.Next()
 		m.Value, v = true, m
 	case tag == "L" && c == '[' && depth <= ddbitem.MaxDepth:
 		l, ok := f.list(func() (types.AttributeValue, bool) { return f.typedValue(depth + 1) })
 		if !ok {
 			return nil, false
 		}
-		m := f.l.next()
+		m := f.vals.L.Next()
 		m.Value, v = l, m
 	case tag == "M" && c == '{' && depth <= ddbitem.MaxDepth:
 		mm, ok := f.typedMap(depth + 1)
 		if !ok {
 			return nil, false
 		}
-		m := f.m.next()
+		m := f.vals.M.Next()
 		m.Value, v = mm, m
 	default: // B, sets, unknown tags, values of the wrong kind: the full path
 		return nil, false
