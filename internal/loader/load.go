@@ -119,6 +119,7 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, plan *Plan, done
 			return err
 		}
 		wb := make(write.Batch, len(b))
+		u.vals.Start() // the batch's items share blocks: they are written, and let go, together
 		for i, e := range b {
 			item, err := u.unpack(e.Packed)
 			if err != nil {

@@ -25,7 +25,8 @@ func pack(buf *[]byte, item record.Item) string {
 // errCorrupt means a packed item does not decode: a bug, since only pack makes them.
 var errCorrupt = errors.New("loader: packed item is corrupt")
 
-// unpacker decodes what pack made. One serves many items, one at a time.
+// unpacker decodes what pack made. One serves many items, one at a time; their value structs
+// come from blocks that serve every item until the next call of vals.Start.
 type unpacker struct {
 	s    string
 	pos  int
@@ -38,7 +39,6 @@ type unpacker struct {
 // p's memory.
 func (u *unpacker) unpack(p string) (record.Item, error) {
 	u.s, u.pos, u.err = p, 0, nil
-	u.vals.Start()
 	if u.byte() != '{' {
 		return nil, errCorrupt
 	}

@@ -2,9 +2,10 @@ package record
 
 import "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-// Values hands out the attribute value structs of one item at a time, from a block per type
-// and item: the decoders (dataset readers, the write pass's unpacking) build millions of
-// items, and one allocation per value was most of their cost. Call Start before each item.
+// Values hands out the attribute value structs of items, from a block per type: the decoders
+// (dataset readers, the write pass's unpacking) build millions of items, and one allocation
+// per value was most of their cost. Start begins a new set of blocks; the dataset readers
+// call it before each item, the write pass before each batch.
 type Values struct {
 	S    Slab[types.AttributeValueMemberS]
 	N    Slab[types.AttributeValueMemberN]
@@ -14,7 +15,7 @@ type Values struct {
 	M    Slab[types.AttributeValueMemberM]
 }
 
-// Start begins the next item.
+// Start begins new blocks.
 func (v *Values) Start() {
 	v.S.Start()
 	v.N.Start()
@@ -24,19 +25,19 @@ func (v *Values) Start() {
 	v.M.Start()
 }
 
-// Slab hands out zeroed values of one type for one item from a block sized by what the
-// previous item used: the items of a dataset are alike, so that is usually one exact
-// allocation per type and item. Blocks are never shared between items, so an item held by
-// the order stage or a request keeps no other item's values alive.
+// Slab hands out zeroed values of one type from a block sized by what was used between the
+// last two calls of Start: the items (or batches) of a dataset are alike, so that is usually
+// one exact allocation per type and item (or batch). Blocks are never shared across a Start,
+// so an item held by the order stage keeps no other item's values alive.
 type Slab[T any] struct {
 	free       []T
-	used, last int // values taken by this item, by the previous one
+	used, last int // values taken since the last Start, and between the two before
 }
 
-// Start begins the next item.
+// Start begins a new block.
 func (s *Slab[T]) Start() { s.free, s.used, s.last = nil, 0, s.used }
 
-// Next returns a zeroed value of the current item.
+// Next returns a zeroed value.
 func (s *Slab[T]) Next() *T {
 	if len(s.free) == 0 {
 		s.free = make([]T, max(s.last-s.used, 2))
