@@ -43,7 +43,8 @@ func Load(ctx context.Context, api write.API, table string, schema keys.Schema, 
 }
 
 // LoadPlanned is Load for a dataset already validated into plan (e.g. at plan time, moments
-// before). The write pass still checks that the dataset's digest is unchanged.
+// before). The write pass still checks that it reads the bytes validated. Options.OnItem and
+// Options.Unchanged act in Validate: those given to the Validate that made plan count.
 func LoadPlanned(ctx context.Context, api write.API, table string, schema keys.Schema, o Options, plan *Plan) (*Result, error) {
 	return writePass(ctx, api, table, schema, o, plan)
 }
