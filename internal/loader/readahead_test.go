@@ -55,7 +55,7 @@ func TestReadAheadKeepsOrderAndError(t *testing.T) {
 			}
 		}
 		want := [sha256.Size]byte{} // a reading that failed identifies nothing
-		if tc.err == io.EOF {
+		if errors.Is(tc.err, io.EOF) {
 			want[0] = byte(tc.n)
 		}
 		if got := a.Fingerprint(); got != want {
