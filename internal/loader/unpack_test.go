@@ -108,9 +108,7 @@ func TestUnpackRejectsDamage(t *testing.T) {
 }
 
 func FuzzUnpackRoundTrip(f *testing.F) {
-	f.Add([]byte{})
-	f.Add([]byte{5, 1, 2, 6, 3, 1, 2, 3, 4, 9, 8, 7, 6, 5, 4, 3, 2, 1})
-	f.Add(bytes.Repeat([]byte{11, 7, 9, 3}, 64))
+	addItemSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g := itemGen{b: data}
 		checkRoundTrip(t, "fuzzed", g.item(0))
