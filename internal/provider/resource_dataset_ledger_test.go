@@ -1,0 +1,78 @@
+package provider
+
+import (
+	"context"
+	"maps"
+	"testing"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
+)
+
+// TestNextLedger: the ledger after a load is built from what validation saw. After a complete
+// load it holds every written item (not the duplicate that lost); after an interrupted one,
+// the previous ledger plus only the records DynamoDB acknowledged.
+func TestNextLedger(t *testing.T) {
+	t.Parallel()
+	// Records 0 and 2 share key "a"; which one is written depends on the policy.
+	for policy, winner := range map[loader.DuplicatePolicy]int{loader.DuplicateLastWins: 2, loader.DuplicateFirstWins: 0} {
+		t.Run(string(policy), func(t *testing.T) {
+			t.Parallel()
+			checkNextLedger(t, policy, winner)
+		})
+	}
+}
+
+func checkNextLedger(t *testing.T, policy loader.DuplicatePolicy, winner int) {
+	schema := keys.Schema{PartitionKey: keys.Attr{Name: "pk", Type: "S"}}
+	var seen []seenItem
+	opts := loader.Options{
+		Source:     source.Spec{Inline: `[{"pk":"a","v":1},{"pk":"b","v":1},{"pk":"a","v":2},{"pk":"c","v":1}]`},
+		Duplicates: policy,
+		OnItem: func(seq uint64, k keys.Key, canonical []byte) {
+			seen = append(seen, seenItem{seq: seq, id: k.ID(), hash: ledger.ContentHash(canonical)})
+		},
+	}
+	plan, err := loader.Validate(context.Background(), schema, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loser := 2 - winner
+	if len(seen) != 4 || plan.Items != 3 || !plan.Dropped(uint64(loser)) || plan.Dropped(uint64(winner)) {
+		t.Fatalf("validation saw %d records, plan has %d items, loser %d dropped %v; want 4, 3, true",
+			len(seen), plan.Items, loser, plan.Dropped(uint64(loser)))
+	}
+	hashOf := func(seq int) uint32 { return seen[seq].hash }
+	idOf := func(seq int) string { return seen[seq].id }
+	if hashOf(0) == hashOf(2) {
+		t.Fatal("the two versions of a hash alike: the test cannot tell which one the ledger kept")
+	}
+
+	var ob ledger.Builder
+	ob.Add("old-only", 7)
+	ob.Add(idOf(3), 9) // c, loaded before with other content
+	old := ob.Build()
+
+	acked := &loader.Bitmap{}
+	acked.Set(1) // b written, the rest not yet
+	res := &loader.Result{Acked: acked}
+
+	for _, tc := range []struct {
+		name     string
+		complete bool
+		want     map[string]uint32
+	}{
+		{"complete", true, map[string]uint32{idOf(winner): hashOf(winner), idOf(1): hashOf(1), idOf(3): hashOf(3)}},
+		{"interrupted", false, map[string]uint32{"old-only": 7, idOf(3): 9, idOf(1): hashOf(1)}},
+	} {
+		got := map[string]uint32{}
+		for e := range nextLedger(plan, res, old, seen, tc.complete).All() {
+			got[e.KeyID] = e.Hash
+		}
+		if !maps.Equal(got, tc.want) {
+			t.Errorf("%s: ledger %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
