@@ -226,7 +226,7 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	}
 
 	diags.Append(setLedger(ctx, newPrivate, next)...)
-	diags.Append(setDrift(ctx, newPrivate, false)...)
+	diags.Append(setDrift(ctx, newPrivate, ledgerUntrusted(loadErr))...)
 	m.ItemCount = types.Int64Value(plan.Items)
 	m.EstimatedWriteUnits = types.Int64Value(plan.WriteUnits)
 	if m.EstimatedLoadSeconds.IsUnknown() {
@@ -238,7 +238,11 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 
 	if loadErr != nil {
 		m.ContentSHA256 = types.StringValue(contentIncomplete)
-		diags.Append(setResume(ctx, newPrivate, plan.Digest, res.Acked)...)
+		if ledgerUntrusted(loadErr) {
+			diags.Append(setResume(ctx, newPrivate, "", nil)...) // what was written need not be what the digest says
+		} else {
+			diags.Append(setResume(ctx, newPrivate, plan.Digest, res.Acked)...)
+		}
 		diags.Append(interruptedDiag(m, loadErr, res, plan, timeout))
 		return diags
 	}
@@ -248,6 +252,13 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 		"deleted": deleted, "wcu": res.Stats.WCUConsumed, "throttled": res.Stats.Throttled, "seconds": res.Stats.Duration.Seconds()})
 	return diags
 }
+
+// ledgerUntrusted tells whether a load that ended with err may have written content other than
+// what the ledger and the resume point record: their hashes and digest come from the
+// validation pass, and the write pass found the files changed since. The next apply then
+// rewrites every item instead of skipping those the ledger or the resume point says are in
+// place (the files may have changed back by then).
+func ledgerUntrusted(err error) bool { return errors.Is(err, loader.ErrDatasetChanged) }
 
 // seenItem is one record validation read: its sequence number, key ID and content hash.
 type seenItem struct {

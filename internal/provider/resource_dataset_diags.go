@@ -41,7 +41,8 @@ func datasetErrorDiag(m *datasetModel, err error) diag.Diagnostic {
 	case errors.Is(err, loader.ErrDatasetChanged):
 		return diag.NewAttributeErrorDiagnostic(sourceAttr, "Dataset Changed During Apply",
 			"The dataset's files changed between plan and apply, or while they were being loaded. Run terraform apply again; "+
-				"items already written are not lost and are converged by the next apply.\n\n"+err.Error())
+				"items already written are not lost, and the next apply writes every item again so that the table matches the "+
+				"files as they are then.\n\n"+err.Error())
 	case errors.As(err, &be):
 		return diag.NewErrorDiagnostic("Write Failed",
 			fmt.Sprintf("DynamoDB rejected a batch, so the load stopped. What was written so far is recorded; fix the cause and "+

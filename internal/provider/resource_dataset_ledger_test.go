@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"maps"
 	"testing"
 
@@ -73,6 +75,28 @@ func checkNextLedger(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 		}
 		if !maps.Equal(got, tc.want) {
 			t.Errorf("%s: ledger %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestLedgerUntrustedAfterAChangedDataset: only a write pass that found the files changed
+// since validation (possibly wrapped) makes the next apply rewrite everything; an interrupted
+// or failed load keeps trusting the ledger.
+func TestLedgerUntrustedAfterAChangedDataset(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{loader.ErrDatasetChanged, true},
+		{fmt.Errorf("%w: record 3: bad key", loader.ErrDatasetChanged), true},
+		{context.Canceled, false},
+		{context.DeadlineExceeded, false},
+		{errors.New("write failed"), false},
+	} {
+		if got := ledgerUntrusted(tc.err); got != tc.want {
+			t.Errorf("ledgerUntrusted(%v) = %v, want %v", tc.err, got, tc.want)
 		}
 	}
 }
