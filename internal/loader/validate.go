@@ -36,6 +36,14 @@ type Plan struct {
 // read but never written.
 func (p *Plan) Dropped(seq uint64) bool { return p.losers.Has(seq) }
 
+// FilesUnchanged tells whether spec's files are still, byte for byte, the ones validated into
+// p. It hashes them without decoding. A load that stopped before its write pass reached the
+// end (and made the same check) learns from it whether what it wrote is what was validated.
+func (p *Plan) FilesUnchanged(spec source.Spec) (bool, error) {
+	f, err := source.Fingerprint(spec)
+	return err == nil && f == p.files, err
+}
+
 // Validate reads, converts and key-transforms the whole dataset, checks every item against
 // DynamoDB's rules and the table's key schema, and returns its Plan. It writes nothing.
 // It is also where Options.OnItem and Options.Unchanged see the items, so that the write pass

@@ -17,6 +17,7 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 	"github.com/ddbload/terraform-provider-ddbload/internal/tableinfo"
 )
 
@@ -226,7 +227,8 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	}
 
 	diags.Append(setLedger(ctx, newPrivate, next)...)
-	diags.Append(setDrift(ctx, newPrivate, ledgerUntrusted(loadErr))...)
+	untrusted := ledgerUntrusted(opts.Source, plan, loadErr)
+	diags.Append(setDrift(ctx, newPrivate, untrusted)...)
 	m.ItemCount = types.Int64Value(plan.Items)
 	m.EstimatedWriteUnits = types.Int64Value(plan.WriteUnits)
 	if m.EstimatedLoadSeconds.IsUnknown() {
@@ -238,7 +240,7 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 
 	if loadErr != nil {
 		m.ContentSHA256 = types.StringValue(contentIncomplete)
-		if ledgerUntrusted(loadErr) {
+		if untrusted {
 			diags.Append(setResume(ctx, newPrivate, "", nil)...) // what was written need not be what the digest says
 		} else {
 			diags.Append(setResume(ctx, newPrivate, plan.Digest, res.Acked)...)
@@ -255,10 +257,20 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 
 // ledgerUntrusted tells whether a load that ended with err may have written content other than
 // what the ledger and the resume point record: their hashes and digest come from the
-// validation pass, and the write pass found the files changed since. The next apply then
-// rewrites every item instead of skipping those the ledger or the resume point says are in
-// place (the files may have changed back by then).
-func ledgerUntrusted(err error) bool { return errors.Is(err, loader.ErrDatasetChanged) }
+// validation pass. A complete write pass checked that it read the files validated, and one
+// that found them changed says so; for a load stopped before that check, the files are hashed
+// again. If untrusted, the next apply rewrites every item instead of skipping those the ledger
+// or the resume point says are in place (the files may have changed back by then).
+func ledgerUntrusted(spec source.Spec, plan *loader.Plan, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, loader.ErrDatasetChanged):
+		return true
+	}
+	same, ferr := plan.FilesUnchanged(spec)
+	return ferr != nil || !same
+}
 
 // seenItem is one record validation read: its sequence number, key ID and content hash.
 type seenItem struct {

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
@@ -79,24 +82,40 @@ func checkNextLedger(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 	}
 }
 
-// TestLedgerUntrustedAfterAChangedDataset: only a write pass that found the files changed
-// since validation (possibly wrapped) makes the next apply rewrite everything; an interrupted
-// or failed load keeps trusting the ledger.
-func TestLedgerUntrustedAfterAChangedDataset(t *testing.T) {
+// TestLedgerUntrusted: the next apply rewrites everything exactly when what a load wrote may
+// differ from what validation recorded: the write pass found the files changed, or the load
+// stopped early and the files are no longer the bytes validated.
+func TestLedgerUntrusted(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		err  error
-		want bool
-	}{
-		{nil, false},
-		{loader.ErrDatasetChanged, true},
-		{fmt.Errorf("%w: record 3: bad key", loader.ErrDatasetChanged), true},
-		{context.Canceled, false},
-		{context.DeadlineExceeded, false},
-		{errors.New("write failed"), false},
-	} {
-		if got := ledgerUntrusted(tc.err); got != tc.want {
-			t.Errorf("ledgerUntrusted(%v) = %v, want %v", tc.err, got, tc.want)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.jsonl")
+	content := "{\"pk\":\"a\"}\n{\"pk\":\"b\"}\n"
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	spec := source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}
+	plan, err := loader.Validate(context.Background(), keys.Schema{PartitionKey: keys.Attr{Name: "pk", Type: "S"}}, loader.Options{Source: spec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, err error, want bool) {
+		t.Helper()
+		if got := ledgerUntrusted(spec, plan, err); got != want {
+			t.Errorf("%s: ledgerUntrusted(%v) = %v, want %v", what, err, got, want)
 		}
 	}
+	check("complete load", nil, false)
+	check("changed during the write pass", loader.ErrDatasetChanged, true)
+	check("changed, wrapped", fmt.Errorf("%w: record 3: bad key", loader.ErrDatasetChanged), true)
+	for _, stop := range []error{context.Canceled, context.DeadlineExceeded, errors.New("write failed")} {
+		check("stopped early, files as validated", stop, false)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(content, `"b"`, `"c"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check("stopped early, a file changed", context.Canceled, true)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	check("stopped early, a file gone", context.DeadlineExceeded, true)
 }

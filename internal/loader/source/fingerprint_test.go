@@ -46,9 +46,13 @@ func TestFingerprintChangesWithAnyByte(t *testing.T) {
 		"f.ddbjson":  "{\"pk\":{\"S\":\"g\"}}\n",
 	}
 	spec := func(dir string) Spec { return Spec{BaseDir: dir, Patterns: []string{"*"}} }
-	base := fingerprint(t, spec(writeFiles(t, files)))
+	dir := writeFiles(t, files)
+	base := fingerprint(t, spec(dir))
 	if base == ([sha256.Size]byte{}) {
 		t.Fatal("a complete reading has the zero fingerprint")
+	}
+	if stored, err := Fingerprint(spec(dir)); err != nil || stored != base {
+		t.Fatalf("Fingerprint of the stored files: %x, %v; the reading's is %x", stored[:4], err, base[:4])
 	}
 	if again := fingerprint(t, spec(writeFiles(t, files))); again != base {
 		t.Fatalf("two readings of the same files: %x and %x", base[:4], again[:4])
@@ -74,12 +78,23 @@ func TestFingerprintChangesWithAnyByte(t *testing.T) {
 			changed[k] = v
 		}
 		change(changed)
-		if got := fingerprint(t, spec(writeFiles(t, changed))); got == base {
+		dir := writeFiles(t, changed)
+		got := fingerprint(t, spec(dir))
+		if got == base {
 			t.Errorf("%s: the fingerprint did not change", name)
+		}
+		if stored, err := Fingerprint(spec(dir)); err != nil || stored != got {
+			t.Errorf("%s: Fingerprint of the stored files %x, %v; the reading's is %x", name, stored[:4], err, got[:4])
 		}
 	}
 	inline := Spec{Inline: "[{\"pk\":\"a\"}]"}
 	if a, b := fingerprint(t, inline), fingerprint(t, Spec{Inline: "[{\"pk\":\"b\"}]"}); a == b || a == ([sha256.Size]byte{}) {
 		t.Errorf("inline datasets: fingerprints %x and %x, want two different non-zero values", a[:4], b[:4])
+	}
+	if stored, err := Fingerprint(inline); err != nil || stored != fingerprint(t, inline) {
+		t.Errorf("inline: Fingerprint %x, %v differs from the reading's", stored[:4], err)
+	}
+	if _, err := Fingerprint(Spec{BaseDir: dir, Patterns: []string{"missing.jsonl"}}); err == nil {
+		t.Error("Fingerprint of a missing file: no error")
 	}
 }

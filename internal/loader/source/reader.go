@@ -2,7 +2,6 @@ package source
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"hash"
 	"io"
@@ -102,10 +101,8 @@ func (m *multiReader) open(f dataFile) error {
 		}
 		src, m.closer = file, file
 	}
-	// The name's length goes first, so a name and the bytes after it cannot pass for another
-	// name and other bytes. The format readers read every file to its end.
-	_, _ = m.sum.Write(binary.BigEndian.AppendUint32(nil, uint32(len(f.name)))) // a hash.Hash never fails to write
-	_, _ = m.sum.Write([]byte(f.name))
+	// The format readers read every file to its end, so its every byte passes into sum.
+	writeName(m.sum, f.name)
 	r, err := newFileReader(f.name, io.TeeReader(src, m.sum), f.format, m.opts)
 	if err != nil {
 		_ = m.closeFile() // the reader's error is the one worth reporting

@@ -1,0 +1,50 @@
+package source
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"hash"
+	"io"
+	"os"
+)
+
+// Fingerprint reads spec's files as stored, without decoding them, and returns the
+// fingerprint a Reader over spec has once it has read them all: a caller holding an earlier
+// reading's fingerprint learns whether any file changed since, at the cost of hashing them.
+func Fingerprint(spec Spec) ([sha256.Size]byte, error) {
+	var f [sha256.Size]byte
+	files, err := resolve(&spec)
+	if err != nil {
+		return f, err
+	}
+	sum := sha256.New()
+	for _, df := range files {
+		writeName(sum, df.name)
+		if df.inline {
+			_, _ = io.WriteString(sum, spec.Inline)
+			continue
+		}
+		if err := hashFile(sum, df.path); err != nil {
+			return f, err
+		}
+	}
+	sum.Sum(f[:0])
+	return f, nil
+}
+
+func hashFile(h hash.Hash, path string) error {
+	file, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	_, err = io.Copy(h, file)
+	return err
+}
+
+// writeName starts a file's part of a fingerprint: its name, length first, so that a name
+// and the bytes after it cannot pass for another name and other bytes.
+func writeName(h hash.Hash, name string) {
+	_, _ = h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(name)))) // a hash.Hash never fails to write
+	_, _ = io.WriteString(h, name)
+}
