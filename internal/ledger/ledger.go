@@ -26,8 +26,13 @@ type Entry struct {
 // until the next change to it. Four bytes are also the floor of the encoded size: they do not
 // compress. The hash detects accidents, not adversaries.
 func ContentHash(canonical []byte) uint32 {
-	h := sha256.Sum256(canonical)
-	return binary.BigEndian.Uint32(h[:4])
+	return SumHash(sha256.Sum256(canonical))
+}
+
+// SumHash is ContentHash for an item whose canonical encoding's SHA-256 is already known (the
+// loader computes it once per item for the content digest and hands it to the ledger).
+func SumHash(sum [sha256.Size]byte) uint32 {
+	return binary.BigEndian.Uint32(sum[:4])
 }
 
 // Builder collects entries in any order. The zero value is ready to use.

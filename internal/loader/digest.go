@@ -20,8 +20,10 @@ type Digest struct {
 }
 
 // Add adds one item, given by its canonical encoding.
-func (d *Digest) Add(canonical []byte) {
-	h := sha256.Sum256(canonical)
+func (d *Digest) Add(canonical []byte) { d.AddSum(sha256.Sum256(canonical)) }
+
+// AddSum adds one item, given by the SHA-256 of its canonical encoding.
+func (d *Digest) AddSum(h [sha256.Size]byte) {
 	for i := range d.lanes {
 		d.lanes[i] += binary.BigEndian.Uint64(h[i*8:])
 	}

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
@@ -293,8 +294,8 @@ func TestUnchangedItemsAreNotWritten(t *testing.T) {
 	writeFile(t, dir, "a.jsonl", jsonl(100, 10))
 	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Write: fastWrite()}
 	s := newSink(hashRange())
-	loaded := map[string]string{} // key ID -> canonical item, as a ledger would remember
-	o.OnItem = func(_ uint64, k keys.Key, c []byte) { loaded[k.ID()] = string(c) }
+	loaded := map[string][sha256.Size]byte{} // key ID -> content hash, as a ledger would remember
+	o.OnItem = func(_ uint64, k keys.Key, sum [sha256.Size]byte) { loaded[k.ID()] = sum }
 	if _, err := Load(context.Background(), s, "t", hashRange(), o); err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +306,7 @@ func TestUnchangedItemsAreNotWritten(t *testing.T) {
 
 	changed := strings.Replace(jsonl(100, 10), `"note":"ü7"`, `"note":"changed"`, 1) + `{"pk":"new","sk":1}` + "\n"
 	writeFile(t, dir, "a.jsonl", changed)
-	o.Unchanged = func(k keys.Key, c []byte) bool { return loaded[k.ID()] == string(c) }
+	o.Unchanged = func(k keys.Key, sum [sha256.Size]byte) bool { return loaded[k.ID()] == sum }
 	res, err := Load(context.Background(), s, "t", hashRange(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -323,7 +324,7 @@ func TestOnItemSeesEveryRecordOnce(t *testing.T) {
 	writeFile(t, dir, "a.jsonl", jsonl(500, 13)+`{"pk":"user-0000","sk":0,"dup":true}`+"\n")
 	var seen []uint64
 	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Duplicates: DuplicateLastWins, Write: fastWrite()}
-	o.OnItem = func(seq uint64, _ keys.Key, _ []byte) { seen = append(seen, seq) }
+	o.OnItem = func(seq uint64, _ keys.Key, _ [sha256.Size]byte) { seen = append(seen, seq) }
 	res, err := Load(context.Background(), newSink(hashRange()), "t", hashRange(), o)
 	if err != nil {
 		t.Fatal(err)

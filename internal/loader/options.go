@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 
@@ -24,17 +25,16 @@ type Options struct {
 	// Resume lists records (by sequence number) an earlier, interrupted load of the same
 	// dataset already wrote; they are not written again. Only valid with the same Digest.
 	Resume *Bitmap
-	// Unchanged, if set, is asked by Validate about every record, with its key and canonical
-	// encoding (valid during the call only); the records it reports as unchanged (already in
-	// the table as they are) are not written. Updates use it to write only new and changed
-	// items.
-	Unchanged func(k keys.Key, canonical []byte) bool
+	// Unchanged, if set, is asked by Validate about every record, with its key and the SHA-256
+	// of its canonical encoding; the records it reports as unchanged (already in the table as
+	// they are) are not written. Updates use it to write only new and changed items.
+	Unchanged func(k keys.Key, sum [sha256.Size]byte) bool
 	// OnItem, if set, is called by Validate for every record it reads, in reading order, from
-	// one goroutine, with the record's sequence number, key and canonical encoding (valid
-	// during the call only). Plan.Dropped tells the duplicate losers, which are not written.
-	// Callers that need each item's key and content (the provider's ledger) get them without
-	// another reading of the dataset.
-	OnItem func(seq uint64, k keys.Key, canonical []byte)
+	// one goroutine, with the record's sequence number, key and the SHA-256 of its canonical
+	// encoding (the one the content digest adds up: computed once). Plan.Dropped tells the
+	// duplicate losers, which are not written. Callers that need each item's key and content
+	// (the provider's ledger) get them without another reading of the dataset.
+	OnItem func(seq uint64, k keys.Key, sum [sha256.Size]byte)
 }
 
 // ConfigError is a problem with the options rather than with the data.

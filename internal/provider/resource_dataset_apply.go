@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -171,16 +172,16 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 		}
 	}
 	if old != nil && !drifted {
-		opts.Unchanged = func(k keys.Key, canonical []byte) bool {
+		opts.Unchanged = func(k keys.Key, sum [sha256.Size]byte) bool {
 			h, ok := old.Lookup(k.ID())
-			return ok && h == ledger.ContentHash(canonical)
+			return ok && h == ledger.SumHash(sum)
 		}
 	}
 	// Validation reports every item's key and content hash, so recording what was loaded
 	// needs no further reading of the dataset.
 	var seen []seenItem
-	opts.OnItem = func(seq uint64, k keys.Key, canonical []byte) {
-		seen = append(seen, seenItem{seq: seq, id: k.ID(), hash: ledger.ContentHash(canonical)})
+	opts.OnItem = func(seq uint64, k keys.Key, sum [sha256.Size]byte) {
+		seen = append(seen, seenItem{seq: seq, id: k.ID(), hash: ledger.SumHash(sum)})
 	}
 	plan, err := loader.Validate(ctx, schema, opts)
 	if err != nil {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"maps"
@@ -36,8 +37,8 @@ func checkNextLedger(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 	opts := loader.Options{
 		Source:     source.Spec{Inline: `[{"pk":"a","v":1},{"pk":"b","v":1},{"pk":"a","v":2},{"pk":"c","v":1}]`},
 		Duplicates: policy,
-		OnItem: func(seq uint64, k keys.Key, canonical []byte) {
-			seen = append(seen, seenItem{seq: seq, id: k.ID(), hash: ledger.ContentHash(canonical)})
+		OnItem: func(seq uint64, k keys.Key, sum [sha256.Size]byte) {
+			seen = append(seen, seenItem{seq: seq, id: k.ID(), hash: ledger.SumHash(sum)})
 		},
 	}
 	plan, err := loader.Validate(context.Background(), schema, opts)
