@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -371,5 +373,33 @@ func TestLoadPlannedNoticesChangedFiles(t *testing.T) {
 				t.Fatalf("LoadPlanned: %v, want %v", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestValidateNoticesChangesBetweenItsPasses: with duplicate keys Validate reads the files
+// more than once; the losers and the numbers must come from the bytes of the first reading.
+func TestValidateNoticesChangesBetweenItsPasses(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	body := jsonl(50, 5) + `{"pk":"user-0000","sk":0,"dup":true}` + "\n"
+	writeFile(t, dir, "a.jsonl", body)
+	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Duplicates: DuplicateLastWins}
+	if _, err := Validate(context.Background(), hashRange(), o); err != nil {
+		t.Fatalf("unchanged files: %v", err)
+	}
+	// During the first pass, a new version replaces the file (the first pass reads on from the
+	// old one it has open); the duplicate passes then read the new one.
+	writeFile(t, dir, "b.jsonl", strings.Replace(body, `"dup":true`, `"dup":false`, 1))
+	renamed := false
+	o.OnItem = func(uint64, keys.Key, [sha256.Size]byte) {
+		if !renamed {
+			renamed = true
+			if err := os.Rename(filepath.Join(dir, "b.jsonl"), filepath.Join(dir, "a.jsonl")); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	if _, err := Validate(context.Background(), hashRange(), o); !errors.Is(err, ErrDatasetChanged) {
+		t.Fatalf("a file replaced between the passes: %v, want ErrDatasetChanged", err)
 	}
 }

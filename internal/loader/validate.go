@@ -103,7 +103,7 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 		// The losers were counted before anyone knew they would lose: count again without them.
 		plan.Bytes, plan.WriteUnits = 0, 0
 		counter, digest = newKeyCounter(), Digest{}
-		_, err = scan(ctx, o.Source, stage, func(seq uint64, rec *record.Record, k keys.Key, size int) error {
+		err = rescan(ctx, o.Source, stage, plan, func(seq uint64, rec *record.Record, k keys.Key, size int) error {
 			if plan.losers.Has(seq) {
 				return nil
 			}
@@ -127,7 +127,7 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 // repeats, and applies the duplicate policy.
 func resolveDuplicates(ctx context.Context, schema keys.Schema, o Options, stage *keys.Stage, suspects map[uint64]struct{}, plan *Plan) error {
 	dd := newDedupe(o.Duplicates, suspects)
-	_, err := scan(ctx, o.Source, stage, func(seq uint64, rec *record.Record, k keys.Key, _ int) error {
+	err := rescan(ctx, o.Source, stage, plan, func(seq uint64, rec *record.Record, k keys.Key, _ int) error {
 		return dd.observe(seq, rec.Pos, k.ID(), describeKey(rec.Item, schema))
 	})
 	if err != nil {
@@ -137,6 +137,18 @@ func resolveDuplicates(ctx context.Context, schema keys.Schema, o Options, stage
 	plan.losers = &losers
 	plan.Duplicates = dd.dropped
 	return nil
+}
+
+// rescan is scan for the passes after the first: the plan's numbers must all come from the
+// bytes the first pass read.
+func rescan(ctx context.Context, spec source.Spec, stage *keys.Stage, plan *Plan,
+	visit func(seq uint64, rec *record.Record, k keys.Key, size int) error,
+) error {
+	f, err := scan(ctx, spec, stage, visit)
+	if err == nil && f != plan.files {
+		err = ErrDatasetChanged
+	}
+	return err
 }
 
 // scan reads every record, applies the key stage and checks the item size, calling visit with
