@@ -12,12 +12,12 @@ import (
 // runtime's memory stays under Budget.
 //
 // A load's live heap is small and does not grow with the file (the items in flight and the
-// order window: 5-35 MB), but it allocates a few KB per item (the SDK's attribute maps,
-// decoded once in the validation pass and again in the write pass). With Go's default
-// (collect when the heap doubles) a 150,000-item load collected about 50 times in its first
-// 0.6 s, every 6 MB or so, and allocation and collection took about a third of the loader's
-// CPU. Under this policy such a load through the SDK takes 6-7% less time and memcheck 12%
-// less, at the same peak RSS, under 90 MB (BENCHMARKS.md).
+// packed order window: 5-15 MB), but it allocates a few KB per item (the SDK's attribute
+// maps, decoded once in the validation pass and again in the write pass, and its request
+// serialisation). With Go's default (collect when the heap doubles) a 150,000-item load
+// collects every few MB. Under this policy such a load through the SDK takes about a fifth
+// less time (1.98 against 2.44 s, four alternating runs each) and memcheck 12% less, at a peak
+// RSS under 90 MB (BENCHMARKS.md).
 const (
 	Percent = 400
 	Budget  = 80 << 20 // bytes

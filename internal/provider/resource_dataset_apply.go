@@ -246,7 +246,7 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 		} else {
 			diags.Append(setResume(ctx, newPrivate, plan.Digest, res.Acked)...)
 		}
-		diags.Append(interruptedDiag(m, loadErr, res, plan, timeout))
+		diags.Append(interruptedDiag(m, loadErr, res, plan, timeout, untrusted))
 		return diags
 	}
 	m.ContentSHA256 = types.StringValue(plan.Digest)
@@ -340,8 +340,13 @@ func union(a, b *ledger.Ledger) *ledger.Ledger {
 	return u.Build()
 }
 
-func interruptedDiag(m *datasetModel, err error, res *loader.Result, plan *loader.Plan, timeout time.Duration) diag.Diagnostic {
+func interruptedDiag(m *datasetModel, err error, res *loader.Result, plan *loader.Plan, timeout time.Duration, rewriteAll bool) diag.Diagnostic {
 	done := res.Acked.Len()
+	next := "run terraform apply again to converge (raise the timeouts for large datasets)"
+	if rewriteAll && !errors.Is(err, loader.ErrDatasetChanged) { // that error's own text says so
+		next = "the dataset's files changed while they were being loaded, so the next terraform apply writes every item " +
+			"again (raise the timeouts for large datasets)"
+	}
 	var why string
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
@@ -354,10 +359,10 @@ func interruptedDiag(m *datasetModel, err error, res *loader.Result, plan *loade
 	}
 	return diag.NewErrorDiagnostic("Load Interrupted",
 		fmt.Sprintf("Loading %d items into %q stopped after %d were written, because %s. The state records what was written, "+
-			"so nothing is lost or orphaned: run terraform apply again to converge (raise the timeouts for large datasets). "+
+			"so nothing is lost or orphaned: %s. "+
 			"If this was the resource's first load, Terraform marks it tainted and the next apply removes the partial load "+
 			"and loads again; run terraform untaint first to continue where it stopped instead.",
-			plan.Items, m.TableName.ValueString(), done, why))
+			plan.Items, m.TableName.ValueString(), done, why, next))
 }
 
 func logProgress(ctx context.Context, table string, p loader.Progress) {

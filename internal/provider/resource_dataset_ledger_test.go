@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
@@ -119,4 +122,33 @@ func TestLedgerUntrusted(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("stopped early, a file gone", context.DeadlineExceeded, true)
+}
+
+// TestInterruptedDiagSaysWhenEverythingIsRewritten: a user whose load stopped while its files
+// changed must learn that the next apply rewrites every item, not that it resumes.
+func TestInterruptedDiagSaysWhenEverythingIsRewritten(t *testing.T) {
+	t.Parallel()
+	m := &datasetModel{TableName: types.StringValue("orders")}
+	plan, err := loader.Validate(context.Background(), keys.Schema{PartitionKey: keys.Attr{Name: "pk", Type: "S"}},
+		loader.Options{Source: source.Spec{Inline: `[{"pk":"a"}]`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &loader.Result{Acked: &loader.Bitmap{}}
+	const rewrite = "writes every item again"
+	for _, tc := range []struct {
+		err        error
+		rewriteAll bool
+		want       bool
+	}{
+		{context.DeadlineExceeded, false, false},
+		{context.DeadlineExceeded, true, true},
+		{context.Canceled, true, true},
+		{loader.ErrDatasetChanged, true, true}, // said once, by the error's own text
+	} {
+		d := interruptedDiag(m, tc.err, res, plan, time.Minute, tc.rewriteAll)
+		if n := strings.Count(d.Detail(), rewrite); (n == 1) != tc.want || n > 1 {
+			t.Errorf("%v, rewriteAll %v: %q said %d times in %q", tc.err, tc.rewriteAll, rewrite, n, d.Detail())
+		}
+	}
 }
