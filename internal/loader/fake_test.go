@@ -28,6 +28,9 @@ type sink struct {
 	fail        func(call int) error
 	unprocessed func(call, i int) bool
 	afterCall   func(call int)
+	// failApplied, if it returns an error for call n, fails that call after applying its
+	// writes: a call DynamoDB carried out whose answer the client never got.
+	failApplied func(call int) error
 }
 
 func newSink(s keys.Schema) *sink {
@@ -65,6 +68,11 @@ func (s *sink) BatchWriteItem(_ context.Context, in *dynamodb.BatchWriteItemInpu
 			case r.DeleteRequest != nil:
 				delete(s.items, s.schema.Key(r.DeleteRequest.Key).ID())
 			}
+		}
+	}
+	if s.failApplied != nil {
+		if err := s.failApplied(call); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

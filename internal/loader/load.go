@@ -23,6 +23,10 @@ type Result struct {
 	Plan      *Plan
 	Stats     write.Stats
 	Acked     *Bitmap // sequence numbers of the records DynamoDB acknowledged (resumed ones too)
+	// Sent holds the records handed to DynamoDB at least once in this load. Those in Sent but
+	// not in Acked may be in the table or not: a call that failed, was cancelled or never
+	// answered may still have been applied. A load that stops leaves nothing else behind.
+	Sent *Bitmap
 	Skipped   int64   // records not written because an earlier load had (Options.Resume)
 	Unchanged int64   // items not written because Options.Unchanged said they were in place
 }
@@ -54,7 +58,7 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Plan: plan, Acked: &Bitmap{}}
+	res := &Result{Plan: plan, Acked: &Bitmap{}, Sent: &Bitmap{}}
 	var ackMu sync.Mutex
 	// skip is read by the producer while workers add to res.Acked: two bitmaps, no sharing.
 	skip := &Bitmap{}
@@ -74,6 +78,13 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 		ackMu.Lock()
 		for _, r := range reqs {
 			res.Acked.Set(r.Seq)
+		}
+		ackMu.Unlock()
+	}
+	wo.OnSend = func(reqs []write.Request) {
+		ackMu.Lock()
+		for _, r := range reqs {
+			res.Sent.Set(r.Seq)
 		}
 		ackMu.Unlock()
 	}

@@ -67,6 +67,11 @@ type Options struct {
 	// once. It is called from worker goroutines concurrently and must be safe for that. The
 	// slice is not modified afterwards; OnAck must not modify it either.
 	OnAck func(acked []Request)
+	// OnSend receives a batch's requests just before its first BatchWriteItem call, once per
+	// batch (re-sends carry a subset of them). From then on DynamoDB may hold them even if the
+	// call fails, is cancelled or never answers: the caller must treat them as possibly written
+	// until OnAck says they are. Called from worker goroutines concurrently, like OnAck.
+	OnSend func(sent []Request)
 	// Progress is called about every ProgressInterval (real time) while running and once at the
 	// end with the final Stats (the ones Run returns); never concurrently.
 	Progress         func(Stats)

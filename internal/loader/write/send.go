@@ -36,6 +36,9 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 			p.stats.retries.Add(1)
 			p.stats.unprocess.Add(int64(resend))
 		}
+		if attempt == 0 && p.o.OnSend != nil {
+			p.o.OnSend(pending) // from here on, the call may have written them, whatever it returns
+		}
 		sentAt := p.o.Now()
 		out, err := p.api.BatchWriteItem(ctx, p.input(pending))
 		p.stats.batches.Add(1)
