@@ -20,15 +20,15 @@ import (
 // Result is what a load did. Load returns it also with an error, so an interrupted load can
 // be resumed: Acked holds every record written so far.
 type Result struct {
-	Plan      *Plan
-	Stats     write.Stats
-	Acked     *Bitmap // sequence numbers of the records DynamoDB acknowledged (resumed ones too)
+	Plan  *Plan
+	Stats write.Stats
+	Acked *Bitmap // sequence numbers of the records DynamoDB acknowledged (resumed ones too)
 	// Sent holds the records handed to DynamoDB at least once in this load. Those in Sent but
 	// not in Acked may be in the table or not: a call that failed, was cancelled or never
 	// answered may still have been applied. A load that stops leaves nothing else behind.
-	Sent *Bitmap
-	Skipped   int64   // records not written because an earlier load had (Options.Resume)
-	Unchanged int64   // items not written because Options.Unchanged said they were in place
+	Sent      *Bitmap
+	Skipped   int64 // records not written because an earlier load had (Options.Resume)
+	Unchanged int64 // items not written because Options.Unchanged said they were in place
 }
 
 // ErrDatasetChanged means the files changed between the validation pass and the write pass:
