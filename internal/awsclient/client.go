@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"sync"
 
@@ -140,22 +141,26 @@ func filesHint(s Settings) string {
 }
 
 // httpClient keeps an idle connection per concurrent writer instead of net/http's default of 2
-// per host.
+// per host, and gives up opening a connection after ConnectTimeout instead of the SDK's 30 s.
 func httpClient() *awshttp.BuildableClient {
 	return awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 		t.MaxIdleConns = MaxIdleConnsPerHost
 		t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+	}).WithDialerOptions(func(d *net.Dialer) {
+		d.Timeout = ConnectTimeout
 	})
 }
 
 // retryer is the SDK's standard retryer without its shared 500-token retry quota: with many
 // workers under throttling that quota runs dry and every worker fails at once. Pacing is the
 // engine's job (backoff and an optional write-rate cap), not a client-wide token bucket.
-// AWS_MAX_ATTEMPTS, the shared config's max_attempts and the provider's max_retries override
-// the attempt count through aws.Config.RetryMaxAttempts.
+// A failure to connect is not retried at all (noRetryUnreachable). AWS_MAX_ATTEMPTS, the shared
+// config's max_attempts and the provider's max_retries override the attempt count through
+// aws.Config.RetryMaxAttempts; the dynamodb client wraps this retryer with it and keeps its rules.
 func retryer() aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
 		o.RateLimiter = ratelimit.None
 		o.MaxAttempts = DefaultMaxRetries + 1
+		o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(noRetryUnreachable)}, o.Retryables...)
 	})
 }

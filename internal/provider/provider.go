@@ -135,9 +135,11 @@ func (p *ddbloadProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many times the AWS SDK retries one failed API call (throttling, HTTP 5xx, connection errors) "+
-					"before giving up. Defaults to `%d`; `AWS_MAX_ATTEMPTS` (attempts, i.e. retries + 1) applies when this is unset. "+
-					"Bulk loads retry throttled and unprocessed items on top of this with their own backoff.", awsclient.DefaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times the AWS SDK retries one failed API call (throttling, HTTP 5xx, a connection "+
+					"broken mid-request) before giving up. Defaults to `%d`; `AWS_MAX_ATTEMPTS` (attempts, i.e. retries + 1) applies when this "+
+					"is unset. A connection that cannot be opened (refused, unknown host, no answer within %d seconds) is never retried, so "+
+					"a wrong or stopped `endpoint` fails the plan at once. Bulk loads retry throttled and unprocessed items, and failed "+
+					"calls of any kind, on top of this with their own backoff.", awsclient.DefaultMaxRetries, int(awsclient.ConnectTimeout.Seconds())),
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
 		},

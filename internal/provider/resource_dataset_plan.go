@@ -59,7 +59,7 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(tableErrorDiag(name, err))
+		resp.Diagnostics.Append(describeErrorDiag(name, err))
 		return
 	}
 

@@ -47,7 +47,7 @@ func (r *datasetResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(tableErrorDiag(name, err))
+		resp.Diagnostics.Append(describeErrorDiag(name, err))
 		return
 	}
 	mode := m.DriftCheck.ValueString()
@@ -68,6 +68,10 @@ func (r *datasetResource) Read(ctx context.Context, req resource.ReadRequest, re
 		entries = led.Sample(int(m.DriftSampleSize.ValueInt64()))
 	}
 	rep, err := drift.Check(ctx, client, name, keys.SchemaFromTable(table), entries)
+	if d, ok := unreachableDiag(err, fmt.Sprintf("reading back loaded items from %q", name)); ok {
+		resp.Diagnostics.Append(d)
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Drift Check Failed", fmt.Sprintf("Reading back loaded items from %q failed: %v", name, err))
 		return
