@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -14,11 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
+	"github.com/ddbload/terraform-provider-ddbload/internal/converge"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
-	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
-	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 	"github.com/ddbload/terraform-provider-ddbload/internal/tableinfo"
 )
 
@@ -100,9 +97,9 @@ func (r *datasetResource) Delete(ctx context.Context, req resource.DeleteRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	led, diags := getLedger(ctx, req.Private)
+	st, diags := getState(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || led == nil || led.Len() == 0 {
+	if resp.Diagnostics.HasError() || (st.Ledger.Len() == 0 && st.Unconfirmed.Len() == 0) {
 		return
 	}
 	client, diags := r.data.dynamoClient(ctx)
@@ -120,24 +117,18 @@ func (r *datasetResource) Delete(ctx context.Context, req resource.DeleteRequest
 		resp.Diagnostics.Append(tableErrorDiag(name, err))
 		return
 	}
-	schema := keys.SchemaFromTable(table)
-	var ids []string
-	for e := range led.All() {
-		ids = append(ids, e.KeyID)
-	}
-	st, err := loader.Delete(ctx, client, name, keyItems(ids, schema), writeOptions(&m))
-	tflog.Info(ctx, "Deleted the loaded items", map[string]any{"table_name": name, "items": st.Deletes, "wcu": st.WCUConsumed})
+	deleted, total, err := converge.Destroy(ctx, client, name, keys.SchemaFromTable(table), st, writeOptions(&m))
+	tflog.Info(ctx, "Deleted the loaded items", map[string]any{"table_name": name, "items": deleted})
 	if err != nil {
 		resp.Diagnostics.AddError("Delete Failed",
 			fmt.Sprintf("Deleting the %d items this dataset loaded into %q stopped after %d: %v. Run terraform destroy again to finish; "+
-				"deleting an item that is already gone is harmless.", len(ids), name, st.Deletes, err))
+				"deleting an item that is already gone is harmless.", total, name, deleted, err))
 	}
 }
 
-// converge makes the table hold the dataset m describes: it validates, writes new and changed
-// items (everything when drift was detected), resumes an interrupted load, and deletes what
-// the previous load wrote that the dataset no longer has. It fills m's computed values and
-// the private state. On failure m.ContentSHA256 is "incomplete" (some writes happened) or
+// converge makes the table hold the dataset m describes (converge.Apply) and records in
+// newPrivate what the table then holds of it, also when the load stopped early. It fills m's
+// computed values. On failure m.ContentSHA256 is "incomplete" (some writes happened) or
 // unknown (none did).
 func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPrivate privateGetter, newPrivate privateSetter, timeout time.Duration) diag.Diagnostics {
 	var diags diag.Diagnostics
@@ -154,196 +145,65 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 		diags.Append(tableErrorDiag(name, err))
 		return diags
 	}
-	schema := keys.SchemaFromTable(table)
 	opts, d := m.loaderOptions(ctx)
 	diags.Append(d...)
 	if diags.HasError() {
 		return diags
 	}
-	var old *ledger.Ledger
-	drifted := false
+	p := converge.Params{Table: name, Schema: keys.SchemaFromTable(table), Options: opts}
 	if oldPrivate != nil {
-		old, d = getLedger(ctx, oldPrivate)
-		diags.Append(d...)
-		drifted, d = getDrift(ctx, oldPrivate)
+		p.Prior, d = getState(ctx, oldPrivate)
 		diags.Append(d...)
 		if diags.HasError() {
 			return diags
 		}
 	}
-	if old != nil && !drifted {
-		opts.Unchanged = func(k keys.Key, sum [sha256.Size]byte) bool {
-			h, ok := old.Lookup(k.ID())
-			return ok && h == ledger.SumHash(sum)
-		}
+	if !planned.IsUnknown() && !planned.IsNull() {
+		p.PlannedDigest = planned.ValueString()
 	}
-	// Validation reports every item's key and content hash, so recording what was loaded
-	// needs no further reading of the dataset.
-	var seen []seenItem
-	opts.OnItem = func(seq uint64, k keys.Key, sum [sha256.Size]byte) {
-		seen = append(seen, seenItem{seq: seq, id: k.ID(), hash: ledger.SumHash(sum)})
-	}
-	plan, err := loader.Validate(ctx, schema, opts)
-	if err != nil {
-		diags.Append(datasetErrorDiag(m, err))
-		return diags
-	}
-	if !planned.IsUnknown() && !planned.IsNull() && planned.ValueString() != plan.Digest {
-		diags.AddError("Dataset Changed Since Plan",
-			fmt.Sprintf("The dataset for %q is not the one the plan showed (content_sha256 %s at plan time, %s now): its files "+
-				"changed in between. Nothing was written. Run terraform plan and apply again.", name, planned.ValueString(), plan.Digest))
-		return diags
-	}
-	if oldPrivate != nil {
-		resume, acked, d := getResume(ctx, oldPrivate)
-		diags.Append(d...)
-		if diags.HasError() {
-			return diags
-		}
-		if resume != nil && resume.Digest == plan.Digest {
-			opts.Resume = acked
-		}
-	}
-	opts.Progress = func(p loader.Progress) { logProgress(ctx, name, p) }
+	p.Options.Progress = func(pr loader.Progress) { logProgress(ctx, name, pr) }
+	tflog.Info(ctx, "Loading dataset", map[string]any{"table_name": name, "resuming": p.Prior.Resume != nil,
+		"rewrite_all": p.Prior.Drifted || p.Prior.Ledger == nil, "unconfirmed": p.Prior.Unconfirmed.Len()})
 
-	tflog.Info(ctx, "Loading dataset", map[string]any{"table_name": name, "items": plan.Items, "wcu": plan.WriteUnits,
-		"resuming": opts.Resume != nil, "rewrite_all": drifted || old == nil})
-	res, loadErr := loader.LoadPlanned(ctx, client, name, schema, opts, plan)
-	if res == nil { // nothing was written
-		diags.Append(datasetErrorDiag(m, loadErr))
+	out, err := converge.Apply(ctx, client, p)
+	if out.Load == nil { // nothing was written
+		var ce *converge.ChangedSincePlanError
+		if errors.As(err, &ce) {
+			diags.AddError("Dataset Changed Since Plan",
+				fmt.Sprintf("The dataset for %q is not the one the plan showed (content_sha256 %s at plan time, %s now): its files "+
+					"changed in between. Nothing was written. Run terraform plan and apply again.", name, ce.Planned, ce.Now))
+			return diags
+		}
+		diags.Append(datasetErrorDiag(m, err))
 		return diags
 	}
 
 	// Record what the table now holds from this dataset, even if the load stopped early.
-	next := nextLedger(plan, res, old, seen, loadErr == nil)
-
-	var deleted int64
-	if loadErr == nil && old != nil {
-		deleted, err = deleteRemoved(ctx, client, name, schema, old, next, m)
-		if err != nil {
-			// Keep the removed keys in the ledger: the next apply deletes them again.
-			next = union(next, old)
-			loadErr = err
-		}
-	}
-
-	diags.Append(setLedger(ctx, newPrivate, next)...)
-	untrusted := ledgerUntrusted(opts.Source, plan, loadErr)
-	diags.Append(setDrift(ctx, newPrivate, untrusted)...)
+	diags.Append(setState(ctx, newPrivate, out.State)...)
+	plan, res := out.Plan, out.Load
 	m.ItemCount = types.Int64Value(plan.Items)
 	m.EstimatedWriteUnits = types.Int64Value(plan.WriteUnits)
 	if m.EstimatedLoadSeconds.IsUnknown() {
 		m.EstimatedLoadSeconds = estimateSeconds(plan, writeRate(table, m.MaxWriteUnits))
 	}
-	last, d := lastLoadValue(ctx, res, deleted)
+	last, d := lastLoadValue(ctx, res, out.Deleted)
 	diags.Append(d...)
 	m.LastLoad = last
 
-	if loadErr != nil {
+	if err != nil {
 		m.ContentSHA256 = types.StringValue(contentIncomplete)
-		if untrusted {
-			diags.Append(setResume(ctx, newPrivate, "", nil)...) // what was written need not be what the digest says
-		} else {
-			diags.Append(setResume(ctx, newPrivate, plan.Digest, res.Acked)...)
-		}
-		diags.Append(interruptedDiag(m, loadErr, res, plan, timeout, untrusted))
+		diags.Append(interruptedDiag(m, err, out, timeout))
 		return diags
 	}
 	m.ContentSHA256 = types.StringValue(plan.Digest)
-	diags.Append(setResume(ctx, newPrivate, "", nil)...)
 	tflog.Info(ctx, "Loaded dataset", map[string]any{"table_name": name, "items": res.Stats.Puts, "unchanged": res.Unchanged,
-		"deleted": deleted, "wcu": res.Stats.WCUConsumed, "throttled": res.Stats.Throttled, "seconds": res.Stats.Duration.Seconds()})
+		"deleted": out.Deleted, "wcu": res.Stats.WCUConsumed, "throttled": res.Stats.Throttled, "seconds": res.Stats.Duration.Seconds()})
 	return diags
 }
 
-// ledgerUntrusted tells whether a load that ended with err may have written content other than
-// what the ledger and the resume point record: their hashes and digest come from the
-// validation pass. A complete write pass checked that it read the files validated, and one
-// that found them changed says so; for a load stopped before that check, the files are hashed
-// again. If untrusted, the next apply rewrites every item instead of skipping those the ledger
-// or the resume point says are in place (the files may have changed back by then).
-func ledgerUntrusted(spec source.Spec, plan *loader.Plan, err error) bool {
-	switch {
-	case err == nil:
-		return false
-	case errors.Is(err, loader.ErrDatasetChanged):
-		return true
-	}
-	same, ferr := plan.FilesUnchanged(spec)
-	return ferr != nil || !same
-}
-
-// seenItem is one record validation read: its sequence number, key ID and content hash.
-type seenItem struct {
-	seq  uint64
-	id   string
-	hash uint32
-}
-
-// nextLedger records the dataset's items that are now in the table: all of them after a
-// complete load; after an interrupted one, the previous ledger plus the records written.
-// Validation saw every record (seen), duplicate losers included.
-func nextLedger(plan *loader.Plan, res *loader.Result, old *ledger.Ledger, seen []seenItem, complete bool) *ledger.Ledger {
-	var b ledger.Builder
-	if !complete && old != nil {
-		for e := range old.All() {
-			b.Add(e.KeyID, e.Hash)
-		}
-	}
-	for _, it := range seen {
-		if !plan.Dropped(it.seq) && (complete || res.Acked.Has(it.seq)) {
-			b.Add(it.id, it.hash)
-		}
-	}
-	return b.Build()
-}
-
-// deleteRemoved deletes the items of old that next no longer has.
-func deleteRemoved(ctx context.Context, client dynamoAPI, table string, schema keys.Schema, old, next *ledger.Ledger, m *datasetModel) (int64, error) {
-	var removed []string
-	ledger.Compare(old, next, func(id string) { removed = append(removed, id) }, nil)
-	if len(removed) == 0 {
-		return 0, nil
-	}
-	st, err := loader.Delete(ctx, client, table, keyItems(removed, schema), writeOptions(m))
-	return st.Deletes, err
-}
-
-// keyItems turns ledger key IDs into DynamoDB keys, skipping any that no longer fit the
-// table's key schema (the table was replaced by one with other keys: they cannot exist).
-func keyItems(ids []string, schema keys.Schema) func(func(record.Item) bool) {
-	return func(yield func(record.Item) bool) {
-		for _, id := range ids {
-			k, err := ledger.ParseKeyID(id)
-			if err != nil {
-				continue
-			}
-			item, err := ledger.KeyItem(k, schema)
-			if err != nil {
-				continue
-			}
-			if !yield(item) {
-				return
-			}
-		}
-	}
-}
-
-func union(a, b *ledger.Ledger) *ledger.Ledger {
-	var u ledger.Builder
-	for e := range b.All() {
-		u.Add(e.KeyID, e.Hash)
-	}
-	for e := range a.All() {
-		u.Add(e.KeyID, e.Hash) // a wins
-	}
-	return u.Build()
-}
-
-func interruptedDiag(m *datasetModel, err error, res *loader.Result, plan *loader.Plan, timeout time.Duration, rewriteAll bool) diag.Diagnostic {
-	done := res.Acked.Len()
+func interruptedDiag(m *datasetModel, err error, out converge.Outcome, timeout time.Duration) diag.Diagnostic {
 	next := "run terraform apply again to converge (raise the timeouts for large datasets)"
-	if rewriteAll && !errors.Is(err, loader.ErrDatasetChanged) { // that error's own text says so
+	if out.FilesChanged && !errors.Is(err, loader.ErrDatasetChanged) { // that error's own text says so
 		next = "the dataset's files changed while they were being loaded, so the next terraform apply writes every item " +
 			"again (raise the timeouts for large datasets)"
 	}
@@ -357,12 +217,29 @@ func interruptedDiag(m *datasetModel, err error, res *loader.Result, plan *loade
 		d := datasetErrorDiag(m, err)
 		why = d.Detail()
 	}
+	unsure := ""
+	if n := out.State.Unconfirmed.Len(); n > 0 {
+		unsure = fmt.Sprintf(" %s sent without an answer from DynamoDB, so %s may or may not be in the table.",
+			count(n, "more item was", "more items were"), pick(n, "it", "they"))
+	}
 	return diag.NewErrorDiagnostic("Load Interrupted",
-		fmt.Sprintf("Loading %d items into %q stopped after %d were written, because %s. The state records what was written, "+
-			"so nothing is lost or orphaned: %s. "+
+		fmt.Sprintf("Loading %d items into %q stopped after %d were written, because %s.%s The state records every item this "+
+			"dataset may have put in the table, so none is orphaned: terraform destroy deletes them all, and %s. "+
 			"If this was the resource's first load, Terraform marks it tainted and the next apply removes the partial load "+
 			"and loads again; run terraform untaint first to continue where it stopped instead.",
-			plan.Items, m.TableName.ValueString(), done, why, next))
+			out.Plan.Items, m.TableName.ValueString(), out.Load.Acked.Len(), why, unsure, next))
+}
+
+// count is "1 <one>" or "n <many>".
+func count(n int, one, many string) string {
+	return fmt.Sprintf("%d %s", n, pick(n, one, many))
+}
+
+func pick(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func logProgress(ctx context.Context, table string, p loader.Progress) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/ddbload/terraform-provider-ddbload/internal/converge"
 	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 )
@@ -15,15 +16,53 @@ import (
 //
 //   - "ledger": the key and a 32-bit content hash of every item the resource has written and
 //     not deleted (internal/ledger: front-coded, compressed; a few bytes per item);
+//   - "unconfirmed": after an interrupted load, the keys of the items it had sent without an
+//     answer from DynamoDB (they may be in the table), so the next apply rewrites or deletes
+//     them and destroy deletes them;
 //   - "resume": after an interrupted load, the digest of the dataset being loaded and the
 //     records already written, so the next apply writes only the rest;
 //   - "drift": set by refresh when loaded items were missing or changed, so the next apply
 //     rewrites every item instead of only the changed ones.
+//
+// Together they are a converge.State.
 const (
-	privateLedger = "ledger"
-	privateResume = "resume"
-	privateDrift  = "drift"
+	privateLedger      = "ledger"
+	privateUnconfirmed = "unconfirmed"
+	privateResume      = "resume"
+	privateDrift       = "drift"
 )
+
+// getState reads the converge state kept in private state.
+func getState(ctx context.Context, p privateGetter) (converge.State, diag.Diagnostics) {
+	var st converge.State
+	var diags, d diag.Diagnostics
+	st.Ledger, d = getLedgerKey(ctx, p, privateLedger)
+	diags.Append(d...)
+	st.Unconfirmed, d = getLedgerKey(ctx, p, privateUnconfirmed)
+	diags.Append(d...)
+	r, acked, d := getResume(ctx, p)
+	diags.Append(d...)
+	if r != nil {
+		st.Resume = &converge.Resume{Digest: r.Digest, Acked: acked}
+	}
+	st.Drifted, d = getDrift(ctx, p)
+	diags.Append(d...)
+	return st, diags
+}
+
+// setState stores st in private state.
+func setState(ctx context.Context, p privateSetter, st converge.State) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.Append(setLedgerKey(ctx, p, privateLedger, st.Ledger)...)
+	diags.Append(setLedgerKey(ctx, p, privateUnconfirmed, st.Unconfirmed)...)
+	if st.Resume != nil {
+		diags.Append(setResume(ctx, p, st.Resume.Digest, st.Resume.Acked)...)
+	} else {
+		diags.Append(setResume(ctx, p, "", nil)...)
+	}
+	diags.Append(setDrift(ctx, p, st.Drifted)...)
+	return diags
+}
 
 // privateGetter and privateSetter are what plan, state and response private data offer.
 type privateGetter interface {
@@ -40,8 +79,12 @@ type resumeInfo struct {
 }
 
 func getLedger(ctx context.Context, p privateGetter) (*ledger.Ledger, diag.Diagnostics) {
+	return getLedgerKey(ctx, p, privateLedger)
+}
+
+func getLedgerKey(ctx context.Context, p privateGetter, key string) (*ledger.Ledger, diag.Diagnostics) {
 	var s string
-	diags := getJSON(ctx, p, privateLedger, &s)
+	diags := getJSON(ctx, p, key, &s)
 	if diags.HasError() || s == "" {
 		return nil, diags
 	}
@@ -54,8 +97,12 @@ func getLedger(ctx context.Context, p privateGetter) (*ledger.Ledger, diag.Diagn
 	return l, diags
 }
 
-func setLedger(ctx context.Context, p privateSetter, l *ledger.Ledger) diag.Diagnostics {
-	return setJSON(ctx, p, privateLedger, l.EncodeString())
+// setLedgerKey stores l under key; an empty unconfirmed set removes the key.
+func setLedgerKey(ctx context.Context, p privateSetter, key string, l *ledger.Ledger) diag.Diagnostics {
+	if l.Len() == 0 && key != privateLedger {
+		return setJSON(ctx, p, key, nil)
+	}
+	return setJSON(ctx, p, key, l.EncodeString())
 }
 
 func getResume(ctx context.Context, p privateGetter) (*resumeInfo, *loader.Bitmap, diag.Diagnostics) {

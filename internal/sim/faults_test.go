@@ -115,12 +115,41 @@ func TestLatencyFault(t *testing.T) {
 	}
 }
 
+// TestAnswerDelayFault: a client that stops waiting gets no answer, but the writes were made;
+// one that waits gets the answer.
+func TestAnswerDelayFault(t *testing.T) {
+	t.Parallel()
+	s, c := startSim(t, Config{Tables: map[string]TableConfig{"tbl": sinkTableConfig(1, 0, false)}, Faults: Faults{AnswerDelay: time.Hour}})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err := c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{"tbl": puts(hashItems(t, "a", 5, 100))}})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v; want the client's deadline", err)
+	}
+	// The client may give up before the simulator has read the request: wait for it.
+	for i := 0; sinkCount(t, s) != 5; i++ {
+		if i == 200 {
+			t.Fatalf("the unanswered call applied %d items, want 5", sinkCount(t, s))
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+
+	s, c = startSim(t, Config{Tables: map[string]TableConfig{"tbl": sinkTableConfig(1, 0, false)}, Faults: Faults{AnswerDelay: time.Millisecond}})
+	if _, _, err := writeBatch(t, c, hashItems(t, "b", 5, 100)); err != nil {
+		t.Fatal(err)
+	}
+	if n := sinkCount(t, s); n != 5 {
+		t.Fatalf("applied %d items, want 5", n)
+	}
+}
+
 func TestNewRejectsInvalidConfig(t *testing.T) {
 	t.Parallel()
 	for name, cfg := range map[string]Config{
 		"rate above 1":     {Faults: Faults{ServerErrorRate: 1.5}},
 		"negative rate":    {Faults: Faults{UnprocessedRate: -0.1}},
 		"negative latency": {Faults: Faults{Latency: -time.Second}},
+		"negative delay":   {Faults: Faults{AnswerDelay: -time.Second}},
 		"negative wcu":     {Tables: map[string]TableConfig{"tbl": {TableWCU: -1}}},
 		"bad key type":     {Tables: map[string]TableConfig{"tbl": {PartitionKey: "pk", PartitionKeyType: "X"}}},
 		"bad backend":      {Backend: "127.0.0.1:8000"},

@@ -83,6 +83,10 @@ type Faults struct {
 	UnprocessedRate float64
 	// Latency is added to every request (wall-clock, not Config.Now).
 	Latency time.Duration
+	// AnswerDelay holds back the answer to every BatchWriteItem after its writes were carried
+	// out (wall-clock). A client that gives up meanwhile leaves writes applied that it never
+	// saw acknowledged, as it can against DynamoDB.
+	AnswerDelay time.Duration
 }
 
 // Defaults of TableConfig (FACTS.md, "Partitions").
@@ -161,6 +165,9 @@ func validate(cfg *Config) error {
 		if r < 0 || r > 1 {
 			return fmt.Errorf("sim: Faults.%s must be within [0, 1], got %v", name, r)
 		}
+	}
+	if f.AnswerDelay < 0 {
+		return fmt.Errorf("sim: Faults.AnswerDelay must not be negative, got %v", f.AnswerDelay)
 	}
 	if f.Latency < 0 {
 		return fmt.Errorf("sim: Faults.Latency must not be negative, got %v", f.Latency)
@@ -257,6 +264,12 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch op {
 	case "BatchWriteItem":
+		if d := s.cfg.Faults.AnswerDelay; d > 0 {
+			held := &heldAnswer{header: http.Header{}}
+			s.batchWrite(held, r, body)
+			held.sendAfter(r.Context(), d, w)
+			return
+		}
 		s.batchWrite(w, r, body)
 	case "UpdateTable":
 		s.updateTable(w, r, body)

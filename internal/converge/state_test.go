@@ -1,4 +1,4 @@
-package provider
+package converge
 
 import (
 	"context"
@@ -10,9 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
@@ -20,21 +17,21 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 )
 
-// TestNextLedger: the ledger after a load is built from what validation saw. After a complete
+// TestLedgers: the ledger after a load is built from what validation saw. After a complete
 // load it holds every written item (not the duplicate that lost); after an interrupted one,
 // the previous ledger plus only the records DynamoDB acknowledged.
-func TestNextLedger(t *testing.T) {
+func TestLedgers(t *testing.T) {
 	t.Parallel()
 	// Records 0 and 2 share key "a"; which one is written depends on the policy.
 	for policy, winner := range map[loader.DuplicatePolicy]int{loader.DuplicateLastWins: 2, loader.DuplicateFirstWins: 0} {
 		t.Run(string(policy), func(t *testing.T) {
 			t.Parallel()
-			checkNextLedger(t, policy, winner)
+			checkLedgers(t, policy, winner)
 		})
 	}
 }
 
-func checkNextLedger(t *testing.T, policy loader.DuplicatePolicy, winner int) {
+func checkLedgers(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 	schema := keys.Schema{PartitionKey: keys.Attr{Name: "pk", Type: "S"}}
 	var seen []seenItem
 	opts := loader.Options{
@@ -66,7 +63,10 @@ func checkNextLedger(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 
 	acked := &loader.Bitmap{}
 	acked.Set(1) // b written, the rest not yet
-	res := &loader.Result{Acked: acked}
+	sent := &loader.Bitmap{}
+	sent.Set(1)
+	sent.Set(3) // c sent, no answer
+	res := &loader.Result{Acked: acked, Sent: sent}
 
 	for _, tc := range []struct {
 		name     string
@@ -76,8 +76,16 @@ func checkNextLedger(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 		{"complete", true, map[string]uint32{idOf(winner): hashOf(winner), idOf(1): hashOf(1), idOf(3): hashOf(3)}},
 		{"interrupted", false, map[string]uint32{"old-only": 7, idOf(3): 9, idOf(1): hashOf(1)}},
 	} {
+		led := written(plan, seen)
+		if !tc.complete {
+			st := stopped(State{Ledger: old}, plan, res, seen, false)
+			led = st.Ledger
+			if _, ok := st.Unconfirmed.Lookup(idOf(3)); !ok || st.Unconfirmed.Len() != 1 {
+				t.Errorf("unconfirmed %d keys, want only c", st.Unconfirmed.Len())
+			}
+		}
 		got := map[string]uint32{}
-		for e := range nextLedger(plan, res, old, seen, tc.complete).All() {
+		for e := range led.All() {
 			got[e.KeyID] = e.Hash
 		}
 		if !maps.Equal(got, tc.want) {
@@ -86,10 +94,10 @@ func checkNextLedger(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 	}
 }
 
-// TestLedgerUntrusted: the next apply rewrites everything exactly when what a load wrote may
+// TestUntrusted: the next apply rewrites everything exactly when what a load wrote may
 // differ from what validation recorded: the write pass found the files changed, or the load
 // stopped early and the files are no longer the bytes validated.
-func TestLedgerUntrusted(t *testing.T) {
+func TestUntrusted(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "a.jsonl")
@@ -104,8 +112,8 @@ func TestLedgerUntrusted(t *testing.T) {
 	}
 	check := func(what string, err error, want bool) {
 		t.Helper()
-		if got := ledgerUntrusted(spec, plan, err); got != want {
-			t.Errorf("%s: ledgerUntrusted(%v) = %v, want %v", what, err, got, want)
+		if got := untrusted(loader.Options{Source: spec}, plan, err); got != want {
+			t.Errorf("%s: untrusted(%v) = %v, want %v", what, err, got, want)
 		}
 	}
 	check("complete load", nil, false)
@@ -122,33 +130,4 @@ func TestLedgerUntrusted(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("stopped early, a file gone", context.DeadlineExceeded, true)
-}
-
-// TestInterruptedDiagSaysWhenEverythingIsRewritten: a user whose load stopped while its files
-// changed must learn that the next apply rewrites every item, not that it resumes.
-func TestInterruptedDiagSaysWhenEverythingIsRewritten(t *testing.T) {
-	t.Parallel()
-	m := &datasetModel{TableName: types.StringValue("orders")}
-	plan, err := loader.Validate(context.Background(), keys.Schema{PartitionKey: keys.Attr{Name: "pk", Type: "S"}},
-		loader.Options{Source: source.Spec{Inline: `[{"pk":"a"}]`}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := &loader.Result{Acked: &loader.Bitmap{}}
-	const rewrite = "writes every item again"
-	for _, tc := range []struct {
-		err        error
-		rewriteAll bool
-		want       bool
-	}{
-		{context.DeadlineExceeded, false, false},
-		{context.DeadlineExceeded, true, true},
-		{context.Canceled, true, true},
-		{loader.ErrDatasetChanged, true, true}, // said once, by the error's own text
-	} {
-		d := interruptedDiag(m, tc.err, res, plan, time.Minute, tc.rewriteAll)
-		if n := strings.Count(d.Detail(), rewrite); (n == 1) != tc.want || n > 1 {
-			t.Errorf("%v, rewriteAll %v: %q said %d times in %q", tc.err, tc.rewriteAll, rewrite, n, d.Detail())
-		}
-	}
 }

@@ -1,0 +1,206 @@
+package converge
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
+)
+
+// Params describe one apply: the dataset, the table and what the previous apply left.
+type Params struct {
+	Table  string
+	Schema keys.Schema
+	// Options describe the dataset and how to write it. Apply sets its Unchanged, OnItem and
+	// Resume from Prior; the caller's values for those are ignored.
+	Options loader.Options
+	Prior   State
+	// PlannedDigest, if set, is the content digest the plan showed. A dataset that no longer
+	// has it is refused before anything is written (*ChangedSincePlanError).
+	PlannedDigest string
+}
+
+// Outcome is what Apply did.
+type Outcome struct {
+	// Plan is the dataset as validated; nil if validation failed.
+	Plan *loader.Plan
+	// Load is what the write pass did; nil if nothing was written (State is then Prior).
+	Load *loader.Result
+	// Deleted counts the items deleted because the dataset no longer has them.
+	Deleted int64
+	// State is what the table holds of the dataset now, also when Apply returns an error.
+	State State
+	// Complete means the table now holds exactly the dataset.
+	Complete bool
+	// FilesChanged means the load stopped and the files are no longer the bytes validated: what
+	// it wrote may differ from what the ledger records, so State.Drifted is set and the next
+	// apply writes every item.
+	FilesChanged bool
+}
+
+// ChangedSincePlanError means the dataset is not the one the plan showed.
+type ChangedSincePlanError struct {
+	Planned, Now string // content digests
+}
+
+func (e *ChangedSincePlanError) Error() string {
+	return fmt.Sprintf("the dataset changed since the plan (content digest %s at plan time, %s now)", e.Planned, e.Now)
+}
+
+// Apply converges the table to the dataset. When it returns an error with Outcome.Load nil,
+// nothing was written and Outcome.State is p.Prior. Otherwise Outcome.State records every item
+// the table may hold from this dataset, whatever stopped the load.
+func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
+	out := Outcome{State: p.Prior}
+	o := p.Options
+	prior := p.Prior
+	o.Resume, o.Unchanged = nil, nil
+	if prior.Ledger != nil && !prior.Drifted {
+		o.Unchanged = func(k keys.Key, sum [sha256.Size]byte) bool {
+			id := k.ID()
+			h, ok := prior.Ledger.Lookup(id)
+			return ok && h == ledger.SumHash(sum) && !prior.unsure(id)
+		}
+	}
+	// Validation reports every record's key and content hash, so the next ledger needs no
+	// further reading of the dataset.
+	var seen []seenItem
+	o.OnItem = func(seq uint64, k keys.Key, sum [sha256.Size]byte) {
+		seen = append(seen, seenItem{seq: seq, id: k.ID(), hash: ledger.SumHash(sum)})
+	}
+	plan, err := loader.Validate(ctx, p.Schema, o)
+	if err != nil {
+		return out, err
+	}
+	out.Plan = plan
+	if p.PlannedDigest != "" && p.PlannedDigest != plan.Digest {
+		return out, &ChangedSincePlanError{Planned: p.PlannedDigest, Now: plan.Digest}
+	}
+	if r := prior.Resume; r != nil && r.Digest == plan.Digest {
+		o.Resume = r.Acked
+	}
+	res, loadErr := loader.LoadPlanned(ctx, api, p.Table, p.Schema, o, plan)
+	if res == nil {
+		return out, loadErr // nothing was written
+	}
+	out.Load = res
+
+	if loadErr != nil {
+		out.FilesChanged = untrusted(o, plan, loadErr)
+		out.State = stopped(prior, plan, res, seen, out.FilesChanged)
+		return out, loadErr
+	}
+	next := written(plan, seen)
+	deleted, err := deleteRemoved(ctx, api, p.Table, p.Schema, prior, next, o.Write)
+	out.Deleted = deleted
+	if err != nil {
+		// Keep the removed keys: the next apply deletes them again.
+		out.State = State{Ledger: union(next, prior.Ledger), Unconfirmed: minus(prior.Unconfirmed, next)}
+		return out, err
+	}
+	out.State = State{Ledger: next}
+	out.Complete = true
+	return out, nil
+}
+
+// seenItem is one record validation read: its sequence number, key ID and content hash.
+type seenItem struct {
+	seq  uint64
+	id   string
+	hash uint32
+}
+
+// written is the ledger of a complete load: every record but duplicate losers.
+func written(plan *loader.Plan, seen []seenItem) *ledger.Ledger {
+	var b ledger.Builder
+	b.Grow(len(seen))
+	for _, it := range seen {
+		if !plan.Dropped(it.seq) {
+			b.Add(it.id, it.hash)
+		}
+	}
+	return b.Build()
+}
+
+// stopped is the state after a load that stopped early: the prior ledger plus what DynamoDB
+// acknowledged; unconfirmed, what was sent without an answer (and what was unconfirmed before,
+// unless acknowledged now). If the writes may differ from what was validated (rewrite), the
+// hashes cannot be trusted: no resume point, and the next apply writes every item.
+func stopped(prior State, plan *loader.Plan, res *loader.Result, seen []seenItem, rewrite bool) State {
+	var led, unconf ledger.Builder
+	for e := range prior.Ledger.All() {
+		led.Add(e.KeyID, e.Hash)
+	}
+	acked := map[string]bool{}
+	for _, it := range seen {
+		switch {
+		case plan.Dropped(it.seq):
+		case res.Acked.Has(it.seq):
+			led.Add(it.id, it.hash)
+			acked[it.id] = true
+		case res.Sent.Has(it.seq):
+			unconf.Add(it.id, 0)
+		}
+	}
+	for e := range prior.Unconfirmed.All() {
+		if !acked[e.KeyID] {
+			unconf.Add(e.KeyID, 0)
+		}
+	}
+	st := State{Ledger: led.Build(), Unconfirmed: unconf.Build(), Drifted: rewrite || prior.Drifted}
+	if st.Unconfirmed.Len() == 0 {
+		st.Unconfirmed = nil
+	}
+	if !rewrite {
+		st.Resume = &Resume{Digest: plan.Digest, Acked: res.Acked}
+	}
+	return st
+}
+
+// untrusted tells whether a load that ended with err may have written content other than what
+// the ledger and the resume point record: their hashes and digest come from the validation
+// pass. A complete write pass checked that it read the files validated, and one that found
+// them changed says so; for a load stopped before that check, the files are hashed again.
+func untrusted(o loader.Options, plan *loader.Plan, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, loader.ErrDatasetChanged):
+		return true
+	}
+	same, ferr := plan.FilesUnchanged(o.Source)
+	return ferr != nil || !same
+}
+
+// union is a's entries plus b's keys that a lacks.
+func union(a, b *ledger.Ledger) *ledger.Ledger {
+	var u ledger.Builder
+	for e := range b.All() {
+		u.Add(e.KeyID, e.Hash)
+	}
+	for e := range a.All() {
+		u.Add(e.KeyID, e.Hash) // a wins
+	}
+	return u.Build()
+}
+
+// minus is a's entries whose keys b lacks; nil when none are left.
+func minus(a, b *ledger.Ledger) *ledger.Ledger {
+	var m ledger.Builder
+	n := 0
+	for e := range a.All() {
+		if _, ok := b.Lookup(e.KeyID); !ok {
+			m.Add(e.KeyID, e.Hash)
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return m.Build()
+}
