@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
+	"github.com/ddbload/terraform-provider-ddbload/internal/drift"
 )
 
 // closedEndpoint returns an http:// endpoint on 127.0.0.1 where nothing listens: a port the
@@ -108,5 +109,30 @@ func TestUnreachableDiag(t *testing.T) {
 	}
 	if _, ok := unreachableDiag(answered, "reading"); ok {
 		t.Fatal("an answer from DynamoDB counts as unreachable")
+	}
+}
+
+func TestDriftDetailAgreesWithCounts(t *testing.T) {
+	t.Parallel()
+	key := "S:a" // any key ID; firstKey falls back to it when it does not parse
+	for _, tc := range []struct {
+		rep  drift.Report
+		want string
+	}{
+		{drift.Report{Checked: 1, Missing: []string{key}},
+			`Of 1 loaded item read back from "t", 1 is missing since the last apply`},
+		{drift.Report{Checked: 20, Missing: []string{key, key}, Changed: []string{key}},
+			`Of 20 loaded items read back from "t", 2 are missing and 1 has changed since the last apply`},
+		{drift.Report{Checked: 20, Changed: []string{key, key, key}},
+			`Of 20 loaded items read back from "t", 3 have changed since the last apply`},
+	} {
+		got := driftDetail(tc.rep, "t")
+		if !strings.HasPrefix(got, tc.want) {
+			t.Errorf("driftDetail(%+v) = %q, want it to start with %q", tc.rep, got, tc.want)
+		}
+		n := len(tc.rep.Missing) + len(tc.rep.Changed)
+		if wantEnd := map[bool]string{true: "restore it.", false: "restore them."}[n == 1]; !strings.HasSuffix(got, wantEnd) {
+			t.Errorf("driftDetail(%+v) = %q, want it to end with %q", tc.rep, got, wantEnd)
+		}
 	}
 }

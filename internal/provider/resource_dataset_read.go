@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -81,13 +82,37 @@ func (r *datasetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if !rep.Drifted() {
 		return
 	}
-	resp.Diagnostics.AddWarning("Loaded Items Drifted",
-		fmt.Sprintf("Of %d loaded items read back from %q, %d are missing and %d changed since the last apply (e.g. %s). "+
-			"The next apply writes the dataset again to restore them.", rep.Checked, name, len(rep.Missing), len(rep.Changed),
-			firstKey(rep)))
+	resp.Diagnostics.AddWarning("Loaded Items Drifted", driftDetail(rep, name))
 	m.ContentSHA256 = types.StringValue(contentDrifted)
 	resp.Diagnostics.Append(setDrift(ctx, resp.Private, true)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// driftDetail says how many of the items read back are missing or changed, in words that
+// agree with the counts ("1 is missing", "2 are missing").
+func driftDetail(rep drift.Report, name string) string {
+	var parts []string
+	if n := len(rep.Missing); n > 0 {
+		parts = append(parts, countNoun(n, "is missing", "are missing"))
+	}
+	if n := len(rep.Changed); n > 0 {
+		parts = append(parts, countNoun(n, "has changed", "have changed"))
+	}
+	them := "them"
+	if len(rep.Missing)+len(rep.Changed) == 1 {
+		them = "it"
+	}
+	return fmt.Sprintf("Of %s read back from %q, %s since the last apply (e.g. %s). The next apply writes the dataset "+
+		"again to restore %s.", countNoun(rep.Checked, "loaded item", "loaded items"), name, strings.Join(parts, " and "),
+		firstKey(rep), them)
+}
+
+// countNoun is "1 <one>" or "n <many>".
+func countNoun(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func firstKey(rep drift.Report) string {
