@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -120,15 +121,31 @@ func estimateSeconds(p *loader.Plan, rate float64) types.Int64 {
 	return types.Int64Value(int64(math.Ceil(float64(p.WriteUnits) / rate)))
 }
 
-// warnHotKey warns when the dataset's hottest partition key needs more than one partition's
-// write throughput at the rate the load will run.
+// hotKeyMinDelay is the least extra load time, in seconds, that a hot partition key must cost
+// before the plan warns about it: a key that makes a 0.1 s load take 3 s is not worth a
+// warning, and a key needs more than 10,000 WCU of the dataset to cost 10 s. It must also
+// lengthen the load by at least a quarter (hotKeyMinSlowdown), so a two-hour load is not
+// flagged for a minute.
+const (
+	hotKeyMinDelay    = 10.0
+	hotKeyMinSlowdown = 0.25
+)
+
+// warnHotKey warns when the dataset's hottest partition key limits the load meaningfully: at
+// the rate the load will run, that key needs more than one partition's 1,000 WCU/s, and
+// writing its share of the WCU at 1,000 WCU/s takes at least hotKeyMinDelay seconds and a
+// quarter longer than the whole load would take at the table's rate. Small datasets never
+// warn, however skewed.
 func warnHotKey(resp *resource.ModifyPlanResponse, p *loader.Plan, rate float64, shardCount types.Int64) {
 	if rate <= 0 || len(p.Keys.Hottest) == 0 {
 		return
 	}
 	hot := p.Keys.Hottest[0]
 	demand := hot.ItemShare * rate
-	if demand <= partition.PartitionWCU || hot.Items < 2 {
+	tableSeconds := float64(p.WriteUnits) / rate
+	keySeconds := hot.ItemShare * float64(p.WriteUnits) / partition.PartitionWCU
+	delay := keySeconds - tableSeconds
+	if demand <= partition.PartitionWCU || delay < hotKeyMinDelay || delay < hotKeyMinSlowdown*tableSeconds {
 		return
 	}
 	need := partition.RequiredShards(hot.ItemShare, 0, rate)
@@ -140,7 +157,17 @@ func warnHotKey(resp *resource.ModifyPlanResponse, p *loader.Plan, rate float64,
 	}
 	resp.Diagnostics.AddAttributeWarning(path.Root("partition_key"), "Hot Partition Key",
 		fmt.Sprintf("Partition key %s holds %.0f%% of the items (%d of %d). At %.0f WCU/s it would need %.0f WCU/s, but one partition "+
-			"serves at most %.0f, so the load runs at that key's pace (about %.0f%% of the table's rate). %s, or lower "+
-			"max_write_units_per_second.", loader.PartitionKeyText(hot.PartitionKey), hot.ItemShare*100, hot.Items, p.Items, rate,
-			demand, partition.PartitionWCU, 100*partition.PartitionWCU/demand, advice))
+			"serves at most %.0f, so writing that key alone takes about %s, where the table's rate would load the whole dataset in "+
+			"about %s: the load runs at that key's pace (about %.0f%% of the table's rate). %s, or accept the longer load.",
+			loader.PartitionKeyText(hot.PartitionKey), hot.ItemShare*100, hot.Items, p.Items, rate, demand, partition.PartitionWCU,
+			roughDuration(keySeconds), roughDuration(tableSeconds), 100*partition.PartitionWCU/demand, advice))
+}
+
+// roughDuration is seconds rounded for a message: "45s", "12m30s", "2h5m0s".
+func roughDuration(seconds float64) string {
+	d := time.Duration(seconds * float64(time.Second))
+	if d < 10*time.Second {
+		return d.Round(100 * time.Millisecond).String()
+	}
+	return d.Round(time.Second).String()
 }

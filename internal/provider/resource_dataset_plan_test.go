@@ -13,10 +13,11 @@ import (
 
 func TestHotKeyWarning(t *testing.T) {
 	t.Parallel()
-	// Two candidates, 90/10, on a table provisioned at 100,000 WCU.
-	plan := &loader.Plan{Items: 1000, WriteUnits: 5000, Keys: loader.KeyStats{Items: 1000, Hottest: []loader.KeyShare{
-		{PartitionKey: "S:alice", Items: 900, ItemShare: 0.9},
-		{PartitionKey: "S:bob", Items: 100, ItemShare: 0.1},
+	// Two candidates, 90/10, 1,000,000 WCU on a table provisioned at 100,000 WCU: the table
+	// could take it in 10 s, the hot key alone needs 900 s.
+	plan := &loader.Plan{Items: 1000000, WriteUnits: 1000000, Keys: loader.KeyStats{Items: 1000000, Hottest: []loader.KeyShare{
+		{PartitionKey: "S:alice", Items: 900000, ItemShare: 0.9},
+		{PartitionKey: "S:bob", Items: 100000, ItemShare: 0.1},
 	}}}
 	table := &tableinfo.Table{BillingMode: "PROVISIONED", Provisioned: tableinfo.Throughput{WriteUnits: 100000}}
 	rate := writeRate(table, types.Int64Null())
@@ -27,15 +28,15 @@ func TestHotKeyWarning(t *testing.T) {
 		t.Fatalf("want one warning, got %v", resp.Diagnostics)
 	}
 	d := resp.Diagnostics[0].Detail()
-	for _, want := range []string{`"alice"`, "90%", "90000 WCU/s", "shard_count = 90 or more"} {
+	for _, want := range []string{`"alice"`, "90%", "90000 WCU/s", "about 15m0s", "about 10s", "shard_count = 90 or more"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("warning %q does not mention %q", d, want)
 		}
 	}
 	// Already sharded 2 ways, with one shard still too hot: the advice scales the count.
 	resp = resource.ModifyPlanResponse{}
-	warnHotKey(&resp, &loader.Plan{Items: 1000, Keys: loader.KeyStats{Items: 1000, Hottest: []loader.KeyShare{
-		{PartitionKey: "S:acme#1", Items: 190, ItemShare: 0.19}}}}, 10000, types.Int64Value(2))
+	warnHotKey(&resp, &loader.Plan{Items: 1000000, WriteUnits: 1000000, Keys: loader.KeyStats{Items: 1000000, Hottest: []loader.KeyShare{
+		{PartitionKey: "S:acme#1", Items: 190000, ItemShare: 0.19}}}}, 10000, types.Int64Value(2))
 	if len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail(), "from 2 to 4 or more") {
 		t.Fatalf("sharded advice: %v", resp.Diagnostics)
 	}
@@ -46,9 +47,44 @@ func TestHotKeyWarning(t *testing.T) {
 		t.Fatalf("no warning expected at 1,000 WCU/s, got %v", resp.Diagnostics)
 	}
 	// The estimate runs at the hot key's pace, not the table's: the hot key takes 90% of the
-	// writes at most 1,000 WCU/s, so the load runs at 1,111 WCU/s: 5,000 WCU in 4.5 s.
-	if got := estimateSeconds(plan, rate); got.ValueInt64() != 5 {
-		t.Fatalf("estimate %v s, want 5", got)
+	// writes at most 1,000 WCU/s, so the load runs at 1,111 WCU/s: 1,000,000 WCU in 900 s.
+	if got := estimateSeconds(plan, rate); got.ValueInt64() != 900 {
+		t.Fatalf("estimate %v s, want 900", got)
+	}
+}
+
+// TestHotKeyWarningOnlyWhenItCosts: skew alone is no reason to warn; the hot key must make
+// the load at least 10 s and a quarter longer.
+func TestHotKeyWarningOnlyWhenItCosts(t *testing.T) {
+	t.Parallel()
+	skewed := func(items, wcu int64, share float64) *loader.Plan {
+		return &loader.Plan{Items: items, WriteUnits: wcu, Keys: loader.KeyStats{Items: items, Hottest: []loader.KeyShare{
+			{PartitionKey: "S:tenant", Items: int64(share * float64(items)), ItemShare: share}}}}
+	}
+	for _, tc := range []struct {
+		name string
+		plan *loader.Plan
+		rate float64
+		warn bool
+	}{
+		// Warm on-demand table (4,000 WCU/s); every item on one key: n WCU take n/1,000 s instead
+		// of n/4,000 s, so the key adds 0.75·n/1,000 s.
+		{"two items", skewed(2, 2, 1), 4000, false},
+		{"two items on two keys", skewed(2, 2, 0.5), 4000, false},
+		{"10,000 items: the key takes 10 s", skewed(10000, 10000, 1), 4000, false},
+		{"the key adds 9 s", skewed(12000, 12000, 1), 4000, false},
+		{"the key adds 11 s", skewed(14800, 14800, 1), 4000, true},
+		// 10,000,000 WCU at 2,000 WCU/s: 5,000 s for the table. 60% on one key needs 6,000 s
+		// (20% longer), 70% needs 7,000 s (40% longer).
+		{"a long load, 20% longer", skewed(10000000, 10000000, 0.6), 2000, false},
+		{"a long load, 40% longer", skewed(10000000, 10000000, 0.7), 2000, true},
+		{"unknown rate", skewed(10000000, 10000000, 1), 0, false},
+	} {
+		var resp resource.ModifyPlanResponse
+		warnHotKey(&resp, tc.plan, tc.rate, types.Int64Null())
+		if got := len(resp.Diagnostics) == 1; got != tc.warn {
+			t.Errorf("%s: warned %v, want %v: %v", tc.name, got, tc.warn, resp.Diagnostics)
+		}
 	}
 }
 
