@@ -1,6 +1,10 @@
 package keys
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
+)
 
 // ConfigError is a problem with the key settings themselves (a template, the shard options or
 // the table's schema), found before any item is read. Option names the setting at fault:
@@ -11,6 +15,24 @@ type ConfigError struct {
 }
 
 func (e *ConfigError) Error() string { return e.Reason }
+
+// IndexKeyError is an item whose value for a secondary index's key attribute DynamoDB would
+// reject: not of the type the table defines for the attribute, an empty string or binary, or
+// longer than the index key allows. DynamoDB fails the whole batch for it, so the key stage
+// refuses the item before anything is written. An item without the attribute is fine: it is
+// simply not in the index.
+//
+// It unwraps to the *record.InputError that names the position, the attribute and the
+// problem, like the errors about the table's own keys, so callers that handle input errors
+// need nothing more; Key tells which index key it is.
+type IndexKeyError struct {
+	Key   IndexKey
+	Input *record.InputError
+}
+
+func (e *IndexKeyError) Error() string { return e.Input.Error() }
+
+func (e *IndexKeyError) Unwrap() error { return e.Input }
 
 func quote(s string) string { return strconv.Quote(s) }
 

@@ -35,6 +35,7 @@ type Options struct {
 // means Apply is not idempotent for such a template).
 type Stage struct {
 	schema     Schema
+	index      []indexCheck
 	pk, sk     *template // nil: the item holds the key already
 	shardAttr  string
 	shardCount int
@@ -45,7 +46,7 @@ func NewStage(s Schema, o Options) (*Stage, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
-	st := &Stage{schema: s, shardAttr: o.ShardAttribute, shardCount: o.ShardCount}
+	st := &Stage{schema: s, index: indexChecks(s), shardAttr: o.ShardAttribute, shardCount: o.ShardCount}
 	var err error
 	if o.PartitionKey != "" {
 		if st.pk, err = keyTemplate("PartitionKey", "partition key", o.PartitionKey, s.PartitionKey); err != nil {
@@ -104,12 +105,13 @@ func checkShard(used bool, o Options) error {
 	return nil
 }
 
-// Schema is the table's primary key the stage checks against.
+// Schema is the table's key schema the stage checks against.
 func (s *Stage) Schema() Schema { return s.schema }
 
 // Apply writes the templated key attributes into r.Item, keeping every other attribute, then
-// checks the key attributes against the schema. Its errors are *record.InputError naming
-// r.Pos and the attribute at fault.
+// checks the key attributes against the schema: the table's keys, and the index keys the item
+// carries. Its errors are *record.InputError naming r.Pos and the attribute at fault; those
+// about an index key are wrapped in an *IndexKeyError that names the index.
 func (s *Stage) Apply(r *record.Record) error {
 	if r.Item == nil {
 		r.Item = record.Item{}
@@ -140,9 +142,11 @@ func (s *Stage) Apply(r *record.Record) error {
 		return err
 	}
 	if s.schema.SortKey != nil {
-		return checkKey(r, "sort key", *s.schema.SortKey, ddbitem.MaxSortKeyBytes)
+		if err := checkKey(r, "sort key", *s.schema.SortKey, ddbitem.MaxSortKeyBytes); err != nil {
+			return err
+		}
 	}
-	return nil
+	return s.checkIndexKeys(r)
 }
 
 // render fills in t from r.Item. shard caches the suffix (0 = not computed yet) so both
@@ -208,41 +212,110 @@ func (s *Stage) shardOf(r *record.Record) (int, error) {
 	return n, nil
 }
 
-// checkKey checks one key attribute: present, of the schema's type, non-empty, within
-// DynamoDB's length limit. Any of these would make DynamoDB reject the whole batch.
+// checkKey checks one key attribute of the table: present, of the schema's type, non-empty,
+// within DynamoDB's length limit. Any of these would make DynamoDB reject the whole batch.
 func checkKey(r *record.Record, role string, a Attr, maxBytes int) error {
-	fail := func(format string, args ...any) *record.InputError {
-		return &record.InputError{Pos: r.Pos, Attribute: a.Name, Reason: fmt.Sprintf("%s %q ", role, a.Name) + fmt.Sprintf(format, args...)}
-	}
 	v, ok := r.Item[a.Name]
 	if !ok || v == nil {
-		return fail("is missing; the table's %s is %s", role, a)
+		return &record.InputError{Pos: r.Pos, Attribute: a.Name, Reason: fmt.Sprintf("%s %q is missing; the table's %s is %s", role, a.Name, role, a)}
 	}
+	if problem, err := keyProblem(v, a, maxBytes); problem != "" {
+		return &record.InputError{Pos: r.Pos, Attribute: a.Name, Reason: fmt.Sprintf("%s %q %s", role, a.Name, problem), Err: err}
+	}
+	return nil
+}
+
+// indexCheck is the check of one index key attribute an item may carry.
+type indexCheck struct {
+	key      IndexKey
+	maxBytes int
+}
+
+// indexChecks are the checks Apply makes on index key attributes: one per attribute, under
+// the strictest limit among the index keys it is part of (a sort key's, if it is one), or
+// none when the table's own key check already covers it.
+func indexChecks(s Schema) []indexCheck {
+	var checks []indexCheck
+	done := map[string]bool{}
+	for i, k := range s.IndexKeys {
+		name := k.Attr.Name
+		if done[name] {
+			continue
+		}
+		done[name] = true
+		for _, o := range s.IndexKeys[i:] {
+			if o.Attr.Name == name && o.Sort {
+				k = o
+				break
+			}
+		}
+		switch {
+		case s.SortKey != nil && name == s.SortKey.Name:
+			continue // the table's sort key: checked as such, under the smaller limit already
+		case name == s.PartitionKey.Name && !k.Sort:
+			continue // the table's partition key and only ever an index's partition key
+		}
+		// Another attribute, or the table's partition key serving as an index's sort key,
+		// which must fit the sort key's limit too.
+		limit := ddbitem.MaxPartitionKeyBytes
+		if k.Sort {
+			limit = ddbitem.MaxSortKeyBytes
+		}
+		checks = append(checks, indexCheck{key: k, maxBytes: limit})
+	}
+	return checks
+}
+
+// checkIndexKeys checks the index key attributes r.Item carries, as checkKey checks the
+// table's. Its errors are *IndexKeyError.
+func (s *Stage) checkIndexKeys(r *record.Record) error {
+	for _, c := range s.index {
+		v, ok := r.Item[c.key.Attr.Name]
+		if !ok || v == nil {
+			continue // not in this index: fine
+		}
+		problem, err := keyProblem(v, c.key.Attr, c.maxBytes)
+		if problem == "" {
+			continue
+		}
+		if problem == emptyKey {
+			problem += " (an item without the attribute is simply not in the index)"
+		}
+		return &IndexKeyError{Key: c.key, Input: &record.InputError{Pos: r.Pos, Attribute: c.key.Attr.Name,
+			Reason: fmt.Sprintf("%s %q %s", c.key.role(), c.key.Attr.Name, problem), Err: err}}
+	}
+	return nil
+}
+
+const emptyKey = "is empty; DynamoDB key values must not be empty"
+
+// keyProblem says what DynamoDB would reject in v as a value of the key attribute a, whose
+// values may be at most maxBytes long, as the rest of a sentence about the attribute: "" when
+// nothing. err is the underlying cause, if any.
+func keyProblem(v types.AttributeValue, a Attr, maxBytes int) (string, error) {
 	if t := typeOf(v); t != a.Type {
-		return fail("must be %s but is %s", typeName(a.Type), typeName(t))
+		return fmt.Sprintf("must be %s but is %s", typeName(a.Type), typeName(t)), nil
 	}
 	n := 0
 	switch v := v.(type) {
 	case *types.AttributeValueMemberS:
 		if !utf8.ValidString(v.Value) {
-			return fail("is not valid UTF-8; DynamoDB strings must be UTF-8")
+			return "is not valid UTF-8; DynamoDB strings must be UTF-8", nil
 		}
 		n = len(v.Value)
 	case *types.AttributeValueMemberB:
 		n = len(v.Value)
 	case *types.AttributeValueMemberN:
 		if _, err := ddbitem.CanonicalNumber(v.Value); err != nil {
-			e := fail("is not a valid number")
-			e.Err = err
-			return e
+			return "is not a valid number", err
 		}
-		return nil // at most 38 digits: always far below the limit
+		return "", nil // at most 38 digits: always far below the limit
 	}
 	switch {
 	case n == 0:
-		return fail("is empty; DynamoDB key values must not be empty")
+		return emptyKey, nil
 	case n > maxBytes:
-		return fail("is %d bytes; DynamoDB allows at most %d", n, maxBytes)
+		return fmt.Sprintf("is %d bytes; DynamoDB allows at most %d", n, maxBytes), nil
 	}
-	return nil
+	return "", nil
 }
