@@ -19,7 +19,9 @@ var errReadAheadClosed = errors.New("loader: Next called after Close")
 // readAhead reads and decodes records on a goroutine of its own, a few chunks ahead of its
 // consumer. Decoding is about half of a pass's CPU; the other half (keys, sizes, digest,
 // ordering) then runs beside it on another core. Records and errors come out in reading
-// order, and reading stops at the first error, as a consumer of the reader does.
+// order, as the source gives them: after an error confined to one record the records after
+// it follow; reading stops at io.EOF or at an error the source repeats (it cannot go on),
+// which Next then returns for good.
 type readAhead struct {
 	r      source.Reader
 	chunks chan readChunk
@@ -27,13 +29,15 @@ type readAhead struct {
 	done   chan struct{}
 	once   sync.Once
 
-	cur []record.Record
-	err error // after cur: io.EOF or the error that stopped reading
+	cur   []record.Record
+	err   error // after cur: io.EOF, a record's error or the error that stopped reading
+	final bool  // err ended reading: Next returns it for good
 }
 
 type readChunk struct {
-	recs []record.Record
-	err  error
+	recs  []record.Record
+	err   error
+	final bool // the source reached io.EOF or repeated err: nothing follows
 }
 
 // openReadAhead opens spec's records behind a readAhead.
@@ -54,6 +58,7 @@ func newReadAhead(r source.Reader) *readAhead {
 func (a *readAhead) run() {
 	defer close(a.done)
 	defer close(a.chunks)
+	var prev error
 	for {
 		recs := make([]record.Record, 0, readAheadChunk)
 		var err error
@@ -64,27 +69,34 @@ func (a *readAhead) run() {
 			}
 			recs = append(recs, rec)
 		}
+		// A source that cannot go on returns the same error again (source.Reader).
+		final := errors.Is(err, io.EOF) || (err != nil && err == prev) //nolint:errorlint // identity
 		select {
-		case a.chunks <- readChunk{recs, err}:
+		case a.chunks <- readChunk{recs, err, final}:
 		case <-a.stop:
 			return
 		}
-		if err != nil {
+		if final {
 			return
 		}
+		prev = err
 	}
 }
 
 func (a *readAhead) Next() (record.Record, error) {
 	for len(a.cur) == 0 {
 		if a.err != nil {
-			return record.Record{}, a.err
+			err := a.err
+			if !a.final {
+				a.err = nil // a record's error: the records after it follow
+			}
+			return record.Record{}, err
 		}
 		c, ok := <-a.chunks
 		if !ok {
 			return record.Record{}, errReadAheadClosed
 		}
-		a.cur, a.err = c.recs, c.err
+		a.cur, a.err, a.final = c.recs, c.err, c.final
 	}
 	rec := a.cur[0]
 	a.cur[0] = record.Record{} // the chunk must not keep records the consumer has let go
@@ -95,7 +107,7 @@ func (a *readAhead) Next() (record.Record, error) {
 // Fingerprint is the reader's, once Next has returned io.EOF (the reading goroutine has
 // then finished with it); the zero value before.
 func (a *readAhead) Fingerprint() [sha256.Size]byte {
-	if len(a.cur) > 0 || !errors.Is(a.err, io.EOF) {
+	if len(a.cur) > 0 || !a.final || !errors.Is(a.err, io.EOF) {
 		return [sha256.Size]byte{}
 	}
 	<-a.done
@@ -106,6 +118,6 @@ func (a *readAhead) Fingerprint() [sha256.Size]byte {
 func (a *readAhead) Close() error {
 	a.once.Do(func() { close(a.stop) })
 	<-a.done
-	a.cur, a.err = nil, errReadAheadClosed
+	a.cur, a.err, a.final = nil, errReadAheadClosed, true
 	return a.r.Close()
 }

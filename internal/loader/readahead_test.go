@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io"
+	"slices"
 	"sync/atomic"
 	"testing"
 
@@ -86,5 +87,54 @@ func TestReadAheadCloseStopsReading(t *testing.T) {
 	}
 	if err := a.Close(); err != nil { // twice is fine
 		t.Fatal(err)
+	}
+}
+
+// scriptReader plays a list of results; after the list it repeats the last one.
+type scriptReader struct {
+	script []error // nil: a record
+	i      int
+}
+
+func (s *scriptReader) Next() (record.Record, error) {
+	err := s.script[min(s.i, len(s.script)-1)]
+	s.i++
+	return record.Record{Pos: record.Position{File: "f", Record: s.i}}, err
+}
+
+func (s *scriptReader) Fingerprint() [sha256.Size]byte { return [sha256.Size]byte{1} }
+func (s *scriptReader) Close() error                   { return nil }
+
+// TestReadAheadGoesOnAfterARecordError: after an error the source goes on from, the records
+// after it follow; an error the source repeats, and io.EOF, end reading for good.
+func TestReadAheadGoesOnAfterARecordError(t *testing.T) {
+	t.Parallel()
+	bad1, bad2, stuck := errors.New("bad 1"), errors.New("bad 2"), errors.New("stuck")
+	many := make([]error, 3*readAheadChunk) // records across chunks, then bad1
+	for _, tc := range []struct {
+		name   string
+		script []error
+		want   []error // what Next gives, then the last of it again for good
+	}{
+		{"record errors, then io.EOF", []error{nil, bad1, nil, bad2, bad1, nil, io.EOF}, []error{nil, bad1, nil, bad2, bad1, nil, io.EOF}},
+		{"an error the source repeats", []error{nil, bad1, nil, stuck, stuck}, []error{nil, bad1, nil, stuck, stuck}},
+		{"across chunks", slices.Concat(many, []error{bad1, nil, io.EOF}), slices.Concat(many, []error{bad1, nil, io.EOF})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			a := newReadAhead(&scriptReader{script: tc.script})
+			defer a.Close()
+			for i, want := range tc.want {
+				if _, err := a.Next(); err != want { //nolint:errorlint // identity
+					t.Fatalf("Next %d: %v, want %v", i, err, want)
+				}
+			}
+			last := tc.want[len(tc.want)-1]
+			for range 3 {
+				if _, err := a.Next(); err != last { //nolint:errorlint // identity
+					t.Fatalf("after the end: %v, want %v for good", err, last)
+				}
+			}
+		})
 	}
 }

@@ -47,8 +47,13 @@ func (p *Plan) FilesUnchanged(spec source.Spec) (bool, error) {
 // Validate reads, converts and key-transforms the whole dataset, checks every item against
 // DynamoDB's rules and the table's key schema, and returns its Plan. It writes nothing.
 // It is also where Options.OnItem and Options.Unchanged see the items, so that the write pass
-// need not encode them again. Errors are *record.InputError (the data) or *ConfigError (the
-// options).
+// need not encode them again.
+//
+// Invalid records do not stop it: it reads on (where the format allows, see
+// InvalidRecordsError) and returns an *InvalidRecordsError listing the first of them, each a
+// *record.InputError, and counting them all; duplicate keys under DuplicateError are among
+// them. Other errors are *ConfigError or *source.SpecError (the options), a failed read, or
+// ErrDatasetChanged.
 func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error) {
 	if err := o.check(); err != nil {
 		return nil, err
@@ -66,10 +71,11 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 	runs := &hashRuns{}
 	defer runs.close()
 	var canonical []byte // reused for every item: Digest.Add keeps no reference
+	invalid := &invalidRecords{}
 
 	// Pass 1 reads everything, collects key hashes and, when no key repeats (the usual case),
-	// all the numbers of the plan.
-	plan.files, err = scan(ctx, o.Source, stage, func(seq uint64, rec *record.Record, k keys.Key, size int) error {
+	// all the numbers of the plan. Invalid records are collected and skipped.
+	plan.files, err = scan(ctx, o.Source, stage, invalid.add, func(_, seq uint64, rec *record.Record, k keys.Key, size int) error {
 		plan.Records++
 		counter.add(k.Partition, size)
 		canonical = AppendCanonical(canonical[:0], rec.Item)
@@ -86,16 +92,23 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 		return runs.add(keyHash(k.ID()))
 	})
 	if err != nil {
-		return nil, err
+		// Reading could not go on: report what was found up to there.
+		return nil, invalid.result(err)
+	}
+	if invalid.found() && o.Duplicates != "" && o.Duplicates != DuplicateError {
+		return nil, invalid.result(nil) // no duplicate key is an error: no need to look
 	}
 	suspects, err := runs.duplicates()
 	if err != nil {
 		return nil, fmt.Errorf("looking for duplicate keys: %w", err)
 	}
 	if len(suspects) > 0 {
-		if err := resolveDuplicates(ctx, schema, o, stage, suspects, plan); err != nil {
+		if err := resolveDuplicates(ctx, schema, o, stage, suspects, plan, invalid); err != nil {
 			return nil, err
 		}
+	}
+	if err := invalid.result(nil); err != nil {
+		return nil, err
 	}
 	plan.Items = plan.Records - plan.Duplicates
 
@@ -103,7 +116,7 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 		// The losers were counted before anyone knew they would lose: count again without them.
 		plan.Bytes, plan.WriteUnits = 0, 0
 		counter, digest = newKeyCounter(), Digest{}
-		err = rescan(ctx, o.Source, stage, plan, func(seq uint64, rec *record.Record, k keys.Key, size int) error {
+		err = rescan(ctx, o.Source, stage, plan, nil, func(_, seq uint64, rec *record.Record, k keys.Key, size int) error {
 			if plan.losers.Has(seq) {
 				return nil
 			}
@@ -124,11 +137,18 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 }
 
 // resolveDuplicates reads the dataset again, compares the full keys of the records whose hash
-// repeats, and applies the duplicate policy.
-func resolveDuplicates(ctx context.Context, schema keys.Schema, o Options, stage *keys.Stage, suspects map[uint64]struct{}, plan *Plan) error {
+// repeats, and applies the duplicate policy. Under DuplicateError each record that repeats a
+// key goes to invalid; the invalid records the first pass found are skipped again.
+func resolveDuplicates(ctx context.Context, schema keys.Schema, o Options, stage *keys.Stage, suspects map[uint64]struct{},
+	plan *Plan, invalid *invalidRecords,
+) error {
 	dd := newDedupe(o.Duplicates, suspects)
-	err := rescan(ctx, o.Source, stage, plan, func(seq uint64, rec *record.Record, k keys.Key, _ int) error {
-		return dd.observe(seq, rec.Pos, k.ID(), describeKey(rec.Item, schema))
+	known := func(uint64, error) {} // counted by the first pass
+	err := rescan(ctx, o.Source, stage, plan, known, func(at, seq uint64, rec *record.Record, k keys.Key, _ int) error {
+		if err := dd.observe(seq, rec.Pos, k.ID(), describeKey(rec.Item, schema)); err != nil {
+			invalid.add(at, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -141,10 +161,10 @@ func resolveDuplicates(ctx context.Context, schema keys.Schema, o Options, stage
 
 // rescan is scan for the passes after the first: the plan's numbers must all come from the
 // bytes the first pass read.
-func rescan(ctx context.Context, spec source.Spec, stage *keys.Stage, plan *Plan,
-	visit func(seq uint64, rec *record.Record, k keys.Key, size int) error,
+func rescan(ctx context.Context, spec source.Spec, stage *keys.Stage, plan *Plan, invalid func(at uint64, err error),
+	visit func(at, seq uint64, rec *record.Record, k keys.Key, size int) error,
 ) error {
-	f, err := scan(ctx, spec, stage, visit)
+	f, err := scan(ctx, spec, stage, invalid, visit)
 	if err == nil && f != plan.files {
 		err = ErrDatasetChanged
 	}
@@ -152,10 +172,17 @@ func rescan(ctx context.Context, spec source.Spec, stage *keys.Stage, plan *Plan
 }
 
 // scan reads every record, applies the key stage and checks the item size, calling visit with
-// the record's sequence number (its index in reading order), its key and its size. At the end
-// it returns the source's fingerprint.
-func scan(ctx context.Context, spec source.Spec, stage *keys.Stage,
-	visit func(seq uint64, rec *record.Record, k keys.Key, size int) error,
+// the record's index in reading order (invalid records included), its sequence number (its
+// index among the valid records), its key and its size. At the end it returns the source's
+// fingerprint.
+//
+// A record's *record.InputError (from the source, the key stage or the size check) goes to
+// invalid, and reading goes on with the next record; with invalid nil it ends the scan. The
+// scan ends with the source's error when the source cannot go on (it repeats the error, see
+// source.Reader; invalid has seen it once) or the error is not a record's, and with visit's
+// error.
+func scan(ctx context.Context, spec source.Spec, stage *keys.Stage, invalid func(at uint64, err error),
+	visit func(at, seq uint64, rec *record.Record, k keys.Key, size int) error,
 ) ([sha256.Size]byte, error) {
 	var none [sha256.Size]byte
 	r, err := openReadAhead(spec)
@@ -163,33 +190,61 @@ func scan(ctx context.Context, spec source.Spec, stage *keys.Stage,
 		return none, err
 	}
 	defer r.Close()
-	for seq := uint64(0); ; seq++ {
-		if seq%1024 == 0 {
+	var (
+		seq  uint64 // valid records so far
+		last error  // the source's previous error
+	)
+	bad := func(at uint64, err error) error {
+		var ie *record.InputError
+		if invalid == nil || !errors.As(err, &ie) {
+			return err
+		}
+		invalid(at, err)
+		return nil
+	}
+	for at := uint64(0); ; at++ {
+		if at%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return none, err
 			}
 		}
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
-			if seq == 0 {
+			if at == 0 {
 				return none, &record.InputError{Pos: record.Position{File: strings.Join(spec.Patterns, ", ")}, Reason: "the dataset has no items"}
 			}
 			return r.Fingerprint(), nil
 		}
 		if err != nil {
-			return none, err
+			if err == last { //nolint:errorlint // identity: a source that cannot go on repeats its error
+				return none, err
+			}
+			last = err
+			if err := bad(at, err); err != nil {
+				return none, err
+			}
+			continue
 		}
+		last = nil
 		if err := stage.Apply(&rec); err != nil {
-			return none, err
+			if err := bad(at, err); err != nil {
+				return none, err
+			}
+			continue
 		}
 		size := ddbitem.Size(rec.Item)
 		if size > ddbitem.MaxItemBytes {
-			return none, &record.InputError{Pos: rec.Pos, Reason: fmt.Sprintf(
+			err := &record.InputError{Pos: rec.Pos, Reason: fmt.Sprintf(
 				"item is %d bytes; DynamoDB allows at most %d (400 KB) including attribute names", size, ddbitem.MaxItemBytes)}
+			if err := bad(at, err); err != nil {
+				return none, err
+			}
+			continue
 		}
-		if err := visit(seq, &rec, stage.Key(rec.Item), size); err != nil {
+		if err := visit(at, seq, &rec, stage.Key(rec.Item), size); err != nil {
 			return none, err
 		}
+		seq++
 	}
 }
 

@@ -71,7 +71,15 @@ func (c *csvReader) next() (record.Record, error) {
 		c.line = pe.StartLine
 		pos.Line = c.line
 		return record.Record{}, inputError(pos, fmt.Sprintf("the row has %d fields but the header has %d columns; quote cells that contain the delimiter", len(row), len(c.cols)), nil)
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote):
+		// A quote inside an unquoted cell: the row's line was read to its end, so the rows
+		// after it are still good.
+		c.n++
+		c.line = pe.StartLine
+		pos.Line = pe.Line
+		return record.Record{}, inputError(pos, "malformed CSV: "+pe.Err.Error()+"; quote the cell and double the quotes inside it", pe.Err)
 	case errors.As(err, &pe):
+		// A quoted cell that does not end well: where the row ends is unknown, so stop.
 		pos.Line = pe.Line
 		return c.fail(inputError(pos, "malformed CSV: "+pe.Err.Error(), pe.Err))
 	case err != nil:

@@ -315,6 +315,77 @@ func TestContinueAfterError(t *testing.T) {
 	}
 }
 
+// After a bad row or line, reading goes on where the format says where the next record
+// starts, and stops (repeating its error) where it does not.
+func TestContinueAfterBadRow(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, file, body string
+		want             []string // records and errors, up to io.EOF or a repeated error
+	}{
+		{"csv bare quote", "a.csv", "pk,n\nx,1\ny\"y,2\nz,3\n", []string{
+			`a.csv:2#1 {"n":{"N":"1"},"pk":{"S":"x"}}`,
+			`error a.csv:3 (record 2): malformed CSV: bare " in non-quoted-field; quote the cell and double the quotes inside it`,
+			`a.csv:4#3 {"n":{"N":"3"},"pk":{"S":"z"}}`,
+		}},
+		{"csv bare quote after a multi-line cell", "a.csv", "pk,n\n\"x\nx\",1\"\nz,3\n", []string{
+			`error a.csv:3 (record 1): malformed CSV: bare " in non-quoted-field; quote the cell and double the quotes inside it`,
+			`a.csv:4#2 {"n":{"N":"3"},"pk":{"S":"z"}}`,
+		}},
+		{"csv bad cells and ragged rows", "a.csv", "pk,n\nx,one\ny\nz,3\n", []string{
+			`error a.csv:2 (record 1): attribute "n": "one" is not a valid DynamoDB number: expected decimal digits with an optional sign, fraction and exponent`,
+			`error a.csv:3 (record 2): the row has 1 fields but the header has 2 columns; quote cells that contain the delimiter`,
+			`a.csv:4#3 {"n":{"N":"3"},"pk":{"S":"z"}}`,
+		}},
+		{"csv unterminated quote stops", "a.csv", "pk,n\nx,\"1\ny,2\n", []string{
+			`error a.csv:3 (record 1): malformed CSV: extraneous or missing " in quoted-field`,
+			`repeated`,
+		}},
+		{"dynamodb json lines", "a.ddb.json", "{\"pk\":{\"S\":\"a\"}}\n{\"pk\":{\"X\":\"b\"}}\n{\"pk\":\n{\"Item\":{\"pk\":{\"S\":\"d\"}}}\n", []string{
+			`a.ddb.json:1#1 {"pk":{"S":"a"}}`,
+			`error a.ddb.json:2: attribute "pk": unknown type tag "X"; expected one of S, N, B, BOOL, NULL, SS, NS, BS, L, M (upper case)`,
+			`error a.ddb.json:3: malformed JSON: unexpected end of input: the value is cut short (a closing quote, '}' or ']' is missing)`,
+			`a.ddb.json:4#4 {"pk":{"S":"d"}}`,
+		}},
+		{"json lines blank and bad lines", "a.jsonl", "\n{\"pk\":1e999}\n\n\xff\n{\"pk\":\"e\"}", []string{
+			`error a.jsonl:2 (record 1): attribute "pk": "1e999" is not a valid DynamoDB number: its magnitude exceeds DynamoDB's maximum of 9.9999999999999999999999999999999999999E+125`,
+			`error a.jsonl:4 (record 2): invalid UTF-8 (byte 0xff); the file must be UTF-8 encoded (was it saved as Latin-1 or UTF-16?)`,
+			`a.jsonl:5#3 {"pk":{"S":"e"}}`,
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := writeFiles(t, map[string]string{tc.file: tc.body})
+			r, err := Open(Spec{BaseDir: dir, Patterns: []string{tc.file}, CSV: CSVOptions{Columns: map[string]string{"n": "N"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			var got []string
+			var last error
+			for range 20 {
+				rec, err := r.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil && err == last { //nolint:errorlint // identity: the reader stopped
+					got = append(got, "repeated")
+					break
+				}
+				last = err
+				if err != nil {
+					got = append(got, "error "+err.Error())
+					continue
+				}
+				got = append(got, show(rec))
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
 // InputError positions must be usable by people: the file as the user named it, the line
 // where the record starts (or where a syntax error is), the record index.
 func TestPositions(t *testing.T) {
