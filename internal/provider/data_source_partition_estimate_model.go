@@ -14,7 +14,6 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/estimate"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
-	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 	"github.com/ddbload/terraform-provider-ddbload/internal/tableinfo"
 )
@@ -337,15 +336,15 @@ func estimateDatasetErrorDiag(ds *estimateDatasetModel, haveTable bool, err erro
 		sourceAttr = base.AtName("items")
 	}
 	var (
-		ie *record.InputError
 		se *source.SpecError
 		ce *loader.ConfigError
 	)
-	switch {
-	case errors.As(err, &ie):
+	if list, n := invalidRecordsDetail(err); n > 0 {
 		return diag.NewAttributeErrorDiagnostic(sourceAttr, "Invalid Dataset",
-			fmt.Sprintf("%s\n\nThe estimate reads the dataset exactly as ddbload_dataset would load it. Fix the record (or the "+
-				"settings that shape it) and plan again.", ie.Error()))
+			fmt.Sprintf("%s\n\nThe estimate reads the dataset exactly as ddbload_dataset would load it. Fix the %s (or the "+
+				"settings that shape %s) and plan again.", list, plural(n, "record", "records"), plural(n, "it", "them")))
+	}
+	switch {
 	case errors.As(err, &se):
 		what := se.Reason
 		if se.Key != "" {

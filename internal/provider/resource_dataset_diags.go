@@ -21,15 +21,18 @@ func datasetErrorDiag(m *datasetModel, err error) diag.Diagnostic {
 		sourceAttr = path.Root("items")
 	}
 	var (
-		ie *record.InputError
 		se *source.SpecError
 		ce *loader.ConfigError
 		be *write.BatchError
 	)
+	if list, n := invalidRecordsDetail(err); n > 0 {
+		fix := "Fix the record (or the settings that shape it) and plan again."
+		if n > 1 {
+			fix = "Fix the records (or the settings that shape them) and plan again."
+		}
+		return diag.NewAttributeErrorDiagnostic(sourceAttr, "Invalid Dataset", list+"\n\nNothing was written. "+fix)
+	}
 	switch {
-	case errors.As(err, &ie):
-		return diag.NewAttributeErrorDiagnostic(sourceAttr, "Invalid Dataset",
-			fmt.Sprintf("%s\n\nNothing was written. Fix the record (or the settings that shape it) and plan again.", ie.Error()))
 	case errors.As(err, &se):
 		what := se.Reason
 		if se.Key != "" {
@@ -50,6 +53,54 @@ func datasetErrorDiag(m *datasetModel, err error) diag.Diagnostic {
 	default:
 		return diag.NewErrorDiagnostic("Load Failed", err.Error())
 	}
+}
+
+// invalidRecordsDetail lists the invalid records err holds, one line each ("file:line:
+// reason"), then how many more there are and whether reading stopped before the end; n is how
+// many records are invalid, 0 when err holds none. One invalid record is its error's text.
+func invalidRecordsDetail(err error) (list string, n int64) {
+	var ire *loader.InvalidRecordsError
+	if !errors.As(err, &ire) {
+		var ie *record.InputError
+		if errors.As(err, &ie) {
+			return ie.Error(), 1
+		}
+		return "", 0
+	}
+	var b strings.Builder
+	if ire.Total > 1 {
+		if ire.Stop != nil {
+			fmt.Fprintf(&b, "The dataset has at least %d invalid records:\n", ire.Total)
+		} else {
+			fmt.Fprintf(&b, "The dataset has %d invalid records:\n", ire.Total)
+		}
+	}
+	for i, e := range ire.Errors {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(e.Error())
+	}
+	if more := ire.More(); more > 0 {
+		fmt.Fprintf(&b, "\nand %d more invalid %s", more, plural(more, "record", "records"))
+	}
+	switch {
+	case ire.Stop == nil:
+	case ire.StopListed() && len(ire.Errors) == 1:
+		b.WriteString("\n\nThe file cannot be read past this error, so the records after it were not checked.")
+	case ire.StopListed():
+		b.WriteString("\n\nThe file cannot be read past the last of these errors, so the records after it were not checked.")
+	default:
+		b.WriteString("\n\nReading stopped, so the records after this point were not checked: " + ire.Stop.Error())
+	}
+	return b.String(), max(ire.Total, 1)
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func specAttribute(field string, sourceAttr path.Path) path.Path {
