@@ -27,6 +27,9 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 }
 
 func TestMain(m *testing.M) {
+	if name := os.Getenv(createTableEnv); name != "" {
+		os.Exit(createTableNow(name)) // the test binary as a local-exec command: see tableInThisApply
+	}
 	os.Exit(runTests(m))
 }
 

@@ -109,6 +109,7 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: docAttributeTypes,
 				Validators:          itemTypeMapValidators(),
 			},
+			"key_schema": keySchemaAttribute(),
 			"partition_key": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: docPartitionKeyTmpl,

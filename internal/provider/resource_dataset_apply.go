@@ -151,6 +151,14 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 		return diags
 	}
 	p := converge.Params{Table: name, Schema: keys.SchemaFromTable(table), Options: opts}
+	declared, haveDeclared, d := declaredSchema(ctx, m.KeySchema)
+	diags.Append(d...)
+	if haveDeclared {
+		diags.Append(checkDeclaredSchema(name, declared, p.Schema)...)
+	}
+	if diags.HasError() {
+		return diags
+	}
 	if oldPrivate != nil {
 		p.Prior, d = getState(ctx, oldPrivate)
 		diags.Append(d...)

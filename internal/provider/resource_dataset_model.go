@@ -35,6 +35,7 @@ type datasetModel struct {
 	EstimatedWriteUnits  types.Int64    `tfsdk:"estimated_write_units"`
 	EstimatedLoadSeconds types.Int64    `tfsdk:"estimated_load_seconds"`
 	LastLoad             types.Object   `tfsdk:"last_load"`
+	KeySchema            types.Object   `tfsdk:"key_schema"`
 }
 
 type csvModel struct {
@@ -73,12 +74,6 @@ const (
 	contentIncomplete = "incomplete" // a load was interrupted
 	contentDrifted    = "drifted"    // refresh found loaded items missing or changed
 )
-
-// sourceKnown reports whether every attribute that shapes the dataset is known, i.e. whether
-// the dataset can be read and validated now (at plan time it may depend on other resources).
-func (m *datasetModel) sourceKnown() bool {
-	return m.known() && !m.TableName.IsUnknown()
-}
 
 // loaderOptions maps the model onto the engine's options.
 func (m *datasetModel) loaderOptions(ctx context.Context) (loader.Options, diag.Diagnostics) {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -38,52 +39,57 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			return
 		}
 	}
-	if !plan.sourceKnown() || r.data == nil {
+	if !plan.known() || r.data == nil {
 		return // the computed values stay unknown until apply
 	}
-
-	client, err := r.data.aws.Client(ctx)
-	if errors.Is(err, awsclient.ErrUnknownConfig) {
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.Append(clientErrorDiag(err))
-		return
-	}
-	name := plan.TableName.ValueString()
-	table, err := tableinfo.Describe(ctx, client, name)
-	var nf *tableinfo.NotFoundError
-	if errors.As(err, &nf) {
-		resp.Diagnostics.AddAttributeWarning(path.Root("table_name"), "Table Not Found At Plan Time",
-			fmt.Sprintf("Table %q does not exist yet, so the dataset is validated against its key schema at apply time. "+
-				"If another resource creates it in this apply, that is expected.", name))
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.Append(describeErrorDiag(name, err))
-		return
-	}
-
 	opts, diags := plan.loaderOptions(ctx)
+	resp.Diagnostics.Append(diags...)
+	declared, haveDeclared, diags := declaredSchema(ctx, plan.KeySchema)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p, err := loader.Validate(ctx, keys.SchemaFromTable(table), opts)
+	table, diags := r.tableAtPlan(ctx, plan.TableName, haveDeclared)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.TableName.ValueString()
+	var schema keys.Schema
+	switch {
+	case table != nil:
+		schema = keys.SchemaFromTable(table)
+		if haveDeclared {
+			resp.Diagnostics.Append(checkDeclaredSchema(name, declared, schema)...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+		}
+	case haveDeclared:
+		schema = declared
+	default:
+		// No key schema yet: check what needs none; the rest waits for apply.
+		if _, err := loader.Check(ctx, opts); err != nil {
+			resp.Diagnostics.Append(datasetErrorDiag(&plan, err))
+		}
+		return
+	}
+	p, err := loader.Validate(ctx, schema, opts)
 	if err != nil {
 		resp.Diagnostics.Append(datasetErrorDiag(&plan, err))
 		return
 	}
 	tflog.Debug(ctx, "Validated dataset", map[string]any{"table_name": name, "items": p.Items, "wcu": p.WriteUnits})
 
-	rate := writeRate(table, plan.MaxWriteUnits)
-	warnHotKey(resp, p, rate, plan.ShardCount)
-
 	unchanged := state != nil && state.ContentSHA256.ValueString() == p.Digest
 	plan.ContentSHA256 = types.StringValue(p.Digest)
 	plan.ItemCount = types.Int64Value(p.Items)
 	plan.EstimatedWriteUnits = types.Int64Value(p.WriteUnits)
-	plan.EstimatedLoadSeconds = estimateSeconds(p, rate)
+	if table != nil {
+		rate := writeRate(table, plan.MaxWriteUnits)
+		warnHotKey(resp, p, rate, plan.ShardCount)
+		plan.EstimatedLoadSeconds = estimateSeconds(p, rate)
+	} // else the table's capacity is known only once it exists: unknown until apply
 	if unchanged {
 		// The capacity may have changed since; an estimate alone is no reason for an update.
 		plan.EstimatedLoadSeconds = state.EstimatedLoadSeconds
@@ -91,6 +97,40 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		plan.LastLoad = types.ObjectUnknown(lastLoadTypes)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// tableAtPlan describes the table when its name and the provider's settings are known and it
+// exists; nil otherwise. A table that does not exist yet gets a warning unless the key schema is
+// declared (then the plan validates against the declaration).
+func (r *datasetResource) tableAtPlan(ctx context.Context, name types.String, declared bool) (*tableinfo.Table, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if name.IsUnknown() {
+		return nil, nil
+	}
+	client, err := r.data.aws.Client(ctx)
+	if errors.Is(err, awsclient.ErrUnknownConfig) {
+		return nil, nil
+	}
+	if err != nil {
+		diags.Append(clientErrorDiag(err))
+		return nil, diags
+	}
+	table, err := tableinfo.Describe(ctx, client, name.ValueString())
+	var nf *tableinfo.NotFoundError
+	if errors.As(err, &nf) {
+		if !declared {
+			diags.AddAttributeWarning(path.Root("table_name"), "Table Not Found At Plan Time",
+				fmt.Sprintf("Table %q does not exist yet, so the plan checks only what needs no key schema; keys and duplicates are "+
+					"checked at apply. If another resource creates it in this apply, that is expected: set key_schema to have the "+
+					"plan check everything.", name.ValueString()))
+		}
+		return nil, diags
+	}
+	if err != nil {
+		diags.Append(describeErrorDiag(name.ValueString(), err))
+		return nil, diags
+	}
+	return table, diags
 }
 
 // writeRate is the rate a load can reach, in WCU/s: the table's provisioned write capacity,

@@ -39,6 +39,7 @@ type Stage struct {
 	pk, sk     *template // nil: the item holds the key already
 	shardAttr  string
 	shardCount int
+	unkeyed    bool // NewUnkeyedStage: no key schema, templates only
 }
 
 // NewStage checks the options against the schema. Its errors are *ConfigError.
@@ -115,6 +116,9 @@ func (s *Stage) Schema() Schema { return s.schema }
 func (s *Stage) Apply(r *record.Record) error {
 	if r.Item == nil {
 		r.Item = record.Item{}
+	}
+	if s.unkeyed {
+		return s.applyUnkeyed(r)
 	}
 	if s.pk != nil || s.sk != nil {
 		// Render both before writing either: a template may read the attribute it replaces.
