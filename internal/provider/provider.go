@@ -134,7 +134,8 @@ func (p *ddbloadProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"Applies to DynamoDB only, not to STS when assuming a role.",
 			},
 			"max_retries": schema.Int64Attribute{
-				Optional: true,
+				Optional:   true,
+				CustomType: wholeNumberType{},
 				MarkdownDescription: fmt.Sprintf("How many times the AWS SDK retries one failed API call (throttling, HTTP 5xx, a connection "+
 					"broken mid-request) before giving up. Defaults to `%d`; `AWS_MAX_ATTEMPTS` (attempts, i.e. retries + 1) applies when this "+
 					"is unset. A connection that cannot be opened (refused, unknown host, no answer within %d seconds) is never retried, so "+

@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"net/url"
 	"os"
@@ -11,10 +14,20 @@ import (
 	"testing"
 
 	"github.com/aws/smithy-go"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	frameworkresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	rsschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
 	"github.com/ddbload/terraform-provider-ddbload/internal/drift"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 )
 
 // closedEndpoint returns an http:// endpoint on 127.0.0.1 where nothing listens: a port the
@@ -134,5 +147,145 @@ func TestDriftDetailAgreesWithCounts(t *testing.T) {
 		if wantEnd := map[bool]string{true: "restore it.", false: "restore them."}[n == 1]; !strings.HasSuffix(got, wantEnd) {
 			t.Errorf("driftDetail(%+v) = %q, want it to end with %q", tc.rep, got, wantEnd)
 		}
+	}
+}
+
+func TestWholeNumberType(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := path.Root("shard_count")
+	num := func(f float64) tftypes.Value { return tftypes.NewValue(tftypes.Number, big.NewFloat(f)) }
+	for _, tc := range []struct {
+		in   tftypes.Value
+		want string // the error detail, "" for none
+	}{
+		{num(2.5), "shard_count must be a whole number, got 2.5."},
+		{num(-0.001), "shard_count must be a whole number, got -0.001."},
+		{num(1e30), "shard_count must be a whole number from -9223372036854775808 to 9223372036854775807, got 1e+30."},
+		{num(3), ""},
+		{tftypes.NewValue(tftypes.Number, nil), ""},
+		{tftypes.NewValue(tftypes.Number, tftypes.UnknownValue), ""},
+	} {
+		diags := wholeNumberType{}.Validate(ctx, tc.in, p)
+		v, err := wholeNumberType{}.ValueFromTerraform(ctx, tc.in)
+		if tc.want == "" {
+			if diags.HasError() || err != nil {
+				t.Errorf("%v: unexpected error: %v %v", tc.in, diags, err)
+			}
+			continue
+		}
+		if len(diags) != 1 || diags[0].Summary() != "Invalid Whole Number" || diags[0].Detail() != tc.want {
+			t.Errorf("Validate(%v) = %v, want one error %q", tc.in, diags, tc.want)
+		}
+		// Read as unknown, never as a wrong number; Validate, which the framework calls after
+		// every read, speaks for it.
+		if err != nil || !v.IsUnknown() {
+			t.Errorf("ValueFromTerraform(%v) = %v, %v; want unknown", tc.in, v, err)
+		}
+	}
+	// An object holding one (a resource's plan or state) can be built from types.Int64 values.
+	if _, diags := basetypes.NewObjectValue(map[string]attr.Type{"n": wholeNumberType{}},
+		map[string]attr.Value{"n": types.Int64Value(3)}); diags.HasError() {
+		t.Fatalf("object with a wholeNumberType attribute: %v", diags)
+	}
+	// Values stay types.Int64, so models keep their fields.
+	v, err := wholeNumberType{}.ValueFromTerraform(ctx, num(3))
+	if got, ok := v.(types.Int64); err != nil || !ok || got.ValueInt64() != 3 {
+		t.Fatalf("ValueFromTerraform(3) = %#v, %v; want types.Int64 3", v, err)
+	}
+}
+
+// TestAccProvider_fractionalMaxRetries: a fractional number in an Int64 attribute gets a
+// plain message, not the framework's "Value %!s(*big.Float=2.5) is not an integer.".
+func TestAccProvider_fractionalMaxRetries(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: testAccProviderBlock(`
+  region      = "us-east-1"
+  max_retries = 2.5
+`) + `
+data "ddbload_table" "t" {
+  name = "anything"
+}
+`,
+			ExpectError: regexp.MustCompile(`(?s)Invalid Whole Number.*max_retries must be a whole number, got 2\.5\.`),
+		}},
+	})
+}
+
+// wholeNumberProvider is the provider with wholeNumbers applied to the dataset resource's
+// schema, as resource_dataset.go's Schema should do it (a no-op once it does).
+type wholeNumberProvider struct{ *ddbloadProvider }
+
+func (p wholeNumberProvider) Resources(ctx context.Context) []func() frameworkresource.Resource {
+	out := p.ddbloadProvider.Resources(ctx)
+	for i, newRes := range out {
+		if _, ok := newRes().(*datasetResource); ok {
+			out[i] = func() frameworkresource.Resource { return wholeNumberDataset{&datasetResource{}} }
+		}
+	}
+	return out
+}
+
+func wholeNumberProviderServer() (tfprotov6.ProviderServer, error) {
+	p, ok := New("test")().(*ddbloadProvider)
+	if !ok {
+		return nil, errors.New("New does not return a *ddbloadProvider")
+	}
+	return providerserver.NewProtocol6WithError(wholeNumberProvider{p})()
+}
+
+type wholeNumberDataset struct{ *datasetResource }
+
+func (r wholeNumberDataset) Schema(ctx context.Context, req frameworkresource.SchemaRequest, resp *frameworkresource.SchemaResponse) {
+	r.datasetResource.Schema(ctx, req, resp)
+	wholeNumbers(resp.Schema.Attributes)
+}
+
+// TestAccDataset_shardCountFractional: shard_count = 2.5 (and any other fractional Int64,
+// with a default or not) fails validation with a plain message per attribute; whole numbers
+// and the defaults load as before.
+func TestAccDataset_shardCountFractional(t *testing.T) {
+	table := uniqueName(t)
+	file := writeData(t, t.TempDir(), "users.jsonl", `{"tenant":"acme","user":"u1","sk":"u1"}`+"\n")
+	sharded := func(shardCount, concurrency string) string {
+		return datasetConfig(table, file, `partition_key = "{tenant}#{shard}"
+  shard_attribute = "user"
+  shard_count     = `+shardCount+`
+  concurrency     = `+concurrency)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+			"ddbload": wholeNumberProviderServer,
+		},
+		PreCheck: func() { createTable(t, devstack.HashRange(table)) },
+		Steps: []resource.TestStep{{
+			Config: sharded("2.5", "1.5"),
+			ExpectError: regexp.MustCompile(`(?s)Invalid Whole Number.*(shard_count must be a whole number, got 2\.5\..*` +
+				`concurrency must be a whole number, got 1\.5\.|concurrency must be a whole number, got 1\.5\..*` +
+				`shard_count must be a whole number, got 2\.5\.)`),
+		}, {
+			Config: sharded("2", "2"),
+			Check: resource.ComposeTestCheckFunc(
+				expectItems(table, []string{fmt.Sprintf("acme#%d|u1", keys.Shard("u1", 2))}, nil),
+				resource.TestCheckResourceAttr("ddbload_dataset.test", "drift_sample_size", fmt.Sprint(defaultDriftSample)),
+			),
+		}},
+	})
+}
+
+func TestWholeNumbersCoversTheDatasetInts(t *testing.T) {
+	t.Parallel()
+	var resp frameworkresource.SchemaResponse
+	wholeNumberDataset{&datasetResource{}}.Schema(context.Background(), frameworkresource.SchemaRequest{}, &resp)
+	for _, name := range []string{"shard_count", "order_seed", "concurrency", "max_write_units_per_second", "drift_sample_size"} {
+		a, ok := resp.Schema.Attributes[name].(rsschema.Int64Attribute)
+		if !ok || a.CustomType != (wholeNumberType{}) {
+			t.Errorf("%s: CustomType %v, want wholeNumberType", name, a.CustomType)
+		}
+	}
+	if a, ok := resp.Schema.Attributes["item_count"].(rsschema.Int64Attribute); !ok || a.CustomType != nil {
+		t.Errorf("computed item_count got CustomType %v", a.CustomType)
 	}
 }
