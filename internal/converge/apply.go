@@ -35,6 +35,8 @@ type Outcome struct {
 	Deleted int64
 	// State is what the table holds of the dataset now, also when Apply returns an error.
 	State State
+	// Changes is what the apply set out to do, known once the dataset is validated.
+	Changes Changes
 	// Complete means the table now holds exactly the dataset.
 	Complete bool
 	// FilesChanged means the load stopped and the files are no longer the bytes validated: what
@@ -57,33 +59,14 @@ func (e *ChangedSincePlanError) Error() string {
 // the table may hold from this dataset, whatever stopped the load.
 func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
 	out := Outcome{State: p.Prior}
-	o := p.Options
-	prior := p.Prior
-	o.Resume, o.Unchanged = nil, nil
-	if prior.Ledger != nil && !prior.Drifted {
-		o.Unchanged = func(k keys.Key, sum [sha256.Size]byte) bool {
-			id := k.ID()
-			h, ok := prior.Ledger.Lookup(id)
-			return ok && h == ledger.SumHash(sum) && !prior.unsure(id)
-		}
+	v, err := validate(ctx, p)
+	if v != nil {
+		out.Plan, out.Changes = v.plan, v.changes()
 	}
-	// Validation reports every record's key and content hash, so the next ledger needs no
-	// further reading of the dataset.
-	var seen []seenItem
-	o.OnItem = func(seq uint64, k keys.Key, sum [sha256.Size]byte) {
-		seen = append(seen, seenItem{seq: seq, id: k.ID(), hash: ledger.SumHash(sum)})
-	}
-	plan, err := loader.Validate(ctx, p.Schema, o)
 	if err != nil {
 		return out, err
 	}
-	out.Plan = plan
-	if p.PlannedDigest != "" && p.PlannedDigest != plan.Digest {
-		return out, &ChangedSincePlanError{Planned: p.PlannedDigest, Now: plan.Digest}
-	}
-	if r := prior.Resume; r != nil && r.Digest == plan.Digest {
-		o.Resume = r.Acked
-	}
+	prior, plan, o := p.Prior, v.plan, v.o
 	res, loadErr := loader.LoadPlanned(ctx, api, p.Table, p.Schema, o, plan)
 	if res == nil {
 		return out, loadErr // nothing was written
@@ -92,27 +75,106 @@ func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
 
 	if loadErr != nil {
 		out.FilesChanged = untrusted(o, plan, loadErr)
-		out.State = stopped(prior, plan, res, seen, out.FilesChanged)
+		out.State = stopped(prior, plan, res, v.seen, out.FilesChanged)
 		return out, loadErr
 	}
-	next := written(plan, seen)
-	deleted, err := deleteRemoved(ctx, api, p.Table, p.Schema, prior, next, o.Write)
+	deleted, err := deleteRemoved(ctx, api, p.Table, p.Schema, prior, v.next, o.Write)
 	out.Deleted = deleted
 	if err != nil {
 		// Keep the removed keys: the next apply deletes them again.
-		out.State = State{Ledger: union(next, prior.Ledger), Unconfirmed: minus(prior.Unconfirmed, next)}
+		out.State = State{Ledger: union(v.next, prior.Ledger), Unconfirmed: minus(prior.Unconfirmed, v.next)}
 		return out, err
 	}
-	out.State = State{Ledger: next}
+	out.State = State{Ledger: v.next}
 	out.Complete = true
 	return out, nil
 }
 
-// seenItem is one record validation read: its sequence number, key ID and content hash.
+// Preview validates the dataset and tells what Apply would change, writing nothing. Its
+// errors are Apply's before the write pass.
+func Preview(ctx context.Context, p Params) (*loader.Plan, Changes, error) {
+	v, err := validate(ctx, p)
+	if err != nil {
+		return nil, Changes{}, err
+	}
+	return v.plan, v.changes(), nil
+}
+
+// validated is a dataset validated over a prior state: what Apply and Preview share.
+type validated struct {
+	p    Params
+	o    loader.Options // with Unchanged, OnItem and Resume set from the prior state
+	plan *loader.Plan
+	seen []seenItem
+	next *ledger.Ledger // the ledger once the table holds exactly the dataset
+}
+
+func validate(ctx context.Context, p Params) (*validated, error) {
+	v := &validated{p: p, o: p.Options}
+	o, prior := &v.o, p.Prior
+	o.Resume, o.Unchanged = nil, nil
+	if prior.Ledger != nil && !prior.Drifted {
+		o.Unchanged = func(k keys.Key, sum [sha256.Size]byte) bool {
+			id := k.ID()
+			h, ok := prior.Ledger.Lookup(id)
+			return ok && h == ledger.SumHash(sum) && !prior.unsure(id)
+		}
+	}
+	// Validation reports every record's key, content hash and cost, so the next ledger and the
+	// changes need no further reading of the dataset.
+	o.OnItem = func(seq uint64, k keys.Key, sum [sha256.Size]byte, wcu int64) {
+		v.seen = append(v.seen, seenItem{seq: seq, id: k.ID(), hash: ledger.SumHash(sum), wcu: wcu})
+	}
+	plan, err := loader.Validate(ctx, p.Schema, *o)
+	if err != nil {
+		return nil, err
+	}
+	v.plan = plan
+	if p.PlannedDigest != "" && p.PlannedDigest != plan.Digest {
+		return v, &ChangedSincePlanError{Planned: p.PlannedDigest, Now: plan.Digest}
+	}
+	if r := prior.Resume; r != nil && r.Digest == plan.Digest {
+		o.Resume = r.Acked
+	}
+	v.next = written(plan, v.seen)
+	return v, nil
+}
+
+// Changes is what an apply does to the table: the items it writes, deletes, finds in place or
+// skips because a stopped load of the same dataset wrote them.
+type Changes struct {
+	Write, Delete, Unchanged, Resumed int64
+	// WriteUnits is the WCU of the writes (each item rounded up to 1 KB) plus one per delete.
+	WriteUnits int64
+}
+
+// changes counts what Apply's write pass and deletion do, as they decide it.
+func (v *validated) changes() Changes {
+	var c Changes
+	for _, it := range v.seen {
+		switch {
+		case v.plan.Dropped(it.seq):
+		case v.o.Resume.Has(it.seq):
+			c.Resumed++
+		case v.plan.Unchanged(it.seq):
+			c.Unchanged++
+		default:
+			c.Write++
+			c.WriteUnits += it.wcu
+		}
+	}
+	c.Delete = int64(len(removedKeys(v.p.Prior, v.next)))
+	c.WriteUnits += c.Delete
+	return c
+}
+
+// seenItem is one record validation read: its sequence number, key ID, content hash and
+// write units.
 type seenItem struct {
 	seq  uint64
 	id   string
 	hash uint32
+	wcu  int64
 }
 
 // written is the ledger of a complete load: every record but duplicate losers.

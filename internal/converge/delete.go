@@ -23,6 +23,16 @@ func Destroy(ctx context.Context, api write.API, table string, schema keys.Schem
 
 // deleteRemoved deletes what the table may hold from the prior state that next does not have.
 func deleteRemoved(ctx context.Context, api write.API, table string, schema keys.Schema, prior State, next *ledger.Ledger, wo write.Options) (int64, error) {
+	removed := removedKeys(prior, next)
+	if len(removed) == 0 {
+		return 0, nil
+	}
+	st, err := loader.Delete(ctx, api, table, keyItems(removed, schema), wo)
+	return st.Deletes, err
+}
+
+// removedKeys are the keys the prior state says the table may hold that next does not have.
+func removedKeys(prior State, next *ledger.Ledger) []string {
 	var removed []string
 	ledger.Compare(prior.Ledger, next, func(id string) { removed = append(removed, id) }, nil)
 	for e := range prior.Unconfirmed.All() {
@@ -32,11 +42,7 @@ func deleteRemoved(ctx context.Context, api write.API, table string, schema keys
 			removed = append(removed, e.KeyID)
 		}
 	}
-	if len(removed) == 0 {
-		return 0, nil
-	}
-	st, err := loader.Delete(ctx, api, table, keyItems(removed, schema), wo)
-	return st.Deletes, err
+	return removed
 }
 
 func keyIDs(l *ledger.Ledger, into []string) []string {

@@ -26,8 +26,11 @@ func (b *Bitmap) Set(seq uint64) {
 	b.words[w] |= 1 << (seq % 64)
 }
 
-// Has reports whether seq is in the set.
+// Has reports whether seq is in the set. A nil Bitmap is empty.
 func (b *Bitmap) Has(seq uint64) bool {
+	if b == nil {
+		return false
+	}
 	w := int(seq / 64)
 	return w < len(b.words) && b.words[w]&(1<<(seq%64)) != 0
 }

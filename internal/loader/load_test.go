@@ -297,7 +297,7 @@ func TestUnchangedItemsAreNotWritten(t *testing.T) {
 	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Write: fastWrite()}
 	s := newSink(hashRange())
 	loaded := map[string][sha256.Size]byte{} // key ID -> content hash, as a ledger would remember
-	o.OnItem = func(_ uint64, k keys.Key, sum [sha256.Size]byte) { loaded[k.ID()] = sum }
+	o.OnItem = func(_ uint64, k keys.Key, sum [sha256.Size]byte, _ int64) { loaded[k.ID()] = sum }
 	if _, err := Load(context.Background(), s, "t", hashRange(), o); err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +326,7 @@ func TestOnItemSeesEveryRecordOnce(t *testing.T) {
 	writeFile(t, dir, "a.jsonl", jsonl(500, 13)+`{"pk":"user-0000","sk":0,"dup":true}`+"\n")
 	var seen []uint64
 	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Duplicates: DuplicateLastWins, Write: fastWrite()}
-	o.OnItem = func(seq uint64, _ keys.Key, _ [sha256.Size]byte) { seen = append(seen, seq) }
+	o.OnItem = func(seq uint64, _ keys.Key, _ [sha256.Size]byte, _ int64) { seen = append(seen, seq) }
 	res, err := Load(context.Background(), newSink(hashRange()), "t", hashRange(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -391,7 +391,7 @@ func TestValidateNoticesChangesBetweenItsPasses(t *testing.T) {
 	// old one it has open); the duplicate passes then read the new one.
 	writeFile(t, dir, "b.jsonl", strings.Replace(body, `"dup":true`, `"dup":false`, 1))
 	renamed := false
-	o.OnItem = func(uint64, keys.Key, [sha256.Size]byte) {
+	o.OnItem = func(uint64, keys.Key, [sha256.Size]byte, int64) {
 		if !renamed {
 			renamed = true
 			if err := os.Rename(filepath.Join(dir, "b.jsonl"), filepath.Join(dir, "a.jsonl")); err != nil {

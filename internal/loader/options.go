@@ -30,11 +30,12 @@ type Options struct {
 	// they are) are not written. Updates use it to write only new and changed items.
 	Unchanged func(k keys.Key, sum [sha256.Size]byte) bool
 	// OnItem, if set, is called by Validate for every record it reads, in reading order, from
-	// one goroutine, with the record's sequence number, key and the SHA-256 of its canonical
-	// encoding (the one the content digest adds up: computed once). Plan.Dropped tells the
-	// duplicate losers, which are not written. Callers that need each item's key and content
-	// (the provider's ledger) get them without another reading of the dataset.
-	OnItem func(seq uint64, k keys.Key, sum [sha256.Size]byte)
+	// one goroutine, with the record's sequence number, key, the SHA-256 of its canonical
+	// encoding (the one the content digest adds up: computed once) and its write units.
+	// Plan.Dropped tells the duplicate losers, which are not written. Callers that need each
+	// item's key and content (the ledger, the changes an update makes) get them without another
+	// reading of the dataset.
+	OnItem func(seq uint64, k keys.Key, sum [sha256.Size]byte, wcu int64)
 }
 
 // ConfigError is a problem with the options rather than with the data.

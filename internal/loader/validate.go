@@ -36,6 +36,10 @@ type Plan struct {
 // read but never written.
 func (p *Plan) Dropped(seq uint64) bool { return p.losers.Has(seq) }
 
+// Unchanged tells whether Options.Unchanged reported the record with sequence number seq as
+// already in place: the write pass skips it.
+func (p *Plan) Unchanged(seq uint64) bool { return p.unchanged.Has(seq) }
+
 // FilesUnchanged tells whether spec's files are still, byte for byte, the ones validated into
 // p. It hashes them without decoding. A load that stopped before its write pass reached the
 // end (and made the same check) learns from it whether what it wrote is what was validated.
@@ -82,7 +86,7 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 		sum := sha256.Sum256(canonical)
 		digest.AddSum(sum)
 		if o.OnItem != nil {
-			o.OnItem(seq, k, sum)
+			o.OnItem(seq, k, sum, ddbitem.WriteUnits(size))
 		}
 		if o.Unchanged != nil && o.Unchanged(k, sum) {
 			plan.unchanged.Set(seq)

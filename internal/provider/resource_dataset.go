@@ -209,6 +209,23 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 					"its provisioned WCU, or its warm throughput when on-demand, capped by `max_write_units_per_second` and by one partition's " +
 					"1,000 WCU/s for the hottest partition key. Null when the table's capacity is not known (e.g. on-demand without warm throughput).",
 			},
+			"planned_changes": schema.SingleNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "What the planned create or update does to the table, from the ledger of what earlier applies " +
+					"loaded (in private state), so `terraform plan` shows the size of an update and CI can assert on it " +
+					"(`terraform show -json`). It changes only with the dataset; after the apply it records what was planned. " +
+					"Unknown at plan time when the table's key schema is not known then (see `key_schema`).",
+				Attributes: map[string]schema.Attribute{
+					"write":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Items to write: new, changed, and (after drift or an interrupted load) to restore."},
+					"delete":    schema.Int64Attribute{Computed: true, MarkdownDescription: "Items to delete: loaded before, no longer in the dataset."},
+					"unchanged": schema.Int64Attribute{Computed: true, MarkdownDescription: "Items already in place, not written."},
+					"resumed":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Items an interrupted earlier load of the same dataset wrote, not written again."},
+					"write_units": schema.Int64Attribute{Computed: true,
+						MarkdownDescription: "WCU of the writes (each item rounded up to 1 KB) plus one per delete; GSI writes not included."},
+					"estimated_seconds": schema.Int64Attribute{Computed: true,
+						MarkdownDescription: "`write_units` over the rate the table can take, as for `estimated_load_seconds`. Null when that rate is not known."},
+				},
+			},
 			"last_load": schema.SingleNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "What the last create or update did.",

@@ -74,6 +74,7 @@ func (r *datasetResource) Update(ctx context.Context, req resource.UpdateRequest
 		m.ContentSHA256 = prior.ContentSHA256 // nothing was written: the table is as before
 		m.LastLoad = prior.LastLoad
 		m.ItemCount, m.EstimatedWriteUnits, m.EstimatedLoadSeconds = prior.ItemCount, prior.EstimatedWriteUnits, prior.EstimatedLoadSeconds
+		m.PlannedChanges = prior.PlannedChanges
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
@@ -191,8 +192,13 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	plan, res := out.Plan, out.Load
 	m.ItemCount = types.Int64Value(plan.Items)
 	m.EstimatedWriteUnits = types.Int64Value(plan.WriteUnits)
+	rate := writeRate(table, m.MaxWriteUnits)
 	if m.EstimatedLoadSeconds.IsUnknown() {
-		m.EstimatedLoadSeconds = estimateSeconds(plan, writeRate(table, m.MaxWriteUnits))
+		m.EstimatedLoadSeconds = estimateSeconds(plan, rate)
+	}
+	if m.PlannedChanges.IsUnknown() {
+		m.PlannedChanges, d = plannedChangesValue(ctx, out.Changes, estimateSecondsOf(out.Changes.WriteUnits, plan, rate))
+		diags.Append(d...)
 	}
 	last, d := lastLoadValue(ctx, res, out.Deleted)
 	diags.Append(d...)

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
+	"github.com/ddbload/terraform-provider-ddbload/internal/converge"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
@@ -36,6 +37,29 @@ type datasetModel struct {
 	EstimatedLoadSeconds types.Int64    `tfsdk:"estimated_load_seconds"`
 	LastLoad             types.Object   `tfsdk:"last_load"`
 	KeySchema            types.Object   `tfsdk:"key_schema"`
+	PlannedChanges       types.Object   `tfsdk:"planned_changes"`
+}
+
+type plannedChangesModel struct {
+	Write            types.Int64 `tfsdk:"write"`
+	Delete           types.Int64 `tfsdk:"delete"`
+	Unchanged        types.Int64 `tfsdk:"unchanged"`
+	Resumed          types.Int64 `tfsdk:"resumed"`
+	WriteUnits       types.Int64 `tfsdk:"write_units"`
+	EstimatedSeconds types.Int64 `tfsdk:"estimated_seconds"`
+}
+
+var plannedChangesTypes = map[string]attr.Type{
+	"write": types.Int64Type, "delete": types.Int64Type, "unchanged": types.Int64Type, "resumed": types.Int64Type,
+	"write_units": types.Int64Type, "estimated_seconds": types.Int64Type,
+}
+
+// plannedChangesValue is planned_changes for c; seconds is null when the rate is not known.
+func plannedChangesValue(ctx context.Context, c converge.Changes, seconds types.Int64) (types.Object, diag.Diagnostics) {
+	return types.ObjectValueFrom(ctx, plannedChangesTypes, plannedChangesModel{
+		Write: types.Int64Value(c.Write), Delete: types.Int64Value(c.Delete), Unchanged: types.Int64Value(c.Unchanged),
+		Resumed: types.Int64Value(c.Resumed), WriteUnits: types.Int64Value(c.WriteUnits), EstimatedSeconds: seconds,
+	})
 }
 
 type csvModel struct {

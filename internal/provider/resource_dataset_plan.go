@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/awsclient"
+	"github.com/ddbload/terraform-provider-ddbload/internal/converge"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/partition"
@@ -74,7 +75,15 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		}
 		return
 	}
-	p, err := loader.Validate(ctx, schema, opts)
+	params := converge.Params{Table: name, Schema: schema, Options: opts}
+	if state != nil {
+		params.Prior, diags = getState(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	p, changes, err := converge.Preview(ctx, params)
 	if err != nil {
 		resp.Diagnostics.Append(datasetErrorDiag(&plan, err))
 		return
@@ -85,16 +94,21 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	plan.ContentSHA256 = types.StringValue(p.Digest)
 	plan.ItemCount = types.Int64Value(p.Items)
 	plan.EstimatedWriteUnits = types.Int64Value(p.WriteUnits)
+	changeSeconds := types.Int64Unknown()
 	if table != nil {
 		rate := writeRate(table, plan.MaxWriteUnits)
 		warnHotKey(resp, p, rate, plan.ShardCount)
 		plan.EstimatedLoadSeconds = estimateSeconds(p, rate)
+		changeSeconds = estimateSecondsOf(changes.WriteUnits, p, rate)
 	} // else the table's capacity is known only once it exists: unknown until apply
 	if unchanged {
 		// The capacity may have changed since; an estimate alone is no reason for an update.
 		plan.EstimatedLoadSeconds = state.EstimatedLoadSeconds
+		plan.PlannedChanges = state.PlannedChanges
 	} else {
 		plan.LastLoad = types.ObjectUnknown(lastLoadTypes)
+		plan.PlannedChanges, diags = plannedChangesValue(ctx, changes, changeSeconds)
+		resp.Diagnostics.Append(diags...)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -152,13 +166,18 @@ func writeRate(t *tableinfo.Table, capWCU types.Int64) float64 {
 // estimateSeconds divides the load's WCU by the rate, where the hottest partition key can take
 // no more than one partition's 1,000 WCU/s.
 func estimateSeconds(p *loader.Plan, rate float64) types.Int64 {
+	return estimateSecondsOf(p.WriteUnits, p, rate)
+}
+
+// estimateSecondsOf is estimateSeconds for wcu of the dataset's writes (an update's share).
+func estimateSecondsOf(wcu int64, p *loader.Plan, rate float64) types.Int64 {
 	if rate <= 0 {
 		return types.Int64Null()
 	}
 	if len(p.Keys.Hottest) > 0 && p.Keys.Hottest[0].ItemShare > 0 {
 		rate = math.Min(rate, partition.PartitionWCU/p.Keys.Hottest[0].ItemShare)
 	}
-	return types.Int64Value(int64(math.Ceil(float64(p.WriteUnits) / rate)))
+	return types.Int64Value(int64(math.Ceil(float64(wcu) / rate)))
 }
 
 // hotKeyMinDelay is the least extra load time, in seconds, that a hot partition key must cost

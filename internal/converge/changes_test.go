@@ -1,0 +1,79 @@
+package converge
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestPreviewTellsWhatApplyDoes: the changes Preview announces for a create, an update that
+// adds, changes and removes items, and an apply after a stopped load, are what Apply then
+// does.
+func TestPreviewTellsWhatApplyDoes(t *testing.T) {
+	t.Parallel()
+	f := newFakeTable()
+	v1 := dataset(500, "v1")
+	check := func(name, inline string, prior State, want Changes) State {
+		t.Helper()
+		_, got, err := Preview(context.Background(), params(inline, prior))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s: Preview %+v, want %+v", name, got, want)
+		}
+		out, err := Apply(context.Background(), f, params(inline, prior))
+		if err != nil {
+			t.Fatal(err)
+		}
+		did := Changes{Write: out.Load.Stats.Puts, Delete: out.Deleted, Unchanged: out.Load.Unchanged, Resumed: out.Load.Skipped,
+			WriteUnits: out.Load.Stats.Puts + out.Deleted} // every item here is one write unit
+		if out.Changes != want || did != want {
+			t.Errorf("%s: Apply announced %+v and did %+v, want %+v", name, out.Changes, did, want)
+		}
+		return out.State
+	}
+	st := check("create", v1, State{}, Changes{Write: 500, WriteUnits: 500})
+
+	// 10 items change, the last 5 go, 3 come.
+	var b strings.Builder
+	b.WriteString("[")
+	for i := range 498 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		v := "v1"
+		if i < 10 {
+			v = "v2"
+		}
+		id := i
+		if i >= 495 {
+			id = 1000 + i
+		}
+		fmt.Fprintf(&b, `{"pk":"user-%d","sk":%d,"v":%q}`, id%13, id, v)
+	}
+	b.WriteString("]")
+	st = check("update", b.String(), st, Changes{Write: 13, Delete: 5, Unchanged: 485, WriteUnits: 18})
+
+	// A refresh found drift: everything is written again, nothing deleted.
+	st.Drifted = true
+	check("drifted", b.String(), st, Changes{Write: 498, WriteUnits: 498})
+}
+
+// TestPreviewAfterAStoppedLoad: the items a stopped load had acknowledged are resumed, those
+// it sent without an answer written again.
+func TestPreviewAfterAStoppedLoad(t *testing.T) {
+	t.Parallel()
+	f := newFakeTable()
+	data := dataset(1000, "v1")
+	st := interrupted(t, f, data, State{}, stops[0], 3)
+	_, c, err := Preview(context.Background(), params(data, st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acked := int64(st.Resume.Acked.Len())
+	if c.Resumed != acked || c.Write != 1000-acked || c.Delete != 0 || c.Unchanged != 0 {
+		t.Fatalf("after a stop with %d acknowledged: %+v", acked, c)
+	}
+}
