@@ -244,6 +244,7 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 		},
 	}
+	wholeNumbers(resp.Schema.Attributes)
 }
 
 func (r *datasetResource) ConfigValidators(context.Context) []resource.ConfigValidator {

@@ -122,8 +122,8 @@ func (r *datasetResource) Delete(ctx context.Context, req resource.DeleteRequest
 	tflog.Info(ctx, "Deleted the loaded items", map[string]any{"table_name": name, "items": deleted})
 	if err != nil {
 		resp.Diagnostics.AddError("Delete Failed",
-			fmt.Sprintf("Deleting the %d items this dataset loaded into %q stopped after %d: %v. Run terraform destroy again to finish; "+
-				"deleting an item that is already gone is harmless.", total, name, deleted, err))
+			fmt.Sprintf("Deleting the %s this dataset loaded into %q stopped after %d: %v. Run terraform destroy again to finish; "+
+				"deleting an item that is already gone is harmless.", countOf(total, "item", "items"), name, deleted, err))
 	}
 }
 
@@ -234,26 +234,14 @@ func interruptedDiag(m *datasetModel, err error, out converge.Outcome, timeout t
 	unsure := ""
 	if n := out.State.Unconfirmed.Len(); n > 0 {
 		unsure = fmt.Sprintf(" %s sent without an answer from DynamoDB, so %s may or may not be in the table.",
-			count(n, "more item was", "more items were"), pick(n, "it", "they"))
+			countOf(n, "more item was", "more items were"), plural(n, "it", "they"))
 	}
 	return diag.NewErrorDiagnostic("Load Interrupted",
-		fmt.Sprintf("Loading %d items into %q stopped after %d were written, because %s.%s The state records every item this "+
+		fmt.Sprintf("Loading %s into %q stopped after %s written, because %s.%s The state records every item this "+
 			"dataset may have put in the table, so none is orphaned: terraform destroy deletes them all, and %s. "+
 			"If this was the resource's first load, Terraform marks it tainted and the next apply removes the partial load "+
 			"and loads again; run terraform untaint first to continue where it stopped instead.",
-			out.Plan.Items, m.TableName.ValueString(), out.Load.Acked.Len(), why, unsure, next))
-}
-
-// count is "1 <one>" or "n <many>".
-func count(n int, one, many string) string {
-	return fmt.Sprintf("%d %s", n, pick(n, one, many))
-}
-
-func pick(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+			countOf(out.Plan.Items, "item", "items"), m.TableName.ValueString(), countOf(out.Load.Acked.Len(), "was", "were"), why, unsure, next))
 }
 
 func logProgress(ctx context.Context, table string, p loader.Progress) {

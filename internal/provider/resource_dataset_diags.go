@@ -96,12 +96,6 @@ func invalidRecordsDetail(err error) (list string, n int64) {
 	return b.String(), max(ire.Total, 1)
 }
 
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
 
 func specAttribute(field string, sourceAttr path.Path) path.Path {
 	switch {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/big"
 	"net"
@@ -16,12 +15,10 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	frameworkresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	rsschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -214,35 +211,6 @@ data "ddbload_table" "t" {
 	})
 }
 
-// wholeNumberProvider is the provider with wholeNumbers applied to the dataset resource's
-// schema, as resource_dataset.go's Schema should do it (a no-op once it does).
-type wholeNumberProvider struct{ *ddbloadProvider }
-
-func (p wholeNumberProvider) Resources(ctx context.Context) []func() frameworkresource.Resource {
-	out := p.ddbloadProvider.Resources(ctx)
-	for i, newRes := range out {
-		if _, ok := newRes().(*datasetResource); ok {
-			out[i] = func() frameworkresource.Resource { return wholeNumberDataset{&datasetResource{}} }
-		}
-	}
-	return out
-}
-
-func wholeNumberProviderServer() (tfprotov6.ProviderServer, error) {
-	p, ok := New("test")().(*ddbloadProvider)
-	if !ok {
-		return nil, errors.New("New does not return a *ddbloadProvider")
-	}
-	return providerserver.NewProtocol6WithError(wholeNumberProvider{p})()
-}
-
-type wholeNumberDataset struct{ *datasetResource }
-
-func (r wholeNumberDataset) Schema(ctx context.Context, req frameworkresource.SchemaRequest, resp *frameworkresource.SchemaResponse) {
-	r.datasetResource.Schema(ctx, req, resp)
-	wholeNumbers(resp.Schema.Attributes)
-}
-
 // TestAccDataset_shardCountFractional: shard_count = 2.5 (and any other fractional Int64,
 // with a default or not) fails validation with a plain message per attribute; whole numbers
 // and the defaults load as before.
@@ -256,10 +224,8 @@ func TestAccDataset_shardCountFractional(t *testing.T) {
   concurrency     = `+concurrency)
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-			"ddbload": wholeNumberProviderServer,
-		},
-		PreCheck: func() { createTable(t, devstack.HashRange(table)) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { createTable(t, devstack.HashRange(table)) },
 		Steps: []resource.TestStep{{
 			Config: sharded("2.5", "1.5"),
 			ExpectError: regexp.MustCompile(`(?s)Invalid Whole Number.*(shard_count must be a whole number, got 2\.5\..*` +
@@ -278,7 +244,7 @@ func TestAccDataset_shardCountFractional(t *testing.T) {
 func TestWholeNumbersCoversTheDatasetInts(t *testing.T) {
 	t.Parallel()
 	var resp frameworkresource.SchemaResponse
-	wholeNumberDataset{&datasetResource{}}.Schema(context.Background(), frameworkresource.SchemaRequest{}, &resp)
+	NewDatasetResource().Schema(context.Background(), frameworkresource.SchemaRequest{}, &resp)
 	for _, name := range []string{"shard_count", "order_seed", "concurrency", "max_write_units_per_second", "drift_sample_size"} {
 		a, ok := resp.Schema.Attributes[name].(rsschema.Int64Attribute)
 		if !ok || a.CustomType != (wholeNumberType{}) {

@@ -93,26 +93,18 @@ func (r *datasetResource) Read(ctx context.Context, req resource.ReadRequest, re
 func driftDetail(rep drift.Report, name string) string {
 	var parts []string
 	if n := len(rep.Missing); n > 0 {
-		parts = append(parts, countNoun(n, "is missing", "are missing"))
+		parts = append(parts, countOf(n, "is missing", "are missing"))
 	}
 	if n := len(rep.Changed); n > 0 {
-		parts = append(parts, countNoun(n, "has changed", "have changed"))
+		parts = append(parts, countOf(n, "has changed", "have changed"))
 	}
 	them := "them"
 	if len(rep.Missing)+len(rep.Changed) == 1 {
 		them = "it"
 	}
 	return fmt.Sprintf("Of %s read back from %q, %s since the last apply (e.g. %s). The next apply writes the dataset "+
-		"again to restore %s.", countNoun(rep.Checked, "loaded item", "loaded items"), name, strings.Join(parts, " and "),
+		"again to restore %s.", countOf(rep.Checked, "loaded item", "loaded items"), name, strings.Join(parts, " and "),
 		firstKey(rep), them)
-}
-
-// countNoun is "1 <one>" or "n <many>".
-func countNoun(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 func firstKey(rep drift.Report) string {

@@ -246,6 +246,7 @@ func (r *prewarmResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 		},
 	}
+	wholeNumbers(resp.Schema.Attributes)
 }
 
 func (r *prewarmResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
