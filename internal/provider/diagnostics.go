@@ -51,6 +51,9 @@ func clientErrorDiag(err error) diag.Diagnostic {
 
 // tableErrorDiag turns an error describing a table into a diagnostic.
 func tableErrorDiag(name string, err error) diag.Diagnostic {
+	if d, ok := unreachableDiag(err, fmt.Sprintf("describing table %q", name)); ok {
+		return d
+	}
 	var nf *tableinfo.NotFoundError
 	if errors.As(err, &nf) {
 		return diag.NewErrorDiagnostic("Table Not Found",

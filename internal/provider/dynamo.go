@@ -37,10 +37,3 @@ func unreachableDiag(err error, doing string) (d diag.Diagnostic, ok bool) {
 			"firewall on the way.\n\n%v", u.Endpoint, u.Reason, doing, err)), true
 }
 
-// describeErrorDiag is the diagnostic for a failed DescribeTable of table name.
-func describeErrorDiag(name string, err error) diag.Diagnostic {
-	if d, ok := unreachableDiag(err, fmt.Sprintf("describing table %q", name)); ok {
-		return d
-	}
-	return tableErrorDiag(name, err)
-}

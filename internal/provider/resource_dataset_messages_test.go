@@ -102,7 +102,7 @@ func TestUnreachableDiag(t *testing.T) {
 	t.Parallel()
 	refused := fmt.Errorf("operation error DynamoDB: DescribeTable: %w", &url.Error{Op: "Post", URL: "http://127.0.0.1:1/",
 		Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}})
-	d := describeErrorDiag("orders", refused)
+	d := tableErrorDiag("orders", refused)
 	if d.Summary() != "DynamoDB Endpoint Unreachable" {
 		t.Fatalf("summary %q", d.Summary())
 	}
@@ -114,7 +114,7 @@ func TestUnreachableDiag(t *testing.T) {
 	}
 	// DynamoDB answered: the endpoint is fine, the old diagnostic stands.
 	answered := &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "no"}
-	if d := describeErrorDiag("orders", answered); d.Summary() != "Cannot Describe Table" {
+	if d := tableErrorDiag("orders", answered); d.Summary() != "Cannot Describe Table" {
 		t.Fatalf("an answer from DynamoDB gives %q", d.Summary())
 	}
 	if _, ok := unreachableDiag(answered, "reading"); ok {

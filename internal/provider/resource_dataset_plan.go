@@ -141,7 +141,7 @@ func (r *datasetResource) tableAtPlan(ctx context.Context, name types.String, de
 		return nil, diags
 	}
 	if err != nil {
-		diags.Append(describeErrorDiag(name.ValueString(), err))
+		diags.Append(tableErrorDiag(name.ValueString(), err))
 		return nil, diags
 	}
 	return table, diags

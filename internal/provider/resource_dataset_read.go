@@ -48,7 +48,7 @@ func (r *datasetResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(describeErrorDiag(name, err))
+		resp.Diagnostics.Append(tableErrorDiag(name, err))
 		return
 	}
 	mode := m.DriftCheck.ValueString()
