@@ -36,4 +36,3 @@ func unreachableDiag(err error, doing string) (d diag.Diagnostic, ok bool) {
 			"attribute (or AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL) and \"region\", and any VPN, proxy (HTTPS_PROXY) or "+
 			"firewall on the way.\n\n%v", u.Endpoint, u.Reason, doing, err)), true
 }
-

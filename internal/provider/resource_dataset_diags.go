@@ -96,7 +96,6 @@ func invalidRecordsDetail(err error) (list string, n int64) {
 	return b.String(), max(ire.Total, 1)
 }
 
-
 func specAttribute(field string, sourceAttr path.Path) path.Path {
 	switch {
 	case field == "Format":
