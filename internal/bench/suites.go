@@ -29,7 +29,7 @@ type Sizes struct {
 
 // DefaultSizes size each run to take about 10-30 s on two cores.
 var DefaultSizes = Sizes{Partitions: 8, Efficiency: 200_000, Skewed: 100_000, Peers: 150_000, CLI: 1_000,
-	Speed: 300_000, Terraform: 100_000, ShardCount: 10, Reps: 3}
+	Speed: 300_000, Terraform: 1_000_000, ShardCount: 10, Reps: 3}
 
 // PeerLatency is the latency added to every call in the last peer comparison.
 const PeerLatency = 5 * time.Millisecond

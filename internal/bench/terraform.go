@@ -3,11 +3,13 @@ package bench
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/sim"
@@ -43,7 +45,8 @@ resource "ddbload_dataset" "bench" {
 // Terraform is benchmark 4: a real `terraform apply` of a dataset (the provider built from
 // this tree, through dev_overrides) against the engine alone (`ddbload-bench load`), on the
 // same data and the same endpoint: the unlimited sink, so the overhead is not hidden behind
-// throttling.
+// throttling. Then the size of the private state the apply left, and a small update: ten
+// items of the dataset changed, planned and applied.
 func (e *Env) Terraform(ctx context.Context, w io.Writer, sz Sizes) error {
 	if e.TerraformCLI == "" {
 		return fmt.Errorf("no Terraform CLI: pass -terraform")
@@ -80,25 +83,119 @@ func (e *Env) Terraform(ctx context.Context, w io.Writer, sz Sizes) error {
 	if err != nil {
 		return err
 	}
-	written := srv.Sim.Stats().ItemsWritten
 
+	// The dataset is copied, so the update below edits the copy, not the cached dataset.
+	data := filepath.Join(dir, "data.jsonl")
+	if err := copyFile(d.Path, data); err != nil {
+		return err
+	}
 	env := []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
-	start := time.Now()
-	if err := run(ctx, dir, env, e.TerraformCLI, "apply", "-auto-approve", "-input=false", "-no-color",
-		"-var", "endpoint="+srv.Endpoint, "-var", "table_name=terraform", "-var", "data_file="+d.Path); err != nil {
+	vars := []string{"-input=false", "-no-color", "-var", "endpoint=" + srv.Endpoint, "-var", "table_name=terraform", "-var", "data_file=" + data}
+	tf := func(args ...string) (time.Duration, int64, error) {
+		before := srv.Sim.Stats().ItemsWritten
+		start := time.Now()
+		err := run(ctx, dir, env, e.TerraformCLI, append(args, vars...)...)
+		return time.Since(start), srv.Sim.Stats().ItemsWritten - before, err
+	}
+
+	create, written, err := tf("apply", "-auto-approve")
+	if err != nil {
 		return fmt.Errorf("terraform apply: %w", err)
 	}
-	tf := time.Since(start)
-	if got := srv.Sim.Stats().ItemsWritten - written; got != int64(d.Items) {
-		return fmt.Errorf("terraform apply wrote %d items; want %d", got, d.Items)
+	if written != int64(d.Items) {
+		return fmt.Errorf("terraform apply wrote %d items; want %d", written, d.Items)
+	}
+	private, err := privateStateBytes(filepath.Join(dir, "terraform.tfstate"))
+	if err != nil {
+		return err
+	}
+
+	const changed = 10
+	if err := changeLines(data, changed); err != nil {
+		return err
+	}
+	plan, _, err := tf("plan", "-out=update.tfplan")
+	if err != nil {
+		return fmt.Errorf("terraform plan of the update: %w", err)
+	}
+	// A saved plan takes no variables: they are in it.
+	before := srv.Sim.Stats().ItemsWritten
+	start := time.Now()
+	if err := run(ctx, dir, env, e.TerraformCLI, "apply", "-input=false", "-no-color", "update.tfplan"); err != nil {
+		return fmt.Errorf("terraform apply of the update: %w", err)
+	}
+	apply := time.Since(start)
+	if got := srv.Sim.Stats().ItemsWritten - before; got != changed {
+		return fmt.Errorf("the update wrote %d items; want %d", got, changed)
 	}
 
 	_, _ = fmt.Fprintf(w, "## 4. Terraform overhead (%d items, in-memory sink, no capacity limit)\n\n", d.Items)
 	t := &table{header: []string{"run", "wall s", "items/s", "ratio"}}
 	t.add("engine alone (ddbload-bench load: validate + load)", f1(engine.Wall.Seconds()), f0(float64(d.Items)/engine.Wall.Seconds()), "1.00")
-	t.add("terraform apply (plan-time validation, apply: validate + load, state)", f1(tf.Seconds()), f0(float64(d.Items)/tf.Seconds()), f2(tf.Seconds()/engine.Wall.Seconds()))
+	t.add("terraform apply (plan-time validation, apply: validate + load, state)", f1(create.Seconds()), f0(float64(d.Items)/create.Seconds()), f2(create.Seconds()/engine.Wall.Seconds()))
+	t.print(w)
+	_, _ = fmt.Fprintf(w, "\nPrivate state of the resource in terraform.tfstate: %.1f MB (%.1f bytes per item).\n\n", float64(private)/1e6, float64(private)/float64(d.Items))
+	t = &table{header: []string{"update of " + strconv.Itoa(changed) + " items", "wall s"}}
+	t.add("terraform plan -out", f1(plan.Seconds()))
+	t.add("terraform apply of the saved plan", f1(apply.Seconds()))
+	t.add("both", f1((plan + apply).Seconds()))
 	t.print(w)
 	return nil
+}
+
+// privateStateBytes is the length of the private data Terraform stores for the state's
+// resource instances, as it is in the file (base64).
+func privateStateBytes(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	var st struct {
+		Resources []struct {
+			Instances []struct {
+				Private string `json:"private"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return 0, fmt.Errorf("reading %s: %w", path, err)
+	}
+	n := 0
+	for _, r := range st.Resources {
+		for _, i := range r.Instances {
+			n += len(i.Private)
+		}
+	}
+	return n, nil
+}
+
+// changeLines changes the value of "qty" in n lines spread over the file.
+func changeLines(path string, n int) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	step := max(1, len(lines)/n)
+	done := 0
+	for i := 0; i < len(lines) && done < n; i += step {
+		if j := bytes.Index(lines[i], []byte(`"qty":`)); j >= 0 {
+			lines[i] = append(lines[i][:j:j], append([]byte(`"qty":99999,"was_qty":`), lines[i][j+len(`"qty":`):]...)...)
+			done++
+		}
+	}
+	if done != n {
+		return fmt.Errorf("changed %d lines of %s, want %d", done, path, n)
+	}
+	return os.WriteFile(path, bytes.Join(lines, []byte("\n")), 0o600)
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o600)
 }
 
 // run runs a command, keeping its output for the error.

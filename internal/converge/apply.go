@@ -16,13 +16,16 @@ import (
 type Params struct {
 	Table  string
 	Schema keys.Schema
-	// Options describe the dataset and how to write it. Apply sets its Unchanged, OnItem and
-	// Resume from Prior; the caller's values for those are ignored.
+	// Options describe the dataset and how to write it. Apply sets its Unchanged and Resume
+	// from Prior; the caller's values for those and for OnItem are ignored.
 	Options loader.Options
 	Prior   State
 	// PlannedDigest, if set, is the content digest the plan showed. A dataset that no longer
 	// has it is refused before anything is written (*ChangedSincePlanError).
 	PlannedDigest string
+	// Cache, if set, keeps what validation learned for the next Preview or Apply of the same
+	// bytes over the same prior state, so that they do not validate again.
+	Cache *Cache
 }
 
 // Outcome is what Apply did.
@@ -78,14 +81,15 @@ func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
 		out.State = stopped(prior, plan, res, v.seen, out.FilesChanged)
 		return out, loadErr
 	}
-	deleted, err := deleteRemoved(ctx, api, p.Table, p.Schema, prior, v.next, o.Write)
+	next := v.next()
+	deleted, err := deleteRemoved(ctx, api, p.Table, p.Schema, prior, next, o.Write)
 	out.Deleted = deleted
 	if err != nil {
 		// Keep the removed keys: the next apply deletes them again.
-		out.State = State{Ledger: union(v.next, prior.Ledger), Unconfirmed: minus(prior.Unconfirmed, v.next)}
+		out.State = State{Ledger: union(next, prior.Ledger), Unconfirmed: minus(prior.Unconfirmed, next)}
 		return out, err
 	}
-	out.State = State{Ledger: v.next}
+	out.State = State{Ledger: next}
 	out.Complete = true
 	return out, nil
 }
@@ -103,16 +107,16 @@ func Preview(ctx context.Context, p Params) (*loader.Plan, Changes, error) {
 // validated is a dataset validated over a prior state: what Apply and Preview share.
 type validated struct {
 	p    Params
-	o    loader.Options // with Unchanged, OnItem and Resume set from the prior state
+	o    loader.Options // with Unchanged and Resume set from the prior state
 	plan *loader.Plan
 	seen []seenItem
-	next *ledger.Ledger // the ledger once the table holds exactly the dataset
+	led  *ledger.Ledger // next's memo
 }
 
 func validate(ctx context.Context, p Params) (*validated, error) {
 	v := &validated{p: p, o: p.Options}
 	o, prior := &v.o, p.Prior
-	o.Resume, o.Unchanged = nil, nil
+	o.Resume, o.Unchanged, o.OnItem = nil, nil, nil
 	if prior.Ledger != nil && !prior.Drifted {
 		o.Unchanged = func(k keys.Key, sum [sha256.Size]byte) bool {
 			id := k.ID()
@@ -120,24 +124,41 @@ func validate(ctx context.Context, p Params) (*validated, error) {
 			return ok && h == ledger.SumHash(sum) && !prior.unsure(id)
 		}
 	}
-	// Validation reports every record's key, content hash and cost, so the next ledger and the
-	// changes need no further reading of the dataset.
-	o.OnItem = func(seq uint64, k keys.Key, sum [sha256.Size]byte, wcu int64) {
-		v.seen = append(v.seen, seenItem{seq: seq, id: k.ID(), hash: ledger.SumHash(sum), wcu: wcu})
+	var cached bool
+	if p.Cache != nil {
+		v.plan, v.seen, cached = p.Cache.lookup(p)
 	}
-	plan, err := loader.Validate(ctx, p.Schema, *o)
-	if err != nil {
-		return nil, err
+	if !cached {
+		// Validation reports every record's key, content hash and cost, so the next ledger and
+		// the changes need no further reading of the dataset.
+		withItems := *o
+		withItems.OnItem = func(seq uint64, k keys.Key, sum [sha256.Size]byte, wcu int64) {
+			v.seen = append(v.seen, seenItem{seq: seq, id: k.ID(), hash: ledger.SumHash(sum), wcu: wcu})
+		}
+		plan, err := loader.Validate(ctx, p.Schema, withItems)
+		if err != nil {
+			return nil, err
+		}
+		v.plan = plan
+		if p.Cache != nil {
+			p.Cache.store(p, plan, v.seen)
+		}
 	}
-	v.plan = plan
-	if p.PlannedDigest != "" && p.PlannedDigest != plan.Digest {
-		return v, &ChangedSincePlanError{Planned: p.PlannedDigest, Now: plan.Digest}
+	if p.PlannedDigest != "" && p.PlannedDigest != v.plan.Digest {
+		return v, &ChangedSincePlanError{Planned: p.PlannedDigest, Now: v.plan.Digest}
 	}
-	if r := prior.Resume; r != nil && r.Digest == plan.Digest {
+	if r := prior.Resume; r != nil && r.Digest == v.plan.Digest {
 		o.Resume = r.Acked
 	}
-	v.next = written(plan, v.seen)
 	return v, nil
+}
+
+// next is the ledger once the table holds exactly the dataset.
+func (v *validated) next() *ledger.Ledger {
+	if v.led == nil {
+		v.led = written(v.plan, v.seen)
+	}
+	return v.led
 }
 
 // Changes is what an apply does to the table: the items it writes, deletes, finds in place or
@@ -163,7 +184,9 @@ func (v *validated) changes() Changes {
 			c.WriteUnits += it.wcu
 		}
 	}
-	c.Delete = int64(len(removedKeys(v.p.Prior, v.next)))
+	if v.p.Prior.Ledger.Len() > 0 || v.p.Prior.Unconfirmed.Len() > 0 {
+		c.Delete = int64(len(removedKeys(v.p.Prior, v.next())))
+	}
 	c.WriteUnits += c.Delete
 	return c
 }

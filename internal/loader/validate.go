@@ -36,6 +36,9 @@ type Plan struct {
 // read but never written.
 func (p *Plan) Dropped(seq uint64) bool { return p.losers.Has(seq) }
 
+// FilesFingerprint is the SHA-256 of the bytes validated (source.Fingerprint of the files).
+func (p *Plan) FilesFingerprint() [sha256.Size]byte { return p.files }
+
 // Unchanged tells whether Options.Unchanged reported the record with sequence number seq as
 // already in place: the write pass skips it.
 func (p *Plan) Unchanged(seq uint64) bool { return p.unchanged.Has(seq) }

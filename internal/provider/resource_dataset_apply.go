@@ -151,7 +151,7 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	if diags.HasError() {
 		return diags
 	}
-	p := converge.Params{Table: name, Schema: keys.SchemaFromTable(table), Options: opts}
+	p := converge.Params{Table: name, Schema: keys.SchemaFromTable(table), Options: opts, Cache: validationCache()}
 	declared, haveDeclared, d := declaredSchema(ctx, m.KeySchema)
 	diags.Append(d...)
 	if haveDeclared {

@@ -75,7 +75,7 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		}
 		return
 	}
-	params := converge.Params{Table: name, Schema: schema, Options: opts}
+	params := converge.Params{Table: name, Schema: schema, Options: opts, Cache: validationCache()}
 	if state != nil {
 		params.Prior, diags = getState(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)

@@ -1,0 +1,196 @@
+package converge
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
+)
+
+// Cache keeps what validation learned about a dataset on disk, for the processes of one
+// terraform run: Terraform plans in one provider process and, at apply, plans again and then
+// applies in another, each of which would otherwise read and check the same bytes again. An
+// entry is keyed by everything validation depends on (the bytes of the files, the options that
+// shape the items, the key schema, the prior state), so anything else misses; the write pass
+// still checks that it reads the bytes validated. Entries older than CacheMaxAge go.
+type Cache struct {
+	Dir string
+	Now func() time.Time // default time.Now
+}
+
+// CacheMaxAge is how long an entry is kept: longer than a plan waits for its apply, as a rule.
+const CacheMaxAge = 6 * time.Hour
+
+const cacheMagic = "ddbload validated v1\n"
+
+// key is the entry's name for p with the files as they are now (fingerprint).
+func (c *Cache) key(p Params, files [sha256.Size]byte) string {
+	h := sha256.New()
+	h.Write([]byte(cacheMagic))
+	shape, _ := json.Marshal(struct { // plain values: it cannot fail
+		Source     source.Spec
+		Keys       any
+		Duplicates loader.DuplicatePolicy
+		Schema     any
+	}{p.Options.Source, p.Options.Keys, p.Options.Duplicates, p.Schema})
+	h.Write(shape)
+	h.Write(files[:])
+	// The prior state decides which records are unchanged.
+	for _, l := range []*ledger.Ledger{p.Prior.Ledger, p.Prior.Unconfirmed} {
+		fmt.Fprintf(h, "|%d|", l.Len())
+		for e := range l.All() {
+			fmt.Fprintf(h, "%d:%s%08x", len(e.KeyID), e.KeyID, e.Hash)
+		}
+	}
+	fmt.Fprintf(h, "|%t", p.Prior.Drifted)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// lookup returns the validated plan and records stored for p, if the files are still the
+// bytes they were then.
+func (c *Cache) lookup(p Params) (*loader.Plan, []seenItem, bool) {
+	files, err := source.Fingerprint(p.Options.Source)
+	if err != nil {
+		return nil, nil, false
+	}
+	b, err := os.ReadFile(filepath.Join(c.Dir, c.key(p, files)))
+	if err != nil {
+		return nil, nil, false
+	}
+	plan, seen, err := decodeEntry(b)
+	if err != nil || plan.FilesFingerprint() != files {
+		return nil, nil, false
+	}
+	return plan, seen, true
+}
+
+// store keeps plan and seen for p, under the fingerprint of the bytes validated. Failing to
+// store only costs a validation later.
+func (c *Cache) store(p Params, plan *loader.Plan, seen []seenItem) {
+	c.prune()
+	b, err := encodeEntry(plan, seen)
+	if err != nil || os.MkdirAll(c.Dir, 0o700) != nil {
+		return
+	}
+	f, err := os.CreateTemp(c.Dir, "tmp-")
+	if err != nil {
+		return
+	}
+	_, werr := f.Write(b)
+	if cerr := f.Close(); werr != nil || cerr != nil {
+		_ = os.Remove(f.Name())
+		return
+	}
+	if os.Rename(f.Name(), filepath.Join(c.Dir, c.key(p, plan.FilesFingerprint()))) != nil {
+		_ = os.Remove(f.Name())
+	}
+}
+
+// prune removes entries (and abandoned temporary files) older than CacheMaxAge.
+func (c *Cache) prune() {
+	now := time.Now
+	if c.Now != nil {
+		now = c.Now
+	}
+	entries, err := os.ReadDir(c.Dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && now().Sub(info.ModTime()) > CacheMaxAge {
+			_ = os.Remove(filepath.Join(c.Dir, e.Name()))
+		}
+	}
+}
+
+// An entry is cacheMagic, the plan (length-prefixed), the number of records, then each
+// record's key ID (length-prefixed), content hash (4 bytes) and write units (uvarint), in
+// sequence order.
+func encodeEntry(plan *loader.Plan, seen []seenItem) ([]byte, error) {
+	pb, err := plan.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.Grow(len(pb) + 48*len(seen))
+	b.WriteString(cacheMagic)
+	b.Write(binary.AppendUvarint(nil, uint64(len(pb))))
+	b.Write(pb)
+	buf := binary.AppendUvarint(nil, uint64(len(seen)))
+	for i, it := range seen {
+		if it.seq != uint64(i) {
+			return nil, fmt.Errorf("record %d has sequence number %d", i, it.seq)
+		}
+		buf = binary.AppendUvarint(buf, uint64(len(it.id)))
+		buf = append(buf, it.id...)
+		buf = binary.BigEndian.AppendUint32(buf, it.hash)
+		buf = binary.AppendUvarint(buf, uint64(it.wcu))
+		if len(buf) > 1<<16 {
+			b.Write(buf)
+			buf = buf[:0]
+		}
+	}
+	b.Write(buf)
+	return b.Bytes(), nil
+}
+
+var errBadEntry = errors.New("converge: damaged cache entry")
+
+func decodeEntry(b []byte) (*loader.Plan, []seenItem, error) {
+	if !bytes.HasPrefix(b, []byte(cacheMagic)) {
+		return nil, nil, errBadEntry
+	}
+	r := bufio.NewReader(bytes.NewReader(b[len(cacheMagic):]))
+	n, err := binary.ReadUvarint(r)
+	if err != nil || n > uint64(len(b)) {
+		return nil, nil, errBadEntry
+	}
+	pb := make([]byte, n)
+	if _, err := io.ReadFull(r, pb); err != nil {
+		return nil, nil, errBadEntry
+	}
+	plan := &loader.Plan{}
+	if err := plan.UnmarshalBinary(pb); err != nil {
+		return nil, nil, errBadEntry
+	}
+	count, err := binary.ReadUvarint(r)
+	if err != nil || count > uint64(len(b)) || int64(count) != plan.Records {
+		return nil, nil, errBadEntry
+	}
+	seen := make([]seenItem, count)
+	var hash [4]byte
+	for i := range seen {
+		l, err := binary.ReadUvarint(r)
+		if err != nil || l > ledger.MaxKeyIDLen {
+			return nil, nil, errBadEntry
+		}
+		id := make([]byte, l)
+		if _, err := io.ReadFull(r, id); err != nil {
+			return nil, nil, errBadEntry
+		}
+		if _, err := io.ReadFull(r, hash[:]); err != nil {
+			return nil, nil, errBadEntry
+		}
+		wcu, err := binary.ReadUvarint(r)
+		if err != nil {
+			return nil, nil, errBadEntry
+		}
+		seen[i] = seenItem{seq: uint64(i), id: string(id), hash: binary.BigEndian.Uint32(hash[:]), wcu: int64(wcu)}
+	}
+	if _, err := r.ReadByte(); !errors.Is(err, io.EOF) {
+		return nil, nil, errBadEntry
+	}
+	return plan, seen, nil
+}

@@ -1,0 +1,136 @@
+package converge
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
+)
+
+// TestCacheSkipsValidationOfTheSameBytes: a second Preview and an Apply of the same files over
+// the same prior state take the stored validation and do what they would have done without it;
+// changed files, another prior state or a damaged entry miss.
+func TestCacheSkipsValidationOfTheSameBytes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data.json")
+	if err := os.WriteFile(data, []byte(dataset(300, "v1")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cache := &Cache{Dir: filepath.Join(dir, "cache")}
+	p := params("", State{})
+	p.Options.Source = source.Spec{Patterns: []string{data}, Format: "json"}
+	p.Cache = cache
+
+	if _, _, hit := cache.lookup(p); hit {
+		t.Fatal("an empty cache hit")
+	}
+	plan, changes, err := Preview(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cachedPlan, seen, hit := cache.lookup(p)
+	if !hit || !samePlan(t, cachedPlan, plan) || len(seen) != 300 {
+		t.Fatalf("after a Preview: hit %v, %d records, same plan %v", hit, len(seen), samePlan(t, cachedPlan, plan))
+	}
+	plan2, changes2, err := Preview(context.Background(), p)
+	if err != nil || !samePlan(t, plan2, plan) || changes2 != changes {
+		t.Fatalf("Preview from the cache: %+v, %v", changes2, err)
+	}
+
+	f := newFakeTable()
+	out, err := Apply(context.Background(), f, p)
+	if err != nil || !out.Complete {
+		t.Fatal(err)
+	}
+	if !equal(f.contents(), wantContents(t, dataset(300, "v1"))) {
+		t.Fatal("an Apply from the cache did not load exactly the dataset")
+	}
+
+	other := p
+	other.Prior = out.State
+	if _, _, hit := cache.lookup(other); hit {
+		t.Fatal("another prior state hit")
+	}
+	if err := os.WriteFile(data, []byte(dataset(300, "v2")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, hit := cache.lookup(p); hit {
+		t.Fatal("changed files hit")
+	}
+	out, err = Apply(context.Background(), f, other)
+	if err != nil || out.Changes.Write != 300 {
+		t.Fatalf("after the change: %+v, %v", out.Changes, err)
+	}
+
+	entries, err := os.ReadDir(cache.Dir)
+	if err != nil || len(entries) == 0 {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		path := filepath.Join(cache.Dir, e.Name())
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, b[:len(b)-3], 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, hit := cache.lookup(other); hit {
+		t.Fatal("a damaged entry hit")
+	}
+	if _, _, err := Preview(context.Background(), other); err != nil {
+		t.Fatalf("a damaged entry is an error: %v", err)
+	}
+
+	cache.Now = func() time.Time { return time.Now().Add(CacheMaxAge + time.Minute) }
+	cache.prune()
+	if entries, _ := os.ReadDir(cache.Dir); len(entries) != 0 {
+		t.Fatalf("%d entries left after they aged", len(entries))
+	}
+}
+
+// samePlan compares plans by their stored form, which holds every part of them.
+func samePlan(t *testing.T, a, b *loader.Plan) bool {
+	t.Helper()
+	x, err := a.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := b.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Equal(x, y)
+}
+
+// TestDecodeEntryNeverPanics feeds decodeEntry every prefix of an entry and some bytes flipped.
+func TestDecodeEntryNeverPanics(t *testing.T) {
+	t.Parallel()
+	v, err := validate(context.Background(), params(dataset(20, "v1"), State{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := encodeEntry(v.plan, v.seen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, seen, err := decodeEntry(b); err != nil || !reflect.DeepEqual(seen, v.seen) {
+		t.Fatalf("round trip: %v", err)
+	}
+	for i := range b {
+		if _, _, err := decodeEntry(b[:i]); err == nil {
+			t.Fatalf("a prefix of %d bytes decoded", i)
+		}
+		c := append([]byte(nil), b...)
+		c[i] ^= 0x5a
+		_, _, _ = decodeEntry(c)
+	}
+}
