@@ -16,10 +16,7 @@ import (
 
 // datasetErrorDiag turns a loader error into a diagnostic on the attribute at fault.
 func datasetErrorDiag(m *datasetModel, err error) diag.Diagnostic {
-	sourceAttr := path.Root("files")
-	if !m.Items.IsNull() {
-		sourceAttr = path.Root("items")
-	}
+	sourceAttr := m.sourceAttribute()
 	var (
 		se *source.SpecError
 		ce *loader.ConfigError
@@ -94,6 +91,14 @@ func invalidRecordsDetail(err error) (list string, n int64) {
 		b.WriteString("\n\nReading stopped, so the records after this point were not checked: " + ire.Stop.Error())
 	}
 	return b.String(), max(ire.Total, 1)
+}
+
+// sourceAttribute is the attribute the dataset comes from: files or items.
+func (m *datasetModel) sourceAttribute() path.Path {
+	if !m.Items.IsNull() {
+		return path.Root("items")
+	}
+	return path.Root("files")
 }
 
 func specAttribute(field string, sourceAttr path.Path) path.Path {

@@ -88,6 +88,15 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		resp.Diagnostics.Append(datasetErrorDiag(&plan, err))
 		return
 	}
+	if guard := newPlanGuard(name, opts); guard != nil {
+		if prev, changed := guard.changedSincePlan(p.FilesFingerprint(), p.Digest); changed {
+			resp.Diagnostics.AddAttributeError(plan.sourceAttribute(), "Dataset Changed Since Plan",
+				fmt.Sprintf("The files of the dataset for %q changed after terraform plan read them (content_sha256 %s at plan "+
+					"time, %s now), so this apply would not do what the plan showed. Nothing was written. Run terraform plan "+
+					"(or terraform apply) again to load the files as they are now.", name, prev.Digest, p.Digest))
+			return
+		}
+	}
 	tflog.Debug(ctx, "Validated dataset", map[string]any{"table_name": name, "items": p.Items, "wcu": p.WriteUnits})
 
 	unchanged := state != nil && state.ContentSHA256.ValueString() == p.Digest

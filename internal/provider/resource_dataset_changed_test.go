@@ -1,0 +1,112 @@
+package provider
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
+)
+
+// TestAccDataset_filesChangedBetweenPlanAndApply runs the provider as Terraform runs it (a
+// binary started by the CLI, not the test's in-process server): a file edited between plan and
+// apply fails with the provider's own *Dataset Changed Since Plan*, never Terraform's "Provider
+// produced inconsistent final plan", and nothing is written; planning again loads the new file.
+func TestAccDataset_filesChangedBetweenPlanAndApply(t *testing.T) {
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if os.Getenv("TF_ACC") == "" || cli == "" {
+		t.Skip("needs TF_ACC and TF_ACC_TERRAFORM_PATH")
+	}
+	root, err := devstack.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-ddbload"), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	rc := filepath.Join(bin, "cli.tfrc")
+	writeData(t, bin, "cli.tfrc", fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/ddbload/ddbload" = %[1]q
+    "registry.opentofu.org/ddbload/ddbload" = %[1]q
+  }
+  direct {}
+}
+`, bin))
+
+	for _, tc := range []struct {
+		name  string
+		extra string // more configuration
+		run   func(t *testing.T, tf func(args ...string) (string, error), data string) (string, error)
+	}{
+		{"saved plan", "", func(t *testing.T, tf func(args ...string) (string, error), data string) (string, error) {
+			if out, err := tf("plan", "-out=tfplan"); err != nil {
+				t.Fatalf("plan: %v\n%s", err, out)
+			}
+			writeData(t, filepath.Dir(data), "data.jsonl", "{\"pk\":\"a\",\"sk\":\"1\",\"v\":2}\n")
+			return tf("apply", "tfplan")
+		}},
+		{"edited during the apply", `
+resource "terraform_data" "edit" {
+  provisioner "local-exec" {
+    command = "printf '%s\n' '{\"pk\":\"b\",\"sk\":\"2\"}' >> data.jsonl"
+  }
+}
+`, func(_ *testing.T, tf func(args ...string) (string, error), _ string) (string, error) {
+			return tf("apply", "-auto-approve")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			table := uniqueName(t)
+			createTable(t, devstack.HashRange(table))
+			dir := t.TempDir()
+			data := writeData(t, dir, "data.jsonl", "{\"pk\":\"a\",\"sk\":\"1\",\"v\":1}\n")
+			dependsOn := ""
+			if tc.extra != "" {
+				dependsOn = "depends_on = [terraform_data.edit]"
+			}
+			writeData(t, dir, "main.tf", testAccConfig(fmt.Sprintf(`
+resource "ddbload_dataset" "test" {
+  table_name = %q
+  files      = ["${path.module}/data.jsonl"]
+  %s
+}
+`, table, dependsOn))+tc.extra)
+			tf := func(args ...string) (string, error) {
+				// Flags go before a plan file, which must come last.
+				cmd := exec.Command(cli, append([]string{args[0], "-input=false", "-no-color"}, args[1:]...)...)
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+				var out bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &out, &out
+				err := cmd.Run()
+				return out.String(), err
+			}
+			out, err := tc.run(t, tf, data)
+			if err == nil || !inOrder("Dataset Changed Since Plan", "Nothing was written").MatchString(out) ||
+				strings.Contains(out, "inconsistent final plan") {
+				t.Fatalf("apply after the files changed: %v\n%s", err, out)
+			}
+			if items := scanTable(t, table); len(items) != 0 {
+				t.Fatalf("%d items written", len(items))
+			}
+			// Planning again takes the files as they are now.
+			if out, err := tf("apply", "-auto-approve"); err != nil {
+				t.Fatalf("apply after planning again: %v\n%s", err, out)
+			}
+			if items := scanTable(t, table); len(items) == 0 {
+				t.Fatal("nothing loaded after planning again")
+			}
+			if out, err := tf("destroy", "-auto-approve"); err != nil {
+				t.Fatalf("destroy: %v\n%s", err, out)
+			}
+		})
+	}
+}
