@@ -109,7 +109,7 @@ type validated struct {
 	p    Params
 	o    loader.Options // with Unchanged and Resume set from the prior state
 	plan *loader.Plan
-	seen []seenItem
+	seen *records
 	led  *ledger.Ledger // next's memo
 }
 
@@ -132,8 +132,9 @@ func validate(ctx context.Context, p Params) (*validated, error) {
 		// Validation reports every record's key, content hash and cost, so the next ledger and
 		// the changes need no further reading of the dataset.
 		withItems := *o
+		v.seen = &records{}
 		withItems.OnItem = func(seq uint64, k keys.Key, sum [sha256.Size]byte, wcu int64) {
-			v.seen = append(v.seen, seenItem{seq: seq, id: k.ID(), hash: ledger.SumHash(sum), wcu: wcu})
+			v.seen.add(k.ID(), ledger.SumHash(sum), wcu)
 		}
 		plan, err := loader.Validate(ctx, p.Schema, withItems)
 		if err != nil {
@@ -172,16 +173,17 @@ type Changes struct {
 // changes counts what Apply's write pass and deletion do, as they decide it.
 func (v *validated) changes() Changes {
 	var c Changes
-	for _, it := range v.seen {
+	for i := range v.seen.len() {
+		seq := uint64(i)
 		switch {
-		case v.plan.Dropped(it.seq):
-		case v.o.Resume.Has(it.seq):
+		case v.plan.Dropped(seq):
+		case v.o.Resume.Has(seq):
 			c.Resumed++
-		case v.plan.Unchanged(it.seq):
+		case v.plan.Unchanged(seq):
 			c.Unchanged++
 		default:
 			c.Write++
-			c.WriteUnits += it.wcu
+			c.WriteUnits += v.seen.wcu(i)
 		}
 	}
 	if v.p.Prior.Ledger.Len() > 0 || v.p.Prior.Unconfirmed.Len() > 0 {
@@ -191,22 +193,13 @@ func (v *validated) changes() Changes {
 	return c
 }
 
-// seenItem is one record validation read: its sequence number, key ID, content hash and
-// write units.
-type seenItem struct {
-	seq  uint64
-	id   string
-	hash uint32
-	wcu  int64
-}
-
 // written is the ledger of a complete load: every record but duplicate losers.
-func written(plan *loader.Plan, seen []seenItem) *ledger.Ledger {
+func written(plan *loader.Plan, seen *records) *ledger.Ledger {
 	var b ledger.Builder
-	b.Grow(len(seen))
-	for _, it := range seen {
-		if !plan.Dropped(it.seq) {
-			b.Add(it.id, it.hash)
+	b.Grow(seen.len())
+	for i := range seen.len() {
+		if !plan.Dropped(uint64(i)) {
+			b.Add(seen.id(i), seen.hash(i))
 		}
 	}
 	return b.Build()
@@ -216,20 +209,22 @@ func written(plan *loader.Plan, seen []seenItem) *ledger.Ledger {
 // acknowledged; unconfirmed, what was sent without an answer (and what was unconfirmed before,
 // unless acknowledged now). If the writes may differ from what was validated (rewrite), the
 // hashes cannot be trusted: no resume point, and the next apply writes every item.
-func stopped(prior State, plan *loader.Plan, res *loader.Result, seen []seenItem, rewrite bool) State {
+func stopped(prior State, plan *loader.Plan, res *loader.Result, seen *records, rewrite bool) State {
 	var led, unconf ledger.Builder
 	for e := range prior.Ledger.All() {
 		led.Add(e.KeyID, e.Hash)
 	}
 	acked := map[string]bool{}
-	for _, it := range seen {
+	for i := range seen.len() {
+		seq := uint64(i)
 		switch {
-		case plan.Dropped(it.seq):
-		case res.Acked.Has(it.seq):
-			led.Add(it.id, it.hash)
-			acked[it.id] = true
-		case res.Sent.Has(it.seq):
-			unconf.Add(it.id, 0)
+		case plan.Dropped(seq):
+		case res.Acked.Has(seq):
+			id := seen.id(i)
+			led.Add(id, seen.hash(i))
+			acked[id] = true
+		case res.Sent.Has(seq):
+			unconf.Add(seen.id(i), 0)
 		}
 	}
 	for e := range prior.Unconfirmed.All() {

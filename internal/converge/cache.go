@@ -60,7 +60,7 @@ func (c *Cache) key(p Params, files [sha256.Size]byte) string {
 
 // lookup returns the validated plan and records stored for p, if the files are still the
 // bytes they were then.
-func (c *Cache) lookup(p Params) (*loader.Plan, []seenItem, bool) {
+func (c *Cache) lookup(p Params) (*loader.Plan, *records, bool) {
 	files, err := source.Fingerprint(p.Options.Source)
 	if err != nil {
 		return nil, nil, false
@@ -78,7 +78,7 @@ func (c *Cache) lookup(p Params) (*loader.Plan, []seenItem, bool) {
 
 // store keeps plan and seen for p, under the fingerprint of the bytes validated. Failing to
 // store only costs a validation later.
-func (c *Cache) store(p Params, plan *loader.Plan, seen []seenItem) {
+func (c *Cache) store(p Params, plan *loader.Plan, seen *records) {
 	c.prune()
 	b, err := encodeEntry(plan, seen)
 	if err != nil || os.MkdirAll(c.Dir, 0o700) != nil {
@@ -118,25 +118,24 @@ func (c *Cache) prune() {
 // An entry is cacheMagic, the plan (length-prefixed), the number of records, then each
 // record's key ID (length-prefixed), content hash (4 bytes) and write units (uvarint), in
 // sequence order.
-func encodeEntry(plan *loader.Plan, seen []seenItem) ([]byte, error) {
+func encodeEntry(plan *loader.Plan, seen *records) ([]byte, error) {
 	pb, err := plan.MarshalBinary()
 	if err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer
-	b.Grow(len(pb) + 48*len(seen))
+	b.Grow(len(pb) + len(seen.ids) + 8*seen.len())
 	b.WriteString(cacheMagic)
 	b.Write(binary.AppendUvarint(nil, uint64(len(pb))))
 	b.Write(pb)
-	buf := binary.AppendUvarint(nil, uint64(len(seen)))
-	for i, it := range seen {
-		if it.seq != uint64(i) {
-			return nil, fmt.Errorf("record %d has sequence number %d", i, it.seq)
-		}
-		buf = binary.AppendUvarint(buf, uint64(len(it.id)))
-		buf = append(buf, it.id...)
-		buf = binary.BigEndian.AppendUint32(buf, it.hash)
-		buf = binary.AppendUvarint(buf, uint64(it.wcu))
+	buf := binary.AppendUvarint(nil, uint64(seen.len()))
+	start := 0
+	for i, end := range seen.ends {
+		buf = binary.AppendUvarint(buf, uint64(end-start))
+		buf = append(buf, seen.ids[start:end]...)
+		start = end
+		buf = binary.BigEndian.AppendUint32(buf, seen.hash(i))
+		buf = binary.AppendUvarint(buf, uint64(seen.wcu(i)))
 		if len(buf) > 1<<16 {
 			b.Write(buf)
 			buf = buf[:0]
@@ -148,7 +147,7 @@ func encodeEntry(plan *loader.Plan, seen []seenItem) ([]byte, error) {
 
 var errBadEntry = errors.New("converge: damaged cache entry")
 
-func decodeEntry(b []byte) (*loader.Plan, []seenItem, error) {
+func decodeEntry(b []byte) (*loader.Plan, *records, error) {
 	if !bytes.HasPrefix(b, []byte(cacheMagic)) {
 		return nil, nil, errBadEntry
 	}
@@ -169,14 +168,18 @@ func decodeEntry(b []byte) (*loader.Plan, []seenItem, error) {
 	if err != nil || count > uint64(len(b)) || int64(count) != plan.Records {
 		return nil, nil, errBadEntry
 	}
-	seen := make([]seenItem, count)
+	seen := &records{ends: make([]int, 0, count), hashes: make([]uint32, 0, count), wcus: make([]uint32, 0, count)}
 	var hash [4]byte
-	for i := range seen {
+	id := make([]byte, 0, 64)
+	for range count {
 		l, err := binary.ReadUvarint(r)
 		if err != nil || l > ledger.MaxKeyIDLen {
 			return nil, nil, errBadEntry
 		}
-		id := make([]byte, l)
+		if uint64(cap(id)) < l {
+			id = make([]byte, l)
+		}
+		id = id[:l]
 		if _, err := io.ReadFull(r, id); err != nil {
 			return nil, nil, errBadEntry
 		}
@@ -184,10 +187,13 @@ func decodeEntry(b []byte) (*loader.Plan, []seenItem, error) {
 			return nil, nil, errBadEntry
 		}
 		wcu, err := binary.ReadUvarint(r)
-		if err != nil {
+		if err != nil || wcu > 1<<32-1 {
 			return nil, nil, errBadEntry
 		}
-		seen[i] = seenItem{seq: uint64(i), id: string(id), hash: binary.BigEndian.Uint32(hash[:]), wcu: int64(wcu)}
+		seen.ids = append(seen.ids, id...)
+		seen.ends = append(seen.ends, len(seen.ids))
+		seen.hashes = append(seen.hashes, binary.BigEndian.Uint32(hash[:]))
+		seen.wcus = append(seen.wcus, uint32(wcu))
 	}
 	if _, err := r.ReadByte(); !errors.Is(err, io.EOF) {
 		return nil, nil, errBadEntry

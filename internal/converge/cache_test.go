@@ -36,8 +36,8 @@ func TestCacheSkipsValidationOfTheSameBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	cachedPlan, seen, hit := cache.lookup(p)
-	if !hit || !samePlan(t, cachedPlan, plan) || len(seen) != 300 {
-		t.Fatalf("after a Preview: hit %v, %d records, same plan %v", hit, len(seen), samePlan(t, cachedPlan, plan))
+	if !hit || !samePlan(t, cachedPlan, plan) || seen.len() != 300 {
+		t.Fatalf("after a Preview: hit %v, %d records, same plan %v", hit, seen.len(), samePlan(t, cachedPlan, plan))
 	}
 	plan2, changes2, err := Preview(context.Background(), p)
 	if err != nil || !samePlan(t, plan2, plan) || changes2 != changes {

@@ -33,12 +33,12 @@ func TestLedgers(t *testing.T) {
 
 func checkLedgers(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 	schema := keys.Schema{PartitionKey: keys.Attr{Name: "pk", Type: "S"}}
-	var seen []seenItem
+	seen := &records{}
 	opts := loader.Options{
 		Source:     source.Spec{Inline: `[{"pk":"a","v":1},{"pk":"b","v":1},{"pk":"a","v":2},{"pk":"c","v":1}]`},
 		Duplicates: policy,
 		OnItem: func(seq uint64, k keys.Key, sum [sha256.Size]byte, _ int64) {
-			seen = append(seen, seenItem{seq: seq, id: k.ID(), hash: ledger.SumHash(sum)})
+			seen.add(k.ID(), ledger.SumHash(sum), 1)
 		},
 	}
 	plan, err := loader.Validate(context.Background(), schema, opts)
@@ -46,12 +46,12 @@ func checkLedgers(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 		t.Fatal(err)
 	}
 	loser := 2 - winner
-	if len(seen) != 4 || plan.Items != 3 || !plan.Dropped(uint64(loser)) || plan.Dropped(uint64(winner)) {
+	if seen.len() != 4 || plan.Items != 3 || !plan.Dropped(uint64(loser)) || plan.Dropped(uint64(winner)) {
 		t.Fatalf("validation saw %d records, plan has %d items, loser %d dropped %v; want 4, 3, true",
-			len(seen), plan.Items, loser, plan.Dropped(uint64(loser)))
+			seen.len(), plan.Items, loser, plan.Dropped(uint64(loser)))
 	}
-	hashOf := func(seq int) uint32 { return seen[seq].hash }
-	idOf := func(seq int) string { return seen[seq].id }
+	hashOf := func(seq int) uint32 { return seen.hash(seq) }
+	idOf := func(seq int) string { return seen.id(seq) }
 	if hashOf(0) == hashOf(2) {
 		t.Fatal("the two versions of a hash alike: the test cannot tell which one the ledger kept")
 	}

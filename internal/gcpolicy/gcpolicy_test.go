@@ -49,3 +49,22 @@ func TestApplyLeavesTheEnvironmentsSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestLimitFollowsTheLiveHeap: the limit is Budget until the live heap needs more room, so a
+// load that keeps a large ledger does not make the collector run without pause.
+func TestLimitFollowsTheLiveHeap(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, Budget},
+		{10 << 20, Budget},
+		{Budget / Headroom, Budget},
+		{200 << 20, 400 << 20},
+	} {
+		if got := Limit(tc.live); got != tc.want {
+			t.Errorf("Limit(%d) = %d, want %d", tc.live, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,33 @@
+package converge
+
+// records are what validation saw of each record, by sequence number: its key ID, content hash
+// and write units. They live in flat arrays without pointers: a million records take about
+// 50 MB, and the garbage collector has nothing in them to scan while the load runs.
+type records struct {
+	ids    []byte // every key ID, concatenated
+	ends   []int  // record i's key ID is ids[ends[i-1]:ends[i]]
+	hashes []uint32
+	wcus   []uint32
+}
+
+func (r *records) add(id string, hash uint32, wcu int64) {
+	r.ids = append(r.ids, id...)
+	r.ends = append(r.ends, len(r.ids))
+	r.hashes = append(r.hashes, hash)
+	r.wcus = append(r.wcus, uint32(min(wcu, 1<<32-1))) // an item has at most 400 WCU
+}
+
+func (r *records) len() int { return len(r.ends) }
+
+// id is record i's key ID, as a new string.
+func (r *records) id(i int) string {
+	start := 0
+	if i > 0 {
+		start = r.ends[i-1]
+	}
+	return string(r.ids[start:r.ends[i]])
+}
+
+func (r *records) hash(i int) uint32 { return r.hashes[i] }
+
+func (r *records) wcu(i int) int64 { return int64(r.wcus[i]) }
