@@ -48,10 +48,15 @@ func (c *Cache) key(p Params, files [sha256.Size]byte) string {
 	h.Write(shape)
 	h.Write(files[:])
 	// The prior state decides which records are unchanged.
+	var buf []byte
 	for _, l := range []*ledger.Ledger{p.Prior.Ledger, p.Prior.Unconfirmed} {
-		fmt.Fprintf(h, "|%d|", l.Len())
+		buf = binary.AppendUvarint(buf[:0], uint64(l.Len()))
+		h.Write(buf)
 		for e := range l.All() {
-			fmt.Fprintf(h, "%d:%s%08x", len(e.KeyID), e.KeyID, e.Hash)
+			buf = binary.AppendUvarint(buf[:0], uint64(len(e.KeyID)))
+			buf = append(buf, e.KeyID...)
+			buf = binary.BigEndian.AppendUint32(buf, e.Hash)
+			h.Write(buf)
 		}
 	}
 	fmt.Fprintf(h, "|%t", p.Prior.Drifted)
