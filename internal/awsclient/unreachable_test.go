@@ -20,20 +20,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
 )
 
 // closedEndpoint is an http:// endpoint on 127.0.0.1 where nothing listens.
 func closedEndpoint(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	e, err := devstack.ClosedEndpoint()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return "http://" + addr
+	return e
 }
 
 // counted returns call options that count the attempts the SDK sends (a Finalize middleware

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -164,4 +165,18 @@ func RepoRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// ClosedEndpoint returns an http:// endpoint on 127.0.0.1 where nothing listens: a port the
+// kernel handed out and that was closed again at once. Tests of unreachable endpoints use it.
+func ClosedEndpoint() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		return "", err
+	}
+	return "http://" + addr, nil
 }

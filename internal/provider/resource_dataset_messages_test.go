@@ -27,19 +27,14 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 )
 
-// closedEndpoint returns an http:// endpoint on 127.0.0.1 where nothing listens: a port the
-// kernel handed out and that was closed again at once.
+// closedEndpoint is an http:// endpoint on 127.0.0.1 where nothing listens.
 func closedEndpoint(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	e, err := devstack.ClosedEndpoint()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return "http://" + addr
+	return e
 }
 
 // unreachableConfig is a provider pointed at endpoint with static credentials, and body.
