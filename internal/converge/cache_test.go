@@ -134,3 +134,25 @@ func TestDecodeEntryNeverPanics(t *testing.T) {
 		_, _, _ = decodeEntry(c)
 	}
 }
+
+// FuzzDecodeEntry: no bytes make decodeEntry panic, and what it accepts holds one record per
+// record the plan counts.
+func FuzzDecodeEntry(f *testing.F) {
+	v, err := validate(context.Background(), params(dataset(5, "v1"), State{}))
+	if err != nil {
+		f.Fatal(err)
+	}
+	b, err := encodeEntry(v.plan, v.seen)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add(b[:len(b)/2])
+	f.Add([]byte(cacheMagic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		plan, seen, err := decodeEntry(data)
+		if err == nil && int64(seen.len()) != plan.Records {
+			t.Fatalf("%d records for a plan of %d", seen.len(), plan.Records)
+		}
+	})
+}
