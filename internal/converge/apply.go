@@ -148,7 +148,8 @@ func validate(ctx context.Context, p Params) (*validated, error) {
 	if p.PlannedDigest != "" && p.PlannedDigest != v.plan.Digest {
 		return v, &ChangedSincePlanError{Planned: p.PlannedDigest, Now: v.plan.Digest}
 	}
-	if r := prior.Resume; r != nil && r.Digest == v.plan.Digest {
+	// The same content in other files, or in another order, numbers its records otherwise.
+	if r := prior.Resume; r != nil && r.Digest == v.plan.Digest && r.Files == v.plan.FilesFingerprint() {
 		o.Resume = r.Acked
 	}
 	return v, nil
@@ -237,7 +238,7 @@ func stopped(prior State, plan *loader.Plan, res *loader.Result, seen *records, 
 		st.Unconfirmed = nil
 	}
 	if !rewrite {
-		st.Resume = &Resume{Digest: plan.Digest, Acked: res.Acked}
+		st.Resume = &Resume{Digest: plan.Digest, Files: plan.FilesFingerprint(), Acked: res.Acked}
 	}
 	return st
 }

@@ -1,6 +1,8 @@
 package converge
 
 import (
+	"crypto/sha256"
+
 	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 )
@@ -25,10 +27,12 @@ type State struct {
 	Drifted bool
 }
 
-// Resume is the resume point of a stopped load: the digest of the dataset it was loading and
-// the records (by sequence number) DynamoDB acknowledged.
+// Resume is the resume point of a stopped load: the dataset it was loading (its content
+// digest, and the fingerprint of the files' bytes, since records are told by their position in
+// them) and the records (by sequence number) DynamoDB acknowledged.
 type Resume struct {
 	Digest string
+	Files  [sha256.Size]byte
 	Acked  *loader.Bitmap
 }
 

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -43,7 +45,10 @@ func getState(ctx context.Context, p privateGetter) (converge.State, diag.Diagno
 	r, acked, d := getResume(ctx, p)
 	diags.Append(d...)
 	if r != nil {
-		st.Resume = &converge.Resume{Digest: r.Digest, Acked: acked}
+		if files, err := hex.DecodeString(r.Files); err == nil && len(files) == sha256.Size {
+			st.Resume = &converge.Resume{Digest: r.Digest, Acked: acked}
+			copy(st.Resume.Files[:], files)
+		}
 	}
 	st.Drifted, d = getDrift(ctx, p)
 	diags.Append(d...)
@@ -55,10 +60,10 @@ func setState(ctx context.Context, p privateSetter, st converge.State) diag.Diag
 	var diags diag.Diagnostics
 	diags.Append(setLedgerKey(ctx, p, privateLedger, st.Ledger)...)
 	diags.Append(setLedgerKey(ctx, p, privateUnconfirmed, st.Unconfirmed)...)
-	if st.Resume != nil {
-		diags.Append(setResume(ctx, p, st.Resume.Digest, st.Resume.Acked)...)
+	if r := st.Resume; r != nil {
+		diags.Append(setJSON(ctx, p, privateResume, resumeInfo{Digest: r.Digest, Files: hex.EncodeToString(r.Files[:]), Acked: r.Acked.Encode()})...)
 	} else {
-		diags.Append(setResume(ctx, p, "", nil)...)
+		diags.Append(setJSON(ctx, p, privateResume, nil)...)
 	}
 	diags.Append(setDrift(ctx, p, st.Drifted)...)
 	return diags
@@ -75,6 +80,7 @@ type privateSetter interface {
 
 type resumeInfo struct {
 	Digest string `json:"digest"`
+	Files  string `json:"files"` // hex SHA-256 of the files' bytes; resume points without it are not used
 	Acked  string `json:"acked"` // loader.Bitmap encoding
 }
 
@@ -116,13 +122,6 @@ func getResume(ctx context.Context, p privateGetter) (*resumeInfo, *loader.Bitma
 		return nil, nil, diags // an unreadable resume point only costs rewriting
 	}
 	return &r, b, diags
-}
-
-func setResume(ctx context.Context, p privateSetter, digest string, acked *loader.Bitmap) diag.Diagnostics {
-	if acked == nil {
-		return setJSON(ctx, p, privateResume, nil)
-	}
-	return setJSON(ctx, p, privateResume, resumeInfo{Digest: digest, Acked: acked.Encode()})
 }
 
 func getDrift(ctx context.Context, p privateGetter) (bool, diag.Diagnostics) {
