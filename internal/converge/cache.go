@@ -3,6 +3,7 @@ package converge
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -12,10 +13,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 )
 
@@ -26,8 +30,13 @@ import (
 // shape the items, the key schema, the prior state), so anything else misses; the write pass
 // still checks that it reads the bytes validated. Entries older than CacheMaxAge go.
 type Cache struct {
+	// Dir holds the entries, named "validated-" and the key; Dir may be shared with other
+	// files, which are left alone.
 	Dir string
-	Now func() time.Time // default time.Now
+	// Salt is mixed into every key: the caller's identity (e.g. a hash of its executable), so
+	// that a build with other validation rules does not take this one's entries.
+	Salt string
+	Now  func() time.Time // default time.Now
 }
 
 // CacheMaxAge is how long an entry is kept: longer than a plan waits for its apply, as a rule.
@@ -35,16 +44,29 @@ const CacheMaxAge = 6 * time.Hour
 
 const cacheMagic = "ddbload validated v1\n"
 
+// Entry and temporary file names start with these; prune removes nothing else.
+const (
+	entryPrefix = "validated-"
+	tempPrefix  = "tmp-validated-"
+)
+
 // key is the entry's name for p with the files as they are now (fingerprint).
 func (c *Cache) key(p Params, files [sha256.Size]byte) string {
 	h := sha256.New()
-	h.Write([]byte(cacheMagic))
+	h.Write([]byte(cacheMagic + c.Salt + "\n"))
+	// Index keys in one order: a declared schema and a described table list them differently.
+	schema := p.Schema
+	schema.IndexKeys = slices.Clone(schema.IndexKeys)
+	slices.SortFunc(schema.IndexKeys, func(a, b keys.IndexKey) int {
+		return cmp.Or(cmp.Compare(a.Index, b.Index), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr.Name, b.Attr.Name),
+			cmp.Compare(a.Attr.Type, b.Attr.Type), compareBool(a.Sort, b.Sort))
+	})
 	shape, _ := json.Marshal(struct { // plain values: it cannot fail
 		Source     source.Spec
 		Keys       any
 		Duplicates loader.DuplicatePolicy
 		Schema     any
-	}{p.Options.Source, p.Options.Keys, p.Options.Duplicates, p.Schema})
+	}{p.Options.Source, p.Options.Keys, p.Options.Duplicates, schema})
 	h.Write(shape)
 	h.Write(files[:])
 	// The prior state decides which records are unchanged.
@@ -60,7 +82,17 @@ func (c *Cache) key(p Params, files [sha256.Size]byte) string {
 		}
 	}
 	fmt.Fprintf(h, "|%t", p.Prior.Drifted)
-	return hex.EncodeToString(h.Sum(nil))
+	return entryPrefix + hex.EncodeToString(h.Sum(nil))
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // lookup returns the validated plan and records stored for p, if the files are still the
@@ -89,7 +121,7 @@ func (c *Cache) store(p Params, plan *loader.Plan, seen *records) {
 	if err != nil || os.MkdirAll(c.Dir, 0o700) != nil {
 		return
 	}
-	f, err := os.CreateTemp(c.Dir, "tmp-")
+	f, err := os.CreateTemp(c.Dir, tempPrefix)
 	if err != nil {
 		return
 	}
@@ -103,7 +135,8 @@ func (c *Cache) store(p Params, plan *loader.Plan, seen *records) {
 	}
 }
 
-// prune removes entries (and abandoned temporary files) older than CacheMaxAge.
+// prune removes entries (and abandoned temporary files) older than CacheMaxAge; other files in
+// Dir are not its to remove.
 func (c *Cache) prune() {
 	now := time.Now
 	if c.Now != nil {
@@ -114,6 +147,10 @@ func (c *Cache) prune() {
 		return
 	}
 	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || (!strings.HasPrefix(name, entryPrefix) && !strings.HasPrefix(name, tempPrefix)) {
+			continue
+		}
 		if info, err := e.Info(); err == nil && now().Sub(info.ModTime()) > CacheMaxAge {
 			_ = os.Remove(filepath.Join(c.Dir, e.Name()))
 		}

@@ -90,10 +90,19 @@ func TestCacheSkipsValidationOfTheSameBytes(t *testing.T) {
 		t.Fatalf("a damaged entry is an error: %v", err)
 	}
 
+	// Files that are not entries stay, however old: the folder may be shared.
+	if err := os.WriteFile(filepath.Join(cache.Dir, "main.tf"), []byte("# not ours"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cache.Now = func() time.Time { return time.Now().Add(CacheMaxAge + time.Minute) }
 	cache.prune()
-	if entries, _ := os.ReadDir(cache.Dir); len(entries) != 0 {
-		t.Fatalf("%d entries left after they aged", len(entries))
+	if entries, _ := os.ReadDir(cache.Dir); len(entries) != 1 || entries[0].Name() != "main.tf" {
+		t.Fatalf("after the entries aged, the folder holds %v; want only main.tf", entries)
+	}
+	salted := *cache
+	salted.Salt = "another build"
+	if salted.key(p, [32]byte{}) == cache.key(p, [32]byte{}) {
+		t.Fatal("another salt gives the same key")
 	}
 }
 

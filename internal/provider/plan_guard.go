@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"archive/zip"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -8,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
@@ -17,10 +20,11 @@ import (
 // inconsistent final plan" if a value known at plan time changed, as content_sha256 does when
 // a file is edited in between. The provider cannot see the first plan from the second (they
 // run in different provider processes and the protocol passes nothing between them), so it
-// keeps a note on disk of the files each plan read, and the second plan, when it can tell it is
-// one, fails with its own message instead. It can tell when the same terraform process made
-// both (terraform apply, which plans then applies), and, on Linux, when its terraform process
-// applies a saved plan (terraform apply PLANFILE). Only for a provider Terraform started itself.
+// keeps a note on disk of the digest each plan computed, and the second plan, when it can tell
+// it is one, fails with its own message instead. It can tell when the same terraform process
+// made both (terraform apply, which plans then applies), or when its terraform process applies
+// a saved plan that holds the noted digest (terraform apply PLANFILE). Linux only (/proc), and
+// only for a provider Terraform started itself.
 
 // planNote is what a plan of a dataset read.
 type planNote struct {
@@ -36,10 +40,11 @@ type planGuard struct {
 }
 
 // newPlanGuard is nil unless Terraform started this provider process (so its parent is the
-// terraform process) and the validation cache is on.
+// terraform process), on Linux (where /proc tells a process's start time and arguments), with
+// the validation cache on.
 func newPlanGuard(table string, o loader.Options) *planGuard {
 	c := validationCache()
-	if c == nil || os.Getenv("TF_PLUGIN_MAGIC_COOKIE") == "" {
+	if c == nil || runtime.GOOS != "linux" || os.Getenv("TF_PLUGIN_MAGIC_COOKIE") == "" {
 		return nil
 	}
 	wd, _ := os.Getwd()
@@ -53,25 +58,38 @@ func newPlanGuard(table string, o loader.Options) *planGuard {
 		return nil
 	}
 	sum := sha256.Sum256(shape)
-	return &planGuard{path: filepath.Join(filepath.Dir(c.Dir), "plans", hex.EncodeToString(sum[:]))}
+	return &planGuard{path: filepath.Join(c.Dir, "plan-"+hex.EncodeToString(sum[:]))}
 }
 
-// changedSincePlan returns the note of this run's earlier plan if that plan read other bytes
-// than files; then notes this plan.
+// changedSincePlan returns the note of this run's earlier plan if that plan saw another
+// content digest; otherwise it notes this plan. An earlier plan is this run's when the same
+// terraform process made it (terraform apply plans, then applies), or when this terraform
+// process applies a saved plan that holds the noted digest.
 func (g *planGuard) changedSincePlan(files [sha256.Size]byte, digest string) (*planNote, bool) {
-	now := planNote{Files: hex.EncodeToString(files[:]), Digest: digest, Terraform: os.Getppid(), Started: processStart(os.Getppid())}
+	ppid := os.Getppid()
+	now := planNote{Files: hex.EncodeToString(files[:]), Digest: digest, Terraform: ppid, Started: processStart(ppid)}
 	var prev planNote
-	b, err := os.ReadFile(g.path)
-	seen := err == nil && json.Unmarshal(b, &prev) == nil
-	sameRun := seen && ((prev.Terraform == now.Terraform && prev.Started == now.Started) || applyingSavedPlan(now.Terraform))
-	if sameRun && prev.Files != now.Files {
-		return &prev, true // keep the note: the run's own plan is what later checks compare with
+	if b, err := os.ReadFile(g.path); err == nil && json.Unmarshal(b, &prev) == nil && prev.Digest != digest {
+		sameProcess := prev.Started != "" && prev.Terraform == now.Terraform && prev.Started == now.Started
+		if sameProcess || savedPlanHolds(ppid, prev.Digest) {
+			return &prev, true // the note stays: later checks of this run compare with the same plan
+		}
+	}
+	if now.Started == "" {
+		return nil, false
 	}
 	if b, err := json.Marshal(now); err == nil && os.MkdirAll(filepath.Dir(g.path), 0o700) == nil {
-		_ = os.WriteFile(g.path, b, 0o600)
+		tmp := g.path + ".tmp"
+		if os.WriteFile(tmp, b, 0o600) == nil {
+			_ = os.Rename(tmp, g.path)
+		}
 	}
 	return nil, false
 }
+
+// forget drops the note once the plan is applied, so that a later plan of the same terraform
+// process (terraform test runs several) is not taken for this one.
+func (g *planGuard) forget() { _ = os.Remove(g.path) }
 
 // processStart is the start time of process pid as /proc gives it (clock ticks since boot), or
 // "" where there is no /proc.
@@ -89,13 +107,10 @@ func processStart(pid int) string {
 	return fields[19] // field 22 of the line: starttime
 }
 
-// applyingSavedPlan tells whether process pid runs `terraform apply PLANFILE` (or tofu's),
-// where every plan is the final plan of the saved one: an argument after "apply" names a plan
-// file (a zip archive) in its working directory. Linux only.
-func applyingSavedPlan(pid int) bool {
-	if runtime.GOOS != "linux" {
-		return false
-	}
+// savedPlanHolds tells whether process pid runs `terraform apply PLANFILE` (or tofu's) with a
+// plan file (a zip archive, named after "apply", in its working directory) whose plan holds
+// digest: then every plan in this process is that plan's final plan.
+func savedPlanHolds(pid int, digest string) bool {
 	proc := filepath.Join("/proc", itoa(pid))
 	b, err := os.ReadFile(filepath.Join(proc, "cmdline"))
 	if err != nil {
@@ -106,16 +121,39 @@ func applyingSavedPlan(pid int) bool {
 		return false
 	}
 	args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
-	for i, a := range args {
-		if a != "apply" {
+	i := slices.Index(args, "apply")
+	if i < 0 {
+		return false
+	}
+	for _, arg := range args[i+1:] {
+		if !strings.HasPrefix(arg, "-") && isZip(arg, cwd) && zipHolds(arg, cwd, digest) {
+			return true
+		}
+	}
+	return false
+}
+
+// zipHolds tells whether a member of the zip archive name holds text (plans store their
+// values' strings as they are).
+func zipHolds(name, dir, text string) bool {
+	if !filepath.IsAbs(name) {
+		name = filepath.Join(dir, name)
+	}
+	z, err := zip.OpenReader(name)
+	if err != nil {
+		return false
+	}
+	defer z.Close()
+	for _, f := range z.File {
+		r, err := f.Open()
+		if err != nil {
 			continue
 		}
-		for _, arg := range args[i+1:] {
-			if !strings.HasPrefix(arg, "-") && isZip(arg, cwd) {
-				return true
-			}
+		b, err := io.ReadAll(io.LimitReader(r, 1<<30))
+		_ = r.Close()
+		if err == nil && bytes.Contains(b, []byte(text)) {
+			return true
 		}
-		return false
 	}
 	return false
 }

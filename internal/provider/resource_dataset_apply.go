@@ -175,6 +175,9 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 		"rewrite_all": p.Prior.Drifted || p.Prior.Ledger == nil, "unconfirmed": p.Prior.Unconfirmed.Len()})
 
 	out, err := converge.Apply(ctx, client, p)
+	if guard := newPlanGuard(name, opts); guard != nil {
+		guard.forget() // this plan is applied: a later plan of the same terraform process is another
+	}
 	if out.Load == nil { // nothing was written
 		var ce *converge.ChangedSincePlanError
 		if errors.As(err, &ce) {

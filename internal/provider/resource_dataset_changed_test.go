@@ -64,49 +64,93 @@ resource "terraform_data" "edit" {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			table := uniqueName(t)
-			createTable(t, devstack.HashRange(table))
-			dir := t.TempDir()
-			data := writeData(t, dir, "data.jsonl", "{\"pk\":\"a\",\"sk\":\"1\",\"v\":1}\n")
-			dependsOn := ""
-			if tc.extra != "" {
-				dependsOn = "depends_on = [terraform_data.edit]"
+			checkChangedSincePlan(t, cli, rc, tc.extra, tc.run)
+		})
+	}
+
+	// No false alarm: a later plan of other bytes, then the first plan applied to the bytes it
+	// was made from.
+	t.Run("saved plan of the same bytes after another plan", func(t *testing.T) {
+		table := uniqueName(t)
+		createTable(t, devstack.HashRange(table))
+		dir := t.TempDir()
+		writeData(t, dir, "data.jsonl", "{\"pk\":\"a\",\"sk\":\"1\",\"v\":1}\n")
+		writeData(t, dir, "main.tf", testAccConfig(fmt.Sprintf(`
+resource "ddbload_dataset" "test" {
+  table_name = %q
+  files      = ["${path.module}/data.jsonl"]
+}
+`, table)))
+		tf := cliIn(cli, rc, dir)
+		for _, step := range []func() (string, error){
+			func() (string, error) { return tf("plan", "-out=first") },
+			func() (string, error) {
+				writeData(t, dir, "data.jsonl", "{\"pk\":\"a\",\"sk\":\"1\",\"v\":2}\n")
+				return tf("plan")
+			},
+			func() (string, error) {
+				writeData(t, dir, "data.jsonl", "{\"pk\":\"a\",\"sk\":\"1\",\"v\":1}\n")
+				return tf("apply", "first")
+			},
+			func() (string, error) { return tf("destroy", "-auto-approve") },
+		} {
+			if out, err := step(); err != nil {
+				t.Fatalf("%v\n%s", err, out)
 			}
-			writeData(t, dir, "main.tf", testAccConfig(fmt.Sprintf(`
+		}
+	})
+}
+
+// cliIn runs the CLI in dir with the dev override of rc; flags go before a plan file.
+func cliIn(cli, rc, dir string) func(args ...string) (string, error) {
+	return func(args ...string) (string, error) {
+		cmd := exec.Command(cli, append([]string{args[0], "-input=false", "-no-color"}, args[1:]...)...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		return out.String(), err
+	}
+}
+
+// checkChangedSincePlan runs one case of TestAccDataset_filesChangedBetweenPlanAndApply.
+func checkChangedSincePlan(t *testing.T, cli, rc, extra string,
+	run func(t *testing.T, tf func(args ...string) (string, error), data string) (string, error),
+) {
+	t.Helper()
+	table := uniqueName(t)
+	createTable(t, devstack.HashRange(table))
+	dir := t.TempDir()
+	data := writeData(t, dir, "data.jsonl", "{\"pk\":\"a\",\"sk\":\"1\",\"v\":1}\n")
+	dependsOn := ""
+	if extra != "" {
+		dependsOn = "depends_on = [terraform_data.edit]"
+	}
+	writeData(t, dir, "main.tf", testAccConfig(fmt.Sprintf(`
 resource "ddbload_dataset" "test" {
   table_name = %q
   files      = ["${path.module}/data.jsonl"]
   %s
 }
-`, table, dependsOn))+tc.extra)
-			tf := func(args ...string) (string, error) {
-				// Flags go before a plan file, which must come last.
-				cmd := exec.Command(cli, append([]string{args[0], "-input=false", "-no-color"}, args[1:]...)...)
-				cmd.Dir = dir
-				cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-				var out bytes.Buffer
-				cmd.Stdout, cmd.Stderr = &out, &out
-				err := cmd.Run()
-				return out.String(), err
-			}
-			out, err := tc.run(t, tf, data)
-			if err == nil || !inOrder("Dataset Changed Since Plan", "Nothing was written").MatchString(out) ||
-				strings.Contains(out, "inconsistent final plan") {
-				t.Fatalf("apply after the files changed: %v\n%s", err, out)
-			}
-			if items := scanTable(t, table); len(items) != 0 {
-				t.Fatalf("%d items written", len(items))
-			}
-			// Planning again takes the files as they are now.
-			if out, err := tf("apply", "-auto-approve"); err != nil {
-				t.Fatalf("apply after planning again: %v\n%s", err, out)
-			}
-			if items := scanTable(t, table); len(items) == 0 {
-				t.Fatal("nothing loaded after planning again")
-			}
-			if out, err := tf("destroy", "-auto-approve"); err != nil {
-				t.Fatalf("destroy: %v\n%s", err, out)
-			}
-		})
+`, table, dependsOn))+extra)
+	tf := cliIn(cli, rc, dir)
+	out, err := run(t, tf, data)
+	if err == nil || !inOrder("Dataset Changed Since Plan", "Nothing was written").MatchString(out) ||
+		strings.Contains(out, "inconsistent final plan") {
+		t.Fatalf("apply after the files changed: %v\n%s", err, out)
+	}
+	if items := scanTable(t, table); len(items) != 0 {
+		t.Fatalf("%d items written", len(items))
+	}
+	// Planning again takes the files as they are now.
+	if out, err := tf("apply", "-auto-approve"); err != nil {
+		t.Fatalf("apply after planning again: %v\n%s", err, out)
+	}
+	if items := scanTable(t, table); len(items) == 0 {
+		t.Fatal("nothing loaded after planning again")
+	}
+	if out, err := tf("destroy", "-auto-approve"); err != nil {
+		t.Fatalf("destroy: %v\n%s", err, out)
 	}
 }
