@@ -133,7 +133,7 @@ func validate(ctx context.Context, p Params) (*validated, error) {
 		// the changes need no further reading of the dataset.
 		withItems := *o
 		v.seen = &records{}
-		withItems.OnItem = func(seq uint64, k keys.Key, sum [sha256.Size]byte, wcu int64) {
+		withItems.OnItem = func(_ uint64, k keys.Key, sum [sha256.Size]byte, wcu int64) {
 			v.seen.add(k.ID(), ledger.SumHash(sum), wcu)
 		}
 		plan, err := loader.Validate(ctx, p.Schema, withItems)

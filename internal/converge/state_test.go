@@ -37,7 +37,7 @@ func checkLedgers(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 	opts := loader.Options{
 		Source:     source.Spec{Inline: `[{"pk":"a","v":1},{"pk":"b","v":1},{"pk":"a","v":2},{"pk":"c","v":1}]`},
 		Duplicates: policy,
-		OnItem: func(seq uint64, k keys.Key, sum [sha256.Size]byte, _ int64) {
+		OnItem: func(_ uint64, k keys.Key, sum [sha256.Size]byte, _ int64) {
 			seen.add(k.ID(), ledger.SumHash(sum), 1)
 		},
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -94,7 +95,7 @@ func (g *planGuard) forget() { _ = os.Remove(g.path) }
 // processStart is the start time of process pid as /proc gives it (clock ticks since boot), or
 // "" where there is no /proc.
 func processStart(pid int) string {
-	b, err := os.ReadFile(filepath.Join("/proc", itoa(pid), "stat"))
+	b, err := os.ReadFile(procFile(pid, "stat"))
 	if err != nil {
 		return ""
 	}
@@ -111,12 +112,11 @@ func processStart(pid int) string {
 // plan file (a zip archive, named after "apply", in its working directory) whose plan holds
 // digest: then every plan in this process is that plan's final plan.
 func savedPlanHolds(pid int, digest string) bool {
-	proc := filepath.Join("/proc", itoa(pid))
-	b, err := os.ReadFile(filepath.Join(proc, "cmdline"))
+	b, err := os.ReadFile(procFile(pid, "cmdline"))
 	if err != nil {
 		return false
 	}
-	cwd, err := os.Readlink(filepath.Join(proc, "cwd"))
+	cwd, err := os.Readlink(procFile(pid, "cwd"))
 	if err != nil {
 		return false
 	}
@@ -173,7 +173,5 @@ func isZip(name, dir string) bool {
 	return err == nil && string(magic) == "PK\x03\x04"
 }
 
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
+// procFile is the path of a file of process pid under /proc.
+func procFile(pid int, name string) string { return fmt.Sprintf("/proc/%d/%s", pid, name) }
