@@ -148,6 +148,12 @@ func validate(ctx context.Context, p Params) (*validated, error) {
 	if p.PlannedDigest != "" && p.PlannedDigest != v.plan.Digest {
 		return v, &ChangedSincePlanError{Planned: p.PlannedDigest, Now: v.plan.Digest}
 	}
+	// Every record written must have the key recorded for its place, or the state would
+	// record another key than the one written.
+	o.Expect = func(seq uint64, k keys.Key) bool {
+		i := int(seq)
+		return i < v.seen.len() && v.seen.id(i) == k.ID()
+	}
 	// The same content in other files, or in another order, numbers its records otherwise.
 	if r := prior.Resume; r != nil && r.Digest == v.plan.Digest && r.Files == v.plan.FilesFingerprint() {
 		o.Resume = r.Acked

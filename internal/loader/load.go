@@ -200,7 +200,11 @@ func (p *pending) Next() (order.Entry, error) {
 		if err := p.stage.Apply(&rec); err != nil {
 			return order.Entry{}, fmt.Errorf("%w: %w", ErrDatasetChanged, err)
 		}
-		e := order.NewEntry(rec, p.stage.Key(rec.Item))
+		key := p.stage.Key(rec.Item)
+		if p.o.Expect != nil && !p.o.Expect(seq, key) {
+			return order.Entry{}, fmt.Errorf("%w: %s holds another key than when it was validated", ErrDatasetChanged, rec.Pos)
+		}
+		e := order.NewEntry(rec, key)
 		e.Seq = seq
 		e.Packed, e.Rec.Item = pack(&p.buf, rec.Item), nil
 		return e, nil

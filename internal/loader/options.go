@@ -36,6 +36,12 @@ type Options struct {
 	// item's key and content (the ledger, the changes an update makes) get them without another
 	// reading of the dataset.
 	OnItem func(seq uint64, k keys.Key, sum [sha256.Size]byte, wcu int64)
+	// Expect, if set, is asked by the write pass about every record it is about to write, with
+	// its sequence number and key: false means the files no longer hold at that place what
+	// validation saw there, and the load stops with ErrDatasetChanged before sending it. Callers
+	// that record what was written by sequence number (converge) set it, so that every record
+	// sent has the key they recorded for it.
+	Expect func(seq uint64, k keys.Key) bool
 }
 
 // ConfigError is a problem with the options rather than with the data.
