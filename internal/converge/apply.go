@@ -150,10 +150,7 @@ func validate(ctx context.Context, p Params) (*validated, error) {
 	}
 	// Every record written must have the key recorded for its place, or the state would
 	// record another key than the one written.
-	o.Expect = func(seq uint64, k keys.Key) bool {
-		i := int(seq)
-		return i < v.seen.len() && v.seen.id(i) == k.ID()
-	}
+	o.Expect = func(seq uint64, k keys.Key) bool { return seq < uint64(v.seen.len()) && v.seen.hasKey(int(seq), k) }
 	// The same content in other files, or in another order, numbers its records otherwise.
 	if r := prior.Resume; r != nil && r.Digest == v.plan.Digest && r.Files == v.plan.FilesFingerprint() {
 		o.Resume = r.Acked

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 )
 
 // TestPreviewTellsWhatApplyDoes: the changes Preview announces for a create, an update that
@@ -114,4 +116,23 @@ func reversed(n int, version string) string {
 	}
 	b.WriteString("]")
 	return b.String()
+}
+
+func TestRecordsHasKey(t *testing.T) {
+	t.Parallel()
+	var r records
+	ks := []keys.Key{{Partition: "S:a", Sort: "N:1"}, {Partition: "S:abcdefghij", Sort: ""}, {Partition: "B:\x00:", Sort: "S:x"}}
+	for _, k := range ks {
+		r.add(k.ID(), 1, 1)
+	}
+	for i, k := range ks {
+		for j, other := range ks {
+			if got := r.hasKey(i, other); got != (i == j) {
+				t.Errorf("record %d (%q) hasKey(%q) = %v", i, k.ID(), other.ID(), got)
+			}
+		}
+	}
+	if r.hasKey(3, ks[0]) || r.hasKey(-1, ks[0]) || r.hasKey(0, keys.Key{Partition: "S:a", Sort: "N:12"}) {
+		t.Error("hasKey matches beyond the records or a longer key")
+	}
 }

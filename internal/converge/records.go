@@ -1,5 +1,12 @@
 package converge
 
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+)
+
 // records are what validation saw of each record, by sequence number: its key ID, content hash
 // and write units. They live in flat arrays without pointers: a million records take about
 // 50 MB, and the garbage collector has nothing in them to scan while the load runs.
@@ -31,3 +38,23 @@ func (r *records) id(i int) string {
 func (r *records) hash(i int) uint32 { return r.hashes[i] }
 
 func (r *records) wcu(i int) int64 { return int64(r.wcus[i]) }
+
+// hasKey tells whether record i's key ID is k.ID(), without building that string.
+func (r *records) hasKey(i int, k keys.Key) bool {
+	if i < 0 || i >= r.len() {
+		return false
+	}
+	start := 0
+	if i > 0 {
+		start = r.ends[i-1]
+	}
+	id := r.ids[start:r.ends[i]]
+	var num [20]byte
+	n := strconv.AppendInt(num[:0], int64(len(k.Partition)), 10)
+	want := len(n) + 1 + len(k.Partition) + len(k.Sort)
+	if len(id) != want || !bytes.Equal(id[:len(n)], n) || id[len(n)] != ':' {
+		return false
+	}
+	rest := id[len(n)+1:]
+	return string(rest[:len(k.Partition)]) == k.Partition && string(rest[len(k.Partition):]) == k.Sort
+}
