@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 )
 
@@ -33,6 +35,38 @@ type planNote struct {
 	Digest    string `json:"digest"` // content_sha256 as planned
 	Terraform int    `json:"terraform"`
 	Started   string `json:"started"` // the terraform process's start time, against PID reuse
+	// The plan's time estimates: the table's capacity they come from may change before the
+	// final plan (the same apply raises it), which must not change them.
+	LoadSeconds   noteInt `json:"load_seconds"`
+	ChangeSeconds noteInt `json:"change_seconds"`
+}
+
+// noteInt is a types.Int64 as a note keeps it: known or not, null or a value.
+type noteInt struct {
+	Known bool   `json:"known"`
+	Value *int64 `json:"value"`
+}
+
+func noteOf(v types.Int64) noteInt {
+	if v.IsUnknown() {
+		return noteInt{}
+	}
+	if v.IsNull() {
+		return noteInt{Known: true}
+	}
+	x := v.ValueInt64()
+	return noteInt{Known: true, Value: &x}
+}
+
+// value is the noted value; ok is false when the plan did not know it.
+func (n noteInt) value() (types.Int64, bool) {
+	switch {
+	case !n.Known:
+		return types.Int64Unknown(), false
+	case n.Value == nil:
+		return types.Int64Null(), true
+	}
+	return types.Int64Value(*n.Value), true
 }
 
 // planGuard checks and notes the plans of one dataset configuration (shape).
@@ -62,18 +96,21 @@ func newPlanGuard(table string, o loader.Options) *planGuard {
 	return &planGuard{path: filepath.Join(c.Dir, "plan-"+hex.EncodeToString(sum[:]))}
 }
 
-// changedSincePlan returns the note of this run's earlier plan if that plan saw another
-// content digest; otherwise it notes this plan. An earlier plan is this run's when the same
-// terraform process made it (terraform apply plans, then applies), or when this terraform
-// process applies a saved plan that holds the noted digest.
-func (g *planGuard) changedSincePlan(files [sha256.Size]byte, digest string) (*planNote, bool) {
+// changedSincePlan returns the note of this run's earlier plan, and whether that plan saw
+// another content digest. An earlier plan is this run's when the same terraform process made
+// it (terraform apply plans, then applies), or when this terraform process applies a saved
+// plan that holds the noted digest. Unless this run planned already, it notes this plan (now).
+func (g *planGuard) changedSincePlan(now planNote) (*planNote, bool) {
 	ppid := os.Getppid()
-	now := planNote{Files: hex.EncodeToString(files[:]), Digest: digest, Terraform: ppid, Started: processStart(ppid)}
+	now.Terraform, now.Started = ppid, processStart(ppid)
 	var prev planNote
-	if b, err := os.ReadFile(g.path); err == nil && json.Unmarshal(b, &prev) == nil && prev.Digest != digest {
+	if b, err := os.ReadFile(g.path); err == nil && json.Unmarshal(b, &prev) == nil {
 		sameProcess := prev.Started != "" && prev.Terraform == now.Terraform && prev.Started == now.Started
-		if sameProcess || savedPlanHolds(ppid, prev.Digest) {
+		switch {
+		case prev.Digest != now.Digest && (sameProcess || savedPlanHolds(ppid, prev.Digest)):
 			return &prev, true // the note stays: later checks of this run compare with the same plan
+		case prev.Digest == now.Digest && sameProcess:
+			return &prev, false // this run's final plan: the note says what the plan showed
 		}
 	}
 	if now.Started == "" {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // TestPlanGuard: within one terraform process (here: this test's parent), a plan of another
@@ -17,22 +19,26 @@ func TestPlanGuard(t *testing.T) {
 		t.Skip("no /proc: the guard is off")
 	}
 	g := &planGuard{path: filepath.Join(t.TempDir(), "plan-x")}
-	a, b := [32]byte{1}, [32]byte{2}
-	if _, changed := g.changedSincePlan(a, "digest-a"); changed {
-		t.Fatal("the first plan is a change")
+	seven := types.Int64Value(7)
+	if prev, changed := g.changedSincePlan(planNote{Files: "a", Digest: "digest-a", LoadSeconds: noteOf(seven)}); prev != nil || changed {
+		t.Fatal("the first plan found a note")
 	}
-	if _, changed := g.changedSincePlan(b, "digest-a"); changed {
-		t.Fatal("other bytes with the same content are a change")
+	prev, changed := g.changedSincePlan(planNote{Files: "b", Digest: "digest-a", LoadSeconds: noteOf(types.Int64Value(9))})
+	if changed || prev == nil {
+		t.Fatal("the final plan of the same content is a change, or finds no note")
 	}
-	prev, changed := g.changedSincePlan(b, "digest-b")
+	if v, ok := prev.LoadSeconds.value(); !ok || !v.Equal(seven) {
+		t.Fatalf("the final plan's estimate %v, want the plan's 7", v)
+	}
+	prev, changed = g.changedSincePlan(planNote{Files: "b", Digest: "digest-b"})
 	if !changed || prev.Digest != "digest-a" {
 		t.Fatalf("another digest: changed %v, note %+v", changed, prev)
 	}
-	if prev, _ := g.changedSincePlan(b, "digest-b"); prev == nil || prev.Digest != "digest-a" {
+	if prev, _ := g.changedSincePlan(planNote{Files: "b", Digest: "digest-b"}); prev == nil || prev.Digest != "digest-a" {
 		t.Fatal("a refused plan replaced the run's note")
 	}
 	g.forget()
-	if _, changed := g.changedSincePlan(b, "digest-b"); changed {
+	if prev, changed := g.changedSincePlan(planNote{Files: "b", Digest: "digest-b"}); changed || prev != nil {
 		t.Fatal("a plan after the apply is taken for the applied one")
 	}
 	other := planNote{Digest: "digest-c", Terraform: os.Getppid(), Started: "1"}
@@ -43,8 +49,16 @@ func TestPlanGuard(t *testing.T) {
 	if err := os.WriteFile(g.path, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, changed := g.changedSincePlan(b, "digest-b"); changed {
+	if prev, changed := g.changedSincePlan(planNote{Files: "b", Digest: "digest-b"}); changed || prev != nil {
 		t.Fatal("another terraform process's note is taken for this run's")
+	}
+	for _, v := range []types.Int64{types.Int64Null(), types.Int64Value(0), types.Int64Value(42)} {
+		if got, ok := noteOf(v).value(); !ok || !got.Equal(v) {
+			t.Errorf("noteOf(%v).value() = %v, %v", v, got, ok)
+		}
+	}
+	if _, ok := noteOf(types.Int64Unknown()).value(); ok {
+		t.Error("an unknown estimate reads back as known")
 	}
 }
 

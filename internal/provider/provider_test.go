@@ -27,8 +27,12 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 }
 
 func TestMain(m *testing.M) {
+	// The test binary as a local-exec command: see tableInThisApply and capacityRaisedInThisApply.
 	if name := os.Getenv(createTableEnv); name != "" {
-		os.Exit(createTableNow(name)) // the test binary as a local-exec command: see tableInThisApply
+		os.Exit(createTableNow(name))
+	}
+	if name := os.Getenv(raiseCapacityEnv); name != "" {
+		os.Exit(raiseCapacityNow(name))
 	}
 	os.Exit(runTests(m))
 }

@@ -2,12 +2,18 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
 )
@@ -21,25 +27,7 @@ func TestAccDataset_filesChangedBetweenPlanAndApply(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" || cli == "" {
 		t.Skip("needs TF_ACC and TF_ACC_TERRAFORM_PATH")
 	}
-	root, err := devstack.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-ddbload"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	rc := filepath.Join(bin, "cli.tfrc")
-	writeData(t, bin, "cli.tfrc", fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/ddbload/ddbload" = %[1]q
-    "registry.opentofu.org/ddbload/ddbload" = %[1]q
-  }
-  direct {}
-}
-`, bin))
+	rc := builtProvider(t)
 
 	for _, tc := range []struct {
 		name  string
@@ -153,4 +141,95 @@ resource "ddbload_dataset" "test" {
 	if out, err := tf("destroy", "-auto-approve"); err != nil {
 		t.Fatalf("destroy: %v\n%s", err, out)
 	}
+}
+
+// raiseCapacityEnv names the table whose write capacity the test binary raises to 1,000 WCU/s
+// when a local-exec runs it (with createEndpointEnv).
+const raiseCapacityEnv = "DDBLOAD_TEST_RAISE_CAPACITY"
+
+func raiseCapacityNow(table string) int {
+	ctx := context.Background()
+	c := devstack.NewClient(os.Getenv(createEndpointEnv))
+	_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String(table),
+		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(1000)}})
+	for i := 0; err == nil && i < 300; i++ {
+		var out *dynamodb.DescribeTableOutput
+		out, err = c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)})
+		if err == nil && out.Table.TableStatus == types.TableStatusActive &&
+			aws.ToInt64(out.Table.ProvisionedThroughput.WriteCapacityUnits) == 1000 {
+			return 0
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	fmt.Fprintln(os.Stderr, "raising the capacity:", err)
+	return 1
+}
+
+// TestAccDataset_capacityRaisedInThisApply: the same apply raises the table's write capacity
+// before the dataset loads, so the final plan sees another capacity than the plan; the
+// estimates stay as planned (Terraform would otherwise fail with "Provider produced
+// inconsistent final plan").
+func TestAccDataset_capacityRaisedInThisApply(t *testing.T) {
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if os.Getenv("TF_ACC") == "" || cli == "" {
+		t.Skip("needs TF_ACC and TF_ACC_TERRAFORM_PATH")
+	}
+	rc := builtProvider(t)
+	table := uniqueName(t)
+	createTable(t, devstack.HashRange(table))
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&b, `{"pk":"k%d","sk":"s"}`+"\n", i)
+	}
+	writeData(t, dir, "data.jsonl", b.String())
+	writeData(t, dir, "main.tf", testAccConfig(fmt.Sprintf(`
+resource "terraform_data" "capacity" {
+  provisioner "local-exec" {
+    command     = %[2]q
+    environment = { %[3]s = %[1]q, %[4]s = %[5]q }
+  }
+}
+
+resource "ddbload_dataset" "test" {
+  table_name = %[1]q
+  files      = ["${path.module}/data.jsonl"]
+  depends_on = [terraform_data.capacity]
+}
+`, table, os.Args[0], raiseCapacityEnv, createEndpointEnv, accEndpoint)))
+	tf := cliIn(cli, rc, dir)
+	if out, err := tf("apply", "-auto-approve"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if items := scanTable(t, table); len(items) != 200 {
+		t.Fatalf("%d items loaded, want 200", len(items))
+	}
+	if out, err := tf("destroy", "-auto-approve"); err != nil {
+		t.Fatalf("destroy: %v\n%s", err, out)
+	}
+}
+
+// builtProvider builds the provider into a temporary folder and returns a CLI configuration
+// that overrides both registries' ddbload/ddbload with it.
+func builtProvider(t *testing.T) string {
+	t.Helper()
+	root, err := devstack.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-ddbload"), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	writeData(t, bin, "cli.tfrc", fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/ddbload/ddbload" = %[1]q
+    "registry.opentofu.org/ddbload/ddbload" = %[1]q
+  }
+  direct {}
+}
+`, bin))
+	return filepath.Join(bin, "cli.tfrc")
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -88,17 +89,7 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		resp.Diagnostics.Append(datasetErrorDiag(&plan, err))
 		return
 	}
-	if guard := newPlanGuard(name, opts); guard != nil {
-		if prev, changed := guard.changedSincePlan(p.FilesFingerprint(), p.Digest); changed {
-			resp.Diagnostics.AddAttributeError(plan.sourceAttribute(), "Dataset Changed Since Plan",
-				fmt.Sprintf("The files of the dataset for %q changed after terraform plan read them (content_sha256 %s at plan "+
-					"time, %s now), so this apply would not do what the plan showed. Nothing was written. Run terraform plan "+
-					"(or terraform apply) again to load the files as they are now.", name, prev.Digest, p.Digest))
-			return
-		}
-	}
 	tflog.Debug(ctx, "Validated dataset", map[string]any{"table_name": name, "items": p.Items, "wcu": p.WriteUnits})
-
 	unchanged := state != nil && state.ContentSHA256.ValueString() == p.Digest
 	plan.ContentSHA256 = types.StringValue(p.Digest)
 	plan.ItemCount = types.Int64Value(p.Items)
@@ -110,6 +101,25 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		plan.EstimatedLoadSeconds = estimateSeconds(p, rate)
 		changeSeconds = estimateSecondsOf(changes.WriteUnits, p, rate)
 	} // else the table's capacity is known only once it exists: unknown until apply
+	if guard := newPlanGuard(name, opts); guard != nil {
+		prev, changed := guard.changedSincePlan(planNote{Files: hex.EncodeToString(fingerprint(p)), Digest: p.Digest,
+			LoadSeconds: noteOf(plan.EstimatedLoadSeconds), ChangeSeconds: noteOf(changeSeconds)})
+		if changed {
+			resp.Diagnostics.AddAttributeError(plan.sourceAttribute(), "Dataset Changed Since Plan",
+				fmt.Sprintf("The files of the dataset for %q changed after terraform plan read them (content_sha256 %s at plan "+
+					"time, %s now), so this apply would not do what the plan showed. Nothing was written. Run terraform plan "+
+					"(or terraform apply) again to load the files as they are now.", name, prev.Digest, p.Digest))
+			return
+		}
+		if prev != nil { // this run's final plan: the estimates stay as planned, whatever the capacity now
+			if v, ok := prev.LoadSeconds.value(); ok {
+				plan.EstimatedLoadSeconds = v
+			}
+			if v, ok := prev.ChangeSeconds.value(); ok {
+				changeSeconds = v
+			}
+		}
+	}
 	if unchanged {
 		// The capacity may have changed since; an estimate alone is no reason for an update.
 		plan.EstimatedLoadSeconds = state.EstimatedLoadSeconds
@@ -154,6 +164,12 @@ func (r *datasetResource) tableAtPlan(ctx context.Context, name types.String, de
 		return nil, diags
 	}
 	return table, diags
+}
+
+// fingerprint is the SHA-256 of the bytes validated into p.
+func fingerprint(p *loader.Plan) []byte {
+	f := p.FilesFingerprint()
+	return f[:]
 }
 
 // writeRate is the rate a load can reach, in WCU/s: the table's provisioned write capacity,
