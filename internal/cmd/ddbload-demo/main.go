@@ -133,7 +133,7 @@ func run(ctx context.Context, terraform, workdir string) error {
 	fmt.Printf("  items in the dataset: %d (content_sha256 %.16s...)\n", out.ItemCount, out.ContentSHA256)
 	fmt.Printf("  written: %d in %.1f s = %.0f items/s (last_load; %d throttled, %d retries)\n", out.LastLoad.Written,
 		out.LastLoad.DurationSeconds, out.LastLoad.ItemsPerSecond, out.LastLoad.ThrottledRequests, out.LastLoad.Retries)
-	fmt.Printf("  terraform apply took %.1f s in all (plan-time validation, validation again at apply, the load)\n", applied.Seconds())
+	fmt.Printf("  terraform apply took %.1f s in all (plan-time validation, the load, the state)\n", applied.Seconds())
 	if out.EstimatedLoadSeconds != nil {
 		fmt.Printf("  on a real table at %d WCU the plan estimates %d s (estimated_load_seconds)\n", writeUnits, *out.EstimatedLoadSeconds)
 	}
