@@ -1,4 +1,5 @@
-// Package bench is the benchmark harness behind `make bench` (shared DESIGN.md §6): it runs
+// Package bench is the benchmark harness behind `make bench`, which reports throughput as a
+// ratio against the physical limit and against peers: it runs
 // the loader and its peers against the capacity simulator (package sim) on 127.0.0.1 and
 // prints tables. It measures; it asserts nothing about speed.
 //

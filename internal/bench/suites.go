@@ -110,7 +110,7 @@ func (e *Env) Efficiency(ctx context.Context, w io.Writer, sz Sizes) error {
 		{name: "Zipf, no sharding", dist: Zipf, n: sz.Skewed},
 		{name: fmt.Sprintf("Zipf, sharded ×%d", sz.ShardCount), dist: Zipf, n: sz.Skewed, shard: sz.ShardCount},
 		// Not targets, for comparison (one run each): a write-rate cap at the table's capacity,
-		// and sorted input written in file order (a rolling hot partition, FACTS.md).
+		// and sorted input written in file order (a rolling hot partition).
 		{name: "uniform, max_write_units_per_second = table cap", dist: Uniform, n: sz.Efficiency, maxW: float64(p * partitionWCU), once: true},
 		{name: "sorted by key, order = preserve", dist: Sorted, n: sz.Efficiency, order: "preserve", once: true},
 	}

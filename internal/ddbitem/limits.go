@@ -1,6 +1,6 @@
 package ddbitem
 
-// DynamoDB limits (see shared FACTS.md, "BatchWriteItem" and "Capacity unit math").
+// DynamoDB limits (the BatchWriteItem and capacity unit limits of the DynamoDB developer guide).
 const (
 	MaxItemBytes         = 400 * 1024       // one item, attribute names and values
 	MaxBatchItems        = 25               // put/delete requests per BatchWriteItem

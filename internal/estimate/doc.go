@@ -6,6 +6,6 @@
 // quotas), each with what to change.
 //
 // Every number is a heuristic: DynamoDB does not publish partition counts. The formulas are
-// the community-standard ones of the partition package (see shared FACTS.md). The package is
+// the community-standard ones of the partition package (see the partition package). The package is
 // plain Go; it knows nothing of Terraform, and the same Input always gives the same Result.
 package estimate

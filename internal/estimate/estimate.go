@@ -10,7 +10,7 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/tableinfo"
 )
 
-// Limits the findings use besides the partition package's (see shared FACTS.md).
+// Limits the findings use besides the partition package's (DynamoDB's documented limits).
 const (
 	// NewOnDemandWriteUnits and NewOnDemandReadUnits are what a new on-demand table serves at
 	// once; beyond them (and beyond twice the previous peak) it throttles for up to 30 minutes.

@@ -1,7 +1,7 @@
 // Package loader is the bulk-load engine: it turns dataset files into a DynamoDB table's
 // contents as fast as the table's partitions allow, with nothing lost.
 //
-// The pipeline (shared DESIGN.md §4): source readers (package source) → items with exact
+// The pipeline: source readers (package source) → items with exact
 // types → key stage (package keys: templates, shard suffixes, schema checks) → dedupe → order
 // stage (package order: interleave, shuffle, preserve) → batcher → writer pool (package
 // write: BatchWriteItem with retries, backoff and an optional WCU/s cap) → stats and progress.

@@ -4,5 +4,5 @@
 // resource's hot-key warning and the provider functions all call these functions.
 //
 // DynamoDB does not publish a partition count; the formula is the one the old Developer Guide
-// documented (see shared FACTS.md) and is an estimate.
+// documented by AWS and is an estimate.
 package partition

@@ -4,7 +4,7 @@ import "testing"
 
 func TestEstimate(t *testing.T) {
 	t.Parallel()
-	// The worked example of shared FACTS.md: 7,500 RCU, 4,000 WCU, 100 GB.
+	// The community worked example: 7,500 RCU, 4,000 WCU, 100 GB.
 	if got := ForThroughput(7500, 4000); got != 7 {
 		t.Errorf("ForThroughput = %d, want 7", got)
 	}

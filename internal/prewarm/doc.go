@@ -1,6 +1,5 @@
 // Package prewarm readies a DynamoDB table and its global secondary indexes for a known
-// peak (shared DESIGN.md §2.2, FACTS.md "Capacity modes and pre-warming"), with one of two
-// strategies:
+// peak, with one of two strategies (as DynamoDB documents them):
 //
 //   - warm_throughput: one UpdateTable that raises the table's and each GSI's WarmThroughput,
 //     then a wait until DynamoDB reports it ACTIVE. Warm throughput never decreases, so a

@@ -25,7 +25,7 @@ const (
 	BillingPayPerRequest = "PAY_PER_REQUEST"
 )
 
-// Defaults and DynamoDB's rules (FACTS.md, "Capacity modes and pre-warming").
+// Defaults and DynamoDB's rules (as DynamoDB documents capacity modes and warm throughput).
 const (
 	// DefaultHold is how long provisioned_switch stays provisioned at the peak once the table
 	// and its GSIs are ACTIVE at it.

@@ -15,7 +15,7 @@ func TestPartitionsFunction(t *testing.T) {
 		rcu, wcu, gb float64
 		want         int64
 	}{
-		{7500, 4000, 100, 10}, // shared FACTS.md: max(7, 10)
+		{7500, 4000, 100, 10}, // 7,500/3,000 + 4,000/1,000 rounds up to 7 for throughput, 100 GB/10 GB is 10 for size: max(7, 10)
 		{7500, 4000, 0, 7},
 		{0, 0, 0, 1},
 		{0, 100000, 0, 100},

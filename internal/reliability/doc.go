@@ -1,4 +1,5 @@
-// Package reliability holds the reliability suite (shared DESIGN.md §6): whole loads through
+// Package reliability holds the reliability suite, the proof that a load under faults ends
+// with the table equal to the dataset: whole loads through
 // the capacity simulator (package sim, in front of dynalite) with injected faults, checked by
 // a full scan against the dataset: nothing lost, nothing extra, every attribute exact. The tests use the
 // provider's own SDK client (package awsclient), so its retry and transport settings are the

@@ -9,7 +9,7 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/ddbitem"
 )
 
-// BatchWriteItem, capacity-modelled (FACTS.md, "BatchWriteItem" and "Capacity unit math"):
+// BatchWriteItem, capacity-modelled (at most 25 requests and 16 MB a call, one WCU per KB of item, rounded up):
 // each put costs ddbitem.WriteUnits(ddbitem.Size(item)); each delete costs the units of its
 // key's size (1 for any key under 1 KB; DynamoDB charges the deleted item's size, which the
 // simulator does not look up). A request is admitted when its partition's bucket and the

@@ -72,7 +72,7 @@ func withDefaults(c TableConfig) TableConfig {
 }
 
 // DerivePartitions is the heuristic partition count ceil(rcu/partitionRCU +
-// wcu/partitionWCU), at least 1 (FACTS.md: an estimate, not AWS's documented behaviour).
+// wcu/partitionWCU), at least 1 (an estimate: AWS does not document the formula).
 func DerivePartitions(rcu, wcu, partitionRCU, partitionWCU float64) int {
 	// The epsilon keeps float noise (0.7+0.3 = 1.0000000000000002) from adding a partition.
 	return max(1, int(math.Ceil(rcu/partitionRCU+wcu/partitionWCU-1e-9)))
@@ -88,7 +88,7 @@ func newTableState(name string, cfg TableConfig, now time.Time) *tableState {
 	return t
 }
 
-// grow adds partitions up to n; partitions are never merged (FACTS.md).
+// grow adds partitions up to n; partitions are never merged (DynamoDB splits, it does not merge).
 func (t *tableState) grow(n int, now time.Time) {
 	for len(t.parts) < n {
 		t.parts = append(t.parts, newBucket(t.cfg.PartitionWCU, t.cfg.Burst, now))

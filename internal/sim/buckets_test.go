@@ -230,7 +230,7 @@ func TestDerivePartitions(t *testing.T) {
 		want     int
 	}{
 		{0, 0, 1},
-		{7500, 4000, 7}, // FACTS.md worked example, throughput part
+		{7500, 4000, 7}, // 7,500/3,000 + 4,000/1,000 rounds up to 7
 		{3000, 1000, 2},
 		{2100, 300, 1}, // 0.7 + 0.3: float noise must not add a partition
 		{0, 1001, 2},

@@ -57,7 +57,7 @@ func newForwarder(backendURL string) (*forwarder, error) {
 	t := &http.Transport{
 		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:        1024,
-		MaxIdleConnsPerHost: 1024, // many concurrent writers (FACTS.md)
+		MaxIdleConnsPerHost: 1024, // one idle connection per concurrent writer
 		IdleConnTimeout:     90 * time.Second,
 		DisableCompression:  true, // relay bytes as they are, so the backend's CRC32 still holds
 	}

@@ -44,7 +44,7 @@ type Config struct {
 // TableConfig is one table's capacity model.
 type TableConfig struct {
 	// Partitions is the partition count P; 0 derives it with the heuristic
-	// ceil(TableRCU/PartitionRCU + TableWCU/PartitionWCU), at least 1 (FACTS.md, "Partitions").
+	// ceil(TableRCU/PartitionRCU + TableWCU/PartitionWCU), at least 1: the community formula, not a documented AWS rule.
 	Partitions int
 	// PartitionWCU and PartitionRCU are each partition's capacity per second (default 1,000
 	// and 3,000).
@@ -89,7 +89,8 @@ type Faults struct {
 	AnswerDelay time.Duration
 }
 
-// Defaults of TableConfig (FACTS.md, "Partitions").
+// Defaults of TableConfig: one partition serves 1,000 WCU/s and 3,000 RCU/s and banks up to
+// 300 s of unused capacity.
 const (
 	DefaultPartitionWCU    = 1000
 	DefaultPartitionRCU    = 3000

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Warm throughput (FACTS.md, "Capacity modes and pre-warming"): UpdateTable raises it on the
+// Warm throughput, as DynamoDB documents it: UpdateTable raises it on the
 // table and per GSI, the status is UPDATING for a while, values never decrease. No local
 // server implements it, so the simulator keeps it and adds it to table descriptions.
 

@@ -1,7 +1,6 @@
 // Package order is the loader's order stage and batcher. The order stage decides in which
 // order items reach DynamoDB so that many partitions are written at once rather than one
-// after the other (FACTS.md, "Keys, sharding and upload order": a sorted file causes a rolling
-// hot partition); the batcher packs the ordered items into BatchWriteItem requests that
+// after the other (a sorted file causes a rolling hot partition); the batcher packs the ordered items into BatchWriteItem requests that
 // DynamoDB accepts whole.
 //
 // Modes:
