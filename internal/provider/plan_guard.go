@@ -78,8 +78,11 @@ type planGuard struct {
 // terraform process), on Linux (where /proc tells a process's start time and arguments), with
 // the validation cache on.
 func newPlanGuard(table string, o loader.Options) *planGuard {
+	if runtime.GOOS != "linux" || os.Getenv("TF_PLUGIN_MAGIC_COOKIE") == "" {
+		return nil
+	}
 	c := validationCache()
-	if c == nil || runtime.GOOS != "linux" || os.Getenv("TF_PLUGIN_MAGIC_COOKIE") == "" {
+	if c == nil {
 		return nil
 	}
 	wd, _ := os.Getwd()
