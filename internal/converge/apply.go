@@ -82,7 +82,7 @@ func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
 		return out, loadErr
 	}
 	next := v.next()
-	deleted, err := deleteRemoved(ctx, api, p.Table, p.Schema, prior, next, o.Write)
+	deleted, err := deleteRemoved(ctx, api, p.Table, p.Schema, v.removed(), o.Write)
 	out.Deleted = deleted
 	if err != nil {
 		// Keep the removed keys: the next apply deletes them again.
@@ -111,6 +111,7 @@ type validated struct {
 	plan *loader.Plan
 	seen *records
 	led  *ledger.Ledger // next's memo
+	gone []string       // removed's memo
 }
 
 func validate(ctx context.Context, p Params) (*validated, error) {
@@ -158,6 +159,14 @@ func validate(ctx context.Context, p Params) (*validated, error) {
 	return v, nil
 }
 
+// removed are the keys the prior state says the table may hold that the dataset lacks.
+func (v *validated) removed() []string {
+	if v.gone == nil && (v.p.Prior.Ledger.Len() > 0 || v.p.Prior.Unconfirmed.Len() > 0) {
+		v.gone = removedKeys(v.p.Prior, v.next())
+	}
+	return v.gone
+}
+
 // next is the ledger once the table holds exactly the dataset.
 func (v *validated) next() *ledger.Ledger {
 	if v.led == nil {
@@ -190,9 +199,7 @@ func (v *validated) changes() Changes {
 			c.WriteUnits += v.seen.wcu(i)
 		}
 	}
-	if v.p.Prior.Ledger.Len() > 0 || v.p.Prior.Unconfirmed.Len() > 0 {
-		c.Delete = int64(len(removedKeys(v.p.Prior, v.next())))
-	}
+	c.Delete = int64(len(v.removed()))
 	c.WriteUnits += c.Delete
 	return c
 }

@@ -21,9 +21,8 @@ func Destroy(ctx context.Context, api write.API, table string, schema keys.Schem
 	return stats.Deletes, len(ids), err
 }
 
-// deleteRemoved deletes what the table may hold from the prior state that next does not have.
-func deleteRemoved(ctx context.Context, api write.API, table string, schema keys.Schema, prior State, next *ledger.Ledger, wo write.Options) (int64, error) {
-	removed := removedKeys(prior, next)
+// deleteRemoved deletes the keys of removed (removedKeys).
+func deleteRemoved(ctx context.Context, api write.API, table string, schema keys.Schema, removed []string, wo write.Options) (int64, error) {
 	if len(removed) == 0 {
 		return 0, nil
 	}
