@@ -7,27 +7,30 @@
 // of a DeleteRequest or BatchGetItem.
 //
 // A Ledger is immutable and sorted by KeyID; a Builder makes one from entries in any order.
-// Encode writes the entries in order with each KeyID's prefix shared with the previous one
-// left out, plus a format version, a count and a CRC-32, all DEFLATE-compressed (the layout is
-// in encode.go); EncodeString wraps that in base64 for JSON. Decode checks every rule of the
-// format and fails with a *DecodeError, never a panic.
+// Lookup and Find use a hash index built on first use. Encode writes the KeyIDs in columns
+// (each KeyID's prefix shared with the previous one left out) DEFLATE-compressed with a format
+// version and a CRC-32, then the hashes (the layout is in encode.go); EncodeString wraps that
+// in base64 for JSON. Decode reads this format and the earlier one, checks every rule of both
+// and fails with a *DecodeError, never a panic.
 //
 // # Size
 //
 // Measured by TestLedgerSizeAtAMillion, for a million entries:
 //
 //	key shape (KeyID length)                             encoded      base64
-//	"S:user-000123" + "N:1700000000123" (31 bytes)        9.4 B/entry  12.6 MB
-//	"S:7#tenant-42" + "S:order-00000042" (33 bytes)       5.9 B/entry   7.9 MB
-//	"S:" + random UUID, no sort key (41 bytes)           24.4 B/entry  32.5 MB
+//	"S:user-000123" + "N:1700000000123" (31 bytes)        7.9 B/entry  10.6 MB
+//	"S:cust-01234" + "S:order-00000042" (31 bytes)        6.9 B/entry   9.3 MB
+//	"S:7#tenant-42" + "S:order-00000042" (33 bytes)       4.0 B/entry   5.4 MB
+//	"S:" + random UUID, no sort key (41 bytes)           21.4 B/entry  28.5 MB
 //
 // Four bytes of every entry are its hash, which does not compress; structured keys cost one
-// to six bytes more, random keys about their entropy (16 bytes for a UUID) plus framing. The
+// to four bytes more, random keys about their entropy (16 bytes for a UUID) plus framing. The
 // test fails if the structured shapes reach 16 bytes per entry or the UUIDs 32.
 //
 // In memory, a Ledger takes len(KeyID) + 12 bytes per entry (about 43 MB for the first shape
-// at a million). A Builder takes 32 bytes per entry plus the KeyID strings it is given, until
-// it is dropped. Decode additionally holds the decompressed payload (8 to 38 bytes per entry
-// for the shapes above) while it reads, and refuses a payload over 1 GiB, a KeyID over
-// MaxKeyIDLen or KeyIDs over 4 GiB in total, so no input can demand unbounded memory.
+// at a million), and its index 4 to 8 bytes more once used. A Builder takes 32 bytes per entry
+// plus the KeyID strings it is given, until it is dropped. Decode additionally holds the
+// decompressed payload (2 to 22 bytes per entry for the shapes above) while it reads, and
+// refuses a payload over 1 GiB, a KeyID over MaxKeyIDLen or KeyIDs over 4 GiB in total, so no
+// input can demand unbounded memory.
 package ledger

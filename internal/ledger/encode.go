@@ -8,18 +8,23 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"strings"
 )
 
-// The encoding, before DEFLATE (compress/flate, BestCompression, no zlib or gzip framing):
+// The encoding (version 2): a DEFLATE stream (compress/flate, no zlib or gzip framing) of the
+// keys, then the hashes as they are, since random bytes do not compress:
 //
-//	payload = version (1 byte) | uvarint(count) | count × entry | CRC-32 (IEEE, 4 bytes big-endian)
-//	entry   = uvarint(shared) | uvarint(len(suffix)) | suffix | hash (4 bytes big-endian)
+//	encoding = DEFLATE(payload) | count × hash (4 bytes big-endian)
+//	payload  = version (1 byte) | uvarint(count) | count × uvarint(shared)
+//	           | count × uvarint(len(suffix)) | the suffixes, concatenated | CRC-32
 //
 // shared is the length of the longest common prefix with the previous KeyID (0 for the first)
-// and suffix is the rest of the KeyID. KeyIDs are strictly increasing (sorted, unique). The
-// CRC covers every byte before it: DEFLATE alone would accept a flipped bit in a hash.
-const formatVersion = 1
+// and suffix is the rest of the KeyID; KeyIDs are strictly increasing (sorted, unique). Columns
+// keep the runs of similar lengths and suffixes together, where DEFLATE finds them. The CRC
+// (IEEE, 4 bytes big-endian) covers the payload before it and then the hashes: DEFLATE alone
+// would accept a flipped bit, and the hashes have no other check. Version 1 (decode_rows.go),
+// written before, held the same fields entry by entry, hashes included, all compressed;
+// Decode reads both.
+const formatVersion = 2
 
 const (
 	// MaxKeyIDLen bounds a KeyID in an encoded ledger. The longest ID of a key DynamoDB
@@ -35,33 +40,52 @@ const (
 	// minEntryBytes is the smallest encoded entry: two 1-byte uvarints and the hash.
 	minEntryBytes = 6
 	crcBytes      = 4
+	// compressionLevel trades a little size for speed: the encoder runs in every apply.
+	compressionLevel = 3
 )
 
 // Encode returns the compact encoding of the ledger, for Decode. A nil ledger encodes as an
 // empty one.
 func (l *Ledger) Encode() []byte {
 	n := l.Len()
-	payload := make([]byte, 0, 16+n*minEntryBytes*2)
+	payload := make([]byte, 0, 16+2*n+len(l.keysOrEmpty()))
 	payload = append(payload, formatVersion)
 	payload = binary.AppendUvarint(payload, uint64(n))
+	shared := make([]int, n)
 	prev := ""
 	for i := range n {
 		k := l.key(i)
-		shared := commonPrefix(prev, k)
-		payload = binary.AppendUvarint(payload, uint64(shared))
-		payload = binary.AppendUvarint(payload, uint64(len(k)-shared))
-		payload = append(payload, k[shared:]...)
-		payload = binary.BigEndian.AppendUint32(payload, l.hashes[i])
+		shared[i] = commonPrefix(prev, k)
+		payload = binary.AppendUvarint(payload, uint64(shared[i]))
 		prev = k
 	}
-	payload = binary.BigEndian.AppendUint32(payload, crc32.ChecksumIEEE(payload))
+	for i := range n {
+		payload = binary.AppendUvarint(payload, uint64(len(l.key(i))-shared[i]))
+	}
+	for i := range n {
+		payload = append(payload, l.key(i)[shared[i]:]...)
+	}
+	hashes := make([]byte, 0, 4*n)
+	for i := range n {
+		hashes = binary.BigEndian.AppendUint32(hashes, l.hashes[i])
+	}
+	sum := crc32.Update(crc32.ChecksumIEEE(payload), crc32.IEEETable, hashes)
+	payload = binary.BigEndian.AppendUint32(payload, sum)
 
 	var out bytes.Buffer
 	// NewWriter fails only for an invalid level, and writes to a bytes.Buffer cannot fail.
-	w, _ := flate.NewWriter(&out, flate.BestCompression)
+	w, _ := flate.NewWriter(&out, compressionLevel)
 	_, _ = w.Write(payload)
 	_ = w.Close()
+	out.Write(hashes)
 	return out.Bytes()
+}
+
+func (l *Ledger) keysOrEmpty() string {
+	if l == nil {
+		return ""
+	}
+	return l.keys
 }
 
 // EncodeString is Encode in standard base64, for JSON-valued private state.
@@ -82,106 +106,31 @@ func DecodeString(s string) (*Ledger, error) {
 func Decode(b []byte) (*Ledger, error) {
 	src := bytes.NewReader(b) // an io.ByteReader: flate reads no further than its stream's end
 	payload, err := io.ReadAll(io.LimitReader(flate.NewReader(src), maxPayload+1))
+	rest := b[len(b)-src.Len():] // what follows the stream: version 2's hashes
 	switch {
 	case err != nil:
 		return nil, &DecodeError{Entry: -1, Reason: "not a complete DEFLATE stream (truncated or corrupted)", Err: err}
 	case len(payload) > maxPayload:
 		return nil, &DecodeError{Entry: -1, Reason: fmt.Sprintf("decompresses to more than %d bytes", maxPayload)}
-	case src.Len() > 0:
-		return nil, &DecodeError{Entry: -1, Reason: fmt.Sprintf("%d unexpected bytes after the compressed data", src.Len())}
 	case len(payload) == 0:
 		return nil, &DecodeError{Entry: -1, Reason: "empty payload"}
-	case payload[0] != formatVersion:
-		return nil, &DecodeError{Entry: -1, Reason: fmt.Sprintf("format version %d, but this provider reads only version %d", payload[0], formatVersion)}
+	case payload[0] != 1 && payload[0] != formatVersion:
+		return nil, &DecodeError{Entry: -1, Reason: fmt.Sprintf("format version %d, but this provider reads only versions 1 and %d", payload[0], formatVersion)}
+	case payload[0] == 1 && len(rest) > 0:
+		return nil, &DecodeError{Entry: -1, Reason: fmt.Sprintf("%d unexpected bytes after the compressed data", len(rest))}
 	case len(payload) < 1+1+crcBytes:
 		return nil, &DecodeError{Entry: -1, Reason: fmt.Sprintf("payload of %d bytes is too short for a header and checksum", len(payload))}
 	}
-	body, sum := payload[:len(payload)-crcBytes], binary.BigEndian.Uint32(payload[len(payload)-crcBytes:])
-	if got := crc32.ChecksumIEEE(body); got != sum {
-		return nil, &DecodeError{Entry: -1, Reason: fmt.Sprintf("checksum mismatch (stored %08x, computed %08x): the data is corrupted", sum, got)}
+	body, stored := payload[:len(payload)-crcBytes], binary.BigEndian.Uint32(payload[len(payload)-crcBytes:])
+	sum := crc32.Update(crc32.ChecksumIEEE(body), crc32.IEEETable, rest)
+	if sum != stored {
+		return nil, &DecodeError{Entry: -1, Reason: fmt.Sprintf("checksum mismatch (stored %08x, computed %08x): the data is corrupted", stored, sum)}
 	}
-	d := decoder{buf: body[1:], entry: -1}
-	return d.ledger()
-}
-
-// decoder parses the payload body (after the version byte, before the checksum).
-type decoder struct {
-	buf   []byte
-	entry int // the entry being read, for errors; -1 in the header
-}
-
-func (d *decoder) fail(format string, args ...any) error {
-	return &DecodeError{Entry: d.entry, Reason: fmt.Sprintf(format, args...)}
-}
-
-func (d *decoder) uvarint(what string) (uint64, error) {
-	v, n := binary.Uvarint(d.buf)
-	if n <= 0 {
-		if n == 0 {
-			return 0, d.fail("truncated: the data ends inside the %s", what)
-		}
-		return 0, d.fail("the %s overflows 64 bits", what)
+	if payload[0] == 1 {
+		d := decoder{buf: body[1:], entry: -1}
+		return d.ledger()
 	}
-	d.buf = d.buf[n:]
-	return v, nil
-}
-
-func (d *decoder) ledger() (*Ledger, error) {
-	count, err := d.uvarint("entry count")
-	if err != nil {
-		return nil, err
-	}
-	// Every entry takes at least minEntryBytes, so a count the data cannot hold is corruption,
-	// and checking it first keeps a corrupted count from allocating.
-	if count > uint64(len(d.buf)/minEntryBytes) {
-		return nil, d.fail("the header counts %d entries, but %d bytes hold at most %d", count, len(d.buf), len(d.buf)/minEntryBytes)
-	}
-	n := int(count)
-	l := &Ledger{offsets: make([]int, 1, n+1), hashes: make([]uint32, 0, n)}
-	var keys strings.Builder
-	var prev, key []byte // the previous and the current KeyID, in two reused buffers
-	var total uint64
-	for d.entry = 0; d.entry < n; d.entry++ {
-		shared, err := d.uvarint("shared prefix length")
-		if err != nil {
-			return nil, err
-		}
-		if shared > uint64(len(prev)) {
-			return nil, d.fail("shares %d bytes with a previous key of %d bytes", shared, len(prev))
-		}
-		size, err := d.uvarint("suffix length")
-		if err != nil {
-			return nil, err
-		}
-		if size > uint64(len(d.buf)) {
-			return nil, d.fail("truncated: a %d-byte key suffix, but only %d bytes remain", size, len(d.buf))
-		}
-		if shared+size > MaxKeyIDLen {
-			return nil, d.fail("a %d-byte key ID, longer than the %d-byte maximum", shared+size, MaxKeyIDLen)
-		}
-		key = append(append(key[:0], prev[:shared]...), d.buf[:size]...)
-		d.buf = d.buf[size:]
-		if d.entry > 0 && bytes.Compare(key, prev) <= 0 {
-			return nil, d.fail("key %q is not after the previous key %q: entries must be sorted and unique", key, prev)
-		}
-		if len(d.buf) < 4 {
-			return nil, d.fail("truncated: the data ends inside the hash")
-		}
-		if total += uint64(len(key)); total > maxKeyBytes {
-			return nil, d.fail("the key IDs exceed %d bytes in total", maxKeyBytes)
-		}
-		keys.Write(key)
-		l.offsets = append(l.offsets, keys.Len())
-		l.hashes = append(l.hashes, binary.BigEndian.Uint32(d.buf))
-		d.buf = d.buf[4:]
-		prev, key = key, prev
-	}
-	d.entry = -1
-	if len(d.buf) > 0 {
-		return nil, d.fail("%d unexpected bytes after the %d entries the header counts", len(d.buf), n)
-	}
-	l.keys = keys.String()
-	return l, nil
+	return decodeColumns(body[1:], rest)
 }
 
 // commonPrefix is the length of the longest common prefix of a and b.

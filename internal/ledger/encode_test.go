@@ -52,20 +52,40 @@ func TestEncodeRoundTrip(t *testing.T) {
 
 func TestEncodeLayout(t *testing.T) {
 	t.Parallel()
-	// The format, spelled out: version, count, then (shared, suffix length, suffix, hash).
+	// The format, spelled out: version, count, the shared lengths, the suffix lengths, the
+	// suffixes and the checksum, compressed; then the hashes as they are.
 	l := build(Entry{"3:S:a", 0x01020304}, Entry{"3:S:b", 0x0a0b0c0d}, Entry{"4:S:bc", 0xffffffff})
-	want := []byte{1, 3,
-		0, 5, '3', ':', 'S', ':', 'a', 1, 2, 3, 4,
-		4, 1, 'b', 10, 11, 12, 13,
-		0, 6, '4', ':', 'S', ':', 'b', 'c', 0xff, 0xff, 0xff, 0xff,
-	}
-	want = binary.BigEndian.AppendUint32(want, crc32.ChecksumIEEE(want))
-	got, err := io.ReadAll(flate.NewReader(bytes.NewReader(l.Encode())))
+	payload := []byte{2, 3, 0, 4, 0, 5, 1, 6, '3', ':', 'S', ':', 'a', 'b', '4', ':', 'S', ':', 'b', 'c'}
+	hashes := []byte{1, 2, 3, 4, 10, 11, 12, 13, 0xff, 0xff, 0xff, 0xff}
+	payload = binary.BigEndian.AppendUint32(payload, crc32.Update(crc32.ChecksumIEEE(payload), crc32.IEEETable, hashes))
+	enc := l.Encode()
+	src := bytes.NewReader(enc)
+	got, err := io.ReadAll(flate.NewReader(src))
 	if err != nil {
 		t.Fatalf("inflate: %v", err)
 	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("payload = %v, want %v", got, want)
+	if !bytes.Equal(got, payload) {
+		t.Errorf("payload = %v, want %v", got, payload)
+	}
+	if rest := enc[len(enc)-src.Len():]; !bytes.Equal(rest, hashes) {
+		t.Errorf("after the compressed payload: %v, want the hashes %v", rest, hashes)
+	}
+}
+
+// TestDecodeVersion1 reads a ledger as providers before format version 2 wrote it.
+func TestDecodeVersion1(t *testing.T) {
+	t.Parallel()
+	v1 := sealed(1, 3,
+		0, 5, '3', ':', 'S', ':', 'a', 1, 2, 3, 4,
+		4, 1, 'b', 10, 11, 12, 13,
+		0, 6, '4', ':', 'S', ':', 'b', 'c', 0xff, 0xff, 0xff, 0xff)
+	got, err := Decode(v1)
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	want := []Entry{{"3:S:a", 0x01020304}, {"3:S:b", 0x0a0b0c0d}, {"4:S:bc", 0xffffffff}}
+	if !slices.Equal(entries(got), want) {
+		t.Errorf("Decode = %s, want %s", show(entries(got)), show(want))
 	}
 }
 
@@ -85,9 +105,17 @@ func sealed(version byte, body ...byte) []byte {
 	return deflate(binary.BigEndian.AppendUint32(p, crc32.ChecksumIEEE(p)))
 }
 
+// sealed2 is a hand-made version 2 encoding: the body compressed with a checksum that also
+// covers hashes, then hashes.
+func sealed2(body, hashes []byte) []byte {
+	p := append([]byte{2}, body...)
+	p = binary.BigEndian.AppendUint32(p, crc32.Update(crc32.ChecksumIEEE(p), crc32.IEEETable, hashes))
+	return append(deflate(p), hashes...)
+}
+
 func TestDecodeErrors(t *testing.T) {
 	t.Parallel()
-	good := build(Entry{"3:S:a", 1}, Entry{"3:S:b", 2}).Encode()
+	good := sealed(1, 2, 0, 5, '3', ':', 'S', ':', 'a', 0, 0, 0, 1, 4, 1, 'b', 0, 0, 0, 2)
 	long := make([]byte, 0, MaxKeyIDLen+16)
 	long = append(long, 1, 0, 0x81, 0x20) // count 1, shared 0, suffix length 4097
 	long = append(long, bytes.Repeat([]byte{'k'}, MaxKeyIDLen+1)...)
@@ -103,7 +131,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"truncated stream", good[:len(good)/2], -1, "not a complete DEFLATE stream"},
 		{"bytes after the stream", append(slices.Clone(good), 0), -1, "1 unexpected bytes after the compressed data"},
 		{"empty payload", deflate(nil), -1, "empty payload"},
-		{"unknown version", sealed(2, 0), -1, "format version 2, but this provider reads only version 1"},
+		{"unknown version", sealed(3, 0), -1, "format version 3, but this provider reads only versions 1 and 2"},
 		{"no room for a checksum", deflate([]byte{1, 0, 0}), -1, "too short"},
 		{"checksum mismatch", deflate([]byte{1, 0, 1, 2, 3, 4}), -1, "checksum mismatch"},
 		{"count beyond the data", sealed(1, 2, 0, 1, 'a', 0, 0, 0, 0), -1, "counts 2 entries"},
@@ -119,6 +147,20 @@ func TestDecodeErrors(t *testing.T) {
 		{"hash truncated", sealed(1, 1, 0, 4, 'a', 'b', 'c', 'd', 0, 0), 0, "ends inside the hash"},
 		{"shared length truncated", sealed(1, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80), 0, "ends inside the shared prefix length"},
 		{"key too long", sealed(1, long...), 0, "a 4097-byte key ID, longer than the 4096-byte maximum"},
+		// Version 2: the body is count, shared lengths, suffix lengths, suffixes.
+		{"v2 count beyond the hashes", sealed2([]byte{2, 0, 0, 1, 1, 'a', 'b'}, []byte{0, 0, 0, 1}), -1, "counts 2 entries, but 4 bytes of hashes"},
+		{"v2 hashes not whole", sealed2([]byte{1, 0, 1, 'a'}, []byte{0, 0, 0, 1, 2}), -1, "5 bytes of hashes"},
+		{"v2 hash bit flipped", flipLast(sealed2([]byte{1, 0, 1, 'a'}, []byte{0, 0, 0, 1})), -1, "checksum mismatch"},
+		{"v2 count beyond the key data", sealed2([]byte{2, 0}, make([]byte, 8)), -1, "2 entries, but 1 bytes of key data"},
+		{"v2 lengths truncated", sealed2([]byte{1, 0x80, 0x80}, make([]byte, 4)), 0, "ends inside the shared prefix length"},
+		{"v2 first entry shares a prefix", sealed2([]byte{1, 1, 1, 'a'}, make([]byte, 4)), 0, "shares 1 bytes with a previous key of 0 bytes"},
+		{"v2 shares more than the previous key", sealed2([]byte{2, 0, 2, 1, 1, 'a', 'b'}, make([]byte, 8)), 1, "shares 2 bytes"},
+		{"v2 suffix too long", sealed2([]byte{1, 0, 0x81, 0x20}, make([]byte, 4)), 0, "a suffix length of 4097 bytes"},
+		{"v2 key too long", sealed2(append([]byte{2, 0, 0x80, 0x20, 0x80, 0x20, 1}, bytes.Repeat([]byte{'k'}, MaxKeyIDLen+1)...), make([]byte, 8)), 1, "a 4097-byte key ID"},
+		{"v2 suffixes short", sealed2([]byte{1, 0, 3, 'a'}, make([]byte, 4)), -1, "add up to 3 bytes, but 1 bytes remain"},
+		{"v2 suffixes long", sealed2([]byte{1, 0, 1, 'a', 'b'}, make([]byte, 4)), -1, "add up to 1 bytes, but 2 bytes remain"},
+		{"v2 unsorted", sealed2([]byte{2, 0, 0, 1, 1, 'b', 'a'}, make([]byte, 8)), 1, `key "a" is not after the previous key "b"`},
+		{"v2 duplicate", sealed2([]byte{2, 0, 1, 1, 0, 'a'}, make([]byte, 8)), 1, `key "a" is not after the previous key "a"`},
 	} {
 		l, err := Decode(tc.in)
 		var de *DecodeError
@@ -130,6 +172,12 @@ func TestDecodeErrors(t *testing.T) {
 			t.Errorf("%s: Decode error %q at entry %d; want %q at entry %d", tc.name, err, de.Entry, tc.want, tc.entry)
 		}
 	}
+}
+
+// flipLast flips the last bit of b.
+func flipLast(b []byte) []byte {
+	b[len(b)-1] ^= 1
+	return b
 }
 
 func TestDecodeStringErrors(t *testing.T) {
@@ -193,15 +241,29 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte{1, 3, 0, 2, 'a', 'b', 0, 0, 0, 0, 1, 1, 'c', 0, 0, 0, 0, 2, 0, 1, 2, 3, 4})
 	f.Add([]byte{1, 2, 0, 1, 'b', 0, 0, 0, 0, 0, 1, 'a', 0, 0, 0, 0})
 	f.Add([]byte{2, 0})
+	f.Add([]byte{2, 2, 0, 1, 1, 1, 'a', 'b', 0, 0, 0, 1, 0, 0, 0, 2})
+	f.Add([]byte{2, 1, 0, 2, 'a', 'b', 0, 0, 0, 1})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkDecode(t, data)
 		payload := binary.BigEndian.AppendUint32(slices.Clone(data), crc32.ChecksumIEEE(data))
-		var z bytes.Buffer
-		w, _ := flate.NewWriter(&z, flate.HuffmanOnly) // fast; any DEFLATE stream will do
-		_, _ = w.Write(payload)
-		_ = w.Close()
-		checkDecode(t, z.Bytes())
+		checkDecode(t, huffman(payload))
+		// As a version 2 body: the last whole multiple of 4 bytes of the second half are hashes.
+		if len(data) > 0 && data[0] == 2 {
+			cut := len(data) - (len(data)/2)/4*4
+			body, hashes := data[:cut], data[cut:]
+			p := binary.BigEndian.AppendUint32(slices.Clone(body), crc32.Update(crc32.ChecksumIEEE(body), crc32.IEEETable, hashes))
+			checkDecode(t, append(huffman(p), hashes...))
+		}
 	})
+}
+
+// huffman compresses p fast; any DEFLATE stream will do.
+func huffman(p []byte) []byte {
+	var z bytes.Buffer
+	w, _ := flate.NewWriter(&z, flate.HuffmanOnly)
+	_, _ = w.Write(p)
+	_ = w.Close()
+	return z.Bytes()
 }
 
 func checkDecode(t *testing.T, data []byte) {

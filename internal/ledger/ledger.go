@@ -5,8 +5,8 @@ import (
 	"encoding/binary"
 	"iter"
 	"slices"
-	"sort"
 	"strings"
+	"sync"
 )
 
 // Entry is one item a load wrote: its primary key (keys.Key.ID()) and the hash of its content
@@ -103,6 +103,9 @@ type Ledger struct {
 	keys    string   // every KeyID, concatenated in order
 	offsets []int    // KeyID i is keys[offsets[i]:offsets[i+1]]; len = Len()+1
 	hashes  []uint32 // hashes[i] belongs to KeyID i
+
+	indexOnce sync.Once
+	idx       *index // built by the first Lookup
 }
 
 // Len is the number of entries.
@@ -130,12 +133,21 @@ func (l *Ledger) All() iter.Seq[Entry] {
 	}
 }
 
-// Lookup returns the hash recorded for keyID, by binary search.
+// Lookup returns the hash recorded for keyID. The first call indexes the ledger; it is safe
+// for concurrent use.
 func (l *Ledger) Lookup(keyID string) (hash uint32, ok bool) {
-	n := l.Len()
-	i := sort.Search(n, func(i int) bool { return l.key(i) >= keyID })
-	if i < n && l.key(i) == keyID {
-		return l.hashes[i], true
+	i := l.Find(keyID)
+	if i < 0 {
+		return 0, false
 	}
-	return 0, false
+	return l.hashes[i], true
+}
+
+// Find returns the position of keyID's entry in KeyID order (as All yields them), or -1.
+func (l *Ledger) Find(keyID string) int {
+	if l.Len() == 0 {
+		return -1
+	}
+	l.indexOnce.Do(func() { l.idx = newIndex(l) })
+	return l.idx.find(l, keyID)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -116,6 +117,40 @@ func TestLookup(t *testing.T) {
 		if h, ok := l.Lookup(tc.key); h != tc.hash || ok != tc.ok {
 			t.Errorf("Lookup(%q) = %d, %v; want %d, %v", tc.key, h, ok, tc.hash, tc.ok)
 		}
+	}
+}
+
+// TestFind checks the index against the entries' order for enough keys to collide in it, with
+// lookups from several goroutines racing to build it.
+func TestFind(t *testing.T) {
+	t.Parallel()
+	var b Builder
+	for i := range 5000 {
+		b.Add(fmt.Sprintf("%d:S:k%d", len(fmt.Sprint(i))+3, i), uint32(i))
+	}
+	l := b.Build()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			i := 0
+			for e := range l.All() {
+				if got := l.Find(e.KeyID); got != i {
+					t.Errorf("goroutine %d: Find(%q) = %d, want %d", g, e.KeyID, got, i)
+					return
+				}
+				i++
+			}
+		})
+	}
+	wg.Wait()
+	for _, missing := range []string{"", "4:S:k", "5:S:k10x", "9:S:k99999"} {
+		if got := l.Find(missing); got != -1 {
+			t.Errorf("Find(%q) = %d, want -1", missing, got)
+		}
+	}
+	var empty *Ledger
+	if got := empty.Find("x"); got != -1 {
+		t.Errorf("nil ledger: Find = %d, want -1", got)
 	}
 }
 

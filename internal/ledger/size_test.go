@@ -48,6 +48,16 @@ var keyShapes = []keyShape{
 		maxPerE: 16,
 	},
 	{
+		// 20,000 customers with orders numbered 0 to n-1, each order drawn to a random customer:
+		// "S:cust-01234" / "S:order-00000042", the benchmark's dataset.
+		name: "customer and order",
+		entry: func(i int) Entry {
+			k := keys.Key{Partition: "S:cust-" + pad(int(hashing.Mix64(uint64(i)+6<<40)%20_000), 5), Sort: "S:order-" + pad(i, 8)}
+			return Entry{KeyID: k.ID(), Hash: uint32(hashing.Mix64(uint64(i) + 7<<40))}
+		},
+		maxPerE: 16,
+	},
+	{
 		// Random UUIDs, no sort key: 122 random bits a key, the worst realistic case.
 		name: "uuid",
 		entry: func(i int) Entry {

@@ -1,0 +1,58 @@
+package ledger
+
+import "testing"
+
+// benchEntries are a million entries of the benchmark dataset's key shape.
+func benchEntries(b *testing.B) []Entry {
+	b.Helper()
+	shape := keyShapes[2]
+	if shape.name != "customer and order" {
+		b.Fatalf("keyShapes[2] is %q", shape.name)
+	}
+	es := make([]Entry, 1_000_000)
+	for i := range es {
+		es[i] = shape.entry(i)
+	}
+	return es
+}
+
+func BenchmarkBuild(b *testing.B) {
+	es := benchEntries(b)
+	for b.Loop() {
+		var bl Builder
+		bl.Grow(len(es))
+		for _, e := range es {
+			bl.Add(e.KeyID, e.Hash)
+		}
+		bl.Build()
+	}
+}
+
+func BenchmarkEncode(b *testing.B) {
+	l := build(benchEntries(b)...)
+	for b.Loop() {
+		l.Encode()
+	}
+}
+
+func BenchmarkDecode(b *testing.B) {
+	enc := build(benchEntries(b)...).Encode()
+	for b.Loop() {
+		if _, err := Decode(enc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLookup(b *testing.B) {
+	es := benchEntries(b)
+	l := build(es...)
+	l.Find("") // index outside the timing
+	i := 0
+	for b.Loop() {
+		if _, ok := l.Lookup(es[i%len(es)].KeyID); !ok {
+			b.Fatal("missing")
+		}
+		i++
+	}
+}
