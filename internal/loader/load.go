@@ -60,7 +60,8 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 	}
 	res := &Result{Plan: plan, Acked: &Bitmap{}, Sent: &Bitmap{}}
 	var ackMu sync.Mutex
-	// skip is read by the producer while workers add to res.Acked: two bitmaps, no sharing.
+	// skip is read by the producer and its reading goroutine while workers add to res.Acked:
+	// two bitmaps, no sharing. It does not change once the producer starts.
 	skip := &Bitmap{}
 	if o.Resume != nil {
 		for seq := range uint64(plan.Records) {
@@ -152,7 +153,8 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, plan *Plan, done
 }
 
 // pending iterates the records to write as order entries: every record but duplicate losers,
-// those already written and those in place.
+// those already written and those in place, which the reader passes over without decoding
+// where the format allows.
 type pending struct {
 	ctx       context.Context
 	o         Options
@@ -167,12 +169,19 @@ type pending struct {
 }
 
 func (p *pending) open() error {
-	r, err := openReadAhead(p.o.Source)
+	r, err := openReadAhead(p.o.Source, p.drops)
 	if err != nil {
 		return err
 	}
 	p.r = r
 	return nil
+}
+
+// drops tells whether the record numbered seq is not to be written, so the reader need not
+// decode it. The reading goroutine calls it while Next runs: it reads only bitmaps that do not
+// change during the pass (the plan's, and done, filled before the pass starts).
+func (p *pending) drops(seq uint64) bool {
+	return p.plan.losers.Has(seq) || p.done.Has(seq) || p.plan.unchanged.Has(seq)
 }
 
 func (p *pending) close() { _ = p.r.Close() }
@@ -196,6 +205,10 @@ func (p *pending) Next() (order.Entry, error) {
 		if p.plan.unchanged.Has(seq) {
 			p.unchanged.Add(1)
 			continue
+		}
+		if rec.Skipped {
+			// It has no item to write: the reader passed over a record drops did not name.
+			return order.Entry{}, fmt.Errorf("loader: %s was passed over unread, but the write pass must write it (record %d)", rec.Pos, seq)
 		}
 		if err := p.stage.Apply(&rec); err != nil {
 			return order.Entry{}, fmt.Errorf("%w: %w", ErrDatasetChanged, err)

@@ -40,9 +40,11 @@ type readChunk struct {
 	final bool // the source reached io.EOF or repeated err: nothing follows
 }
 
-// openReadAhead opens spec's records behind a readAhead.
-func openReadAhead(spec source.Spec) (source.Reader, error) {
-	r, err := source.Open(spec)
+// openReadAhead opens spec's records behind a readAhead. skip, if not nil, is
+// source.OpenSkipping's; the reading goroutine calls it, so what it reads must not change
+// until the reader is closed.
+func openReadAhead(spec source.Spec, skip func(seq uint64) bool) (source.Reader, error) {
+	r, err := source.OpenSkipping(spec, skip)
 	if err != nil {
 		return nil, err
 	}

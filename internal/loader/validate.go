@@ -192,7 +192,7 @@ func scan(ctx context.Context, spec source.Spec, stage *keys.Stage, invalid func
 	visit func(at, seq uint64, rec *record.Record, k keys.Key, size int) error,
 ) ([sha256.Size]byte, error) {
 	var none [sha256.Size]byte
-	r, err := openReadAhead(spec)
+	r, err := openReadAhead(spec, nil)
 	if err != nil {
 		return none, err
 	}

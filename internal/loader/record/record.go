@@ -42,6 +42,11 @@ func (p Position) String() string {
 type Record struct {
 	Item Item
 	Pos  Position
+	// Skipped marks a record the reader passed over without decoding, because its caller asked
+	// it to (source.OpenSkipping): Item is nil, Pos is set, and the record still counts in the
+	// reading order. Its bytes were not checked, so only a caller that validated them before
+	// may accept it.
+	Skipped bool
 }
 
 // InputError is a problem with the dataset itself: malformed text, a wrong type, a missing

@@ -16,7 +16,8 @@ import (
 
 // The fuzz targets feed arbitrary bytes to each reader and check that it never panics, that
 // every error is a *record.InputError at a position in the file, that it always ends, and
-// that every item it does produce is valid for DynamoDB.
+// that every item it does produce is valid for DynamoDB. The line formats are read a second
+// time passing over every other record, which must keep those promises too.
 
 func FuzzJSON(f *testing.F) {
 	for _, s := range []string{
@@ -48,6 +49,7 @@ func FuzzJSONLines(f *testing.F) {
 	o := &options{overrides: map[string]attrType{"tags": typeSS, "n": typeN, "flag": typeBOOL, "z": typeNULL, "l": typeL, "m": typeM, "s": typeS}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzRead(t, "f.jsonl", FormatJSONLines, data, o)
+		fuzzReadSkipping(t, "f.jsonl", FormatJSONLines, data, o)
 	})
 }
 
@@ -93,6 +95,7 @@ func FuzzDynamoDBJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzRead(t, "f.ddb.json", FormatDynamoDBJSON, data, &options{})
+		fuzzReadSkipping(t, "f.ddb.json", FormatDynamoDBJSON, data, &options{})
 	})
 }
 
@@ -111,10 +114,26 @@ func gzipBytes(tb testing.TB, s string) []byte {
 
 func fuzzRead(t *testing.T, name string, format Format, data []byte, o *options) {
 	t.Helper()
+	readFuzz(t, name, format, data, o, false)
+}
+
+// fuzzReadSkipping is fuzzRead asking the reader, where it can, to pass over every other
+// record.
+func fuzzReadSkipping(t *testing.T, name string, format Format, data []byte, o *options) {
+	t.Helper()
+	readFuzz(t, name, format, data, o, true)
+}
+
+func readFuzz(t *testing.T, name string, format Format, data []byte, o *options, skipping bool) {
+	t.Helper()
 	fr, err := newFileReader(name, bytes.NewReader(data), format, o)
 	if err != nil {
 		requireInputError(t, name, err)
 		return
+	}
+	asked := 0
+	if sk, ok := fr.(skipper); ok && skipping {
+		sk.skipWhere(func() bool { asked++; return asked%2 == 0 })
 	}
 	var last error
 	lastRecord := 0
@@ -137,6 +156,12 @@ func fuzzRead(t *testing.T, name string, format Format, data []byte, o *options)
 			t.Fatalf("bad position %+v after record %d", rec.Pos, lastRecord)
 		}
 		lastRecord = rec.Pos.Record
+		if rec.Skipped {
+			if !skipping || rec.Item != nil {
+				t.Fatalf("record at %v: skipped %v with item %v", rec.Pos, skipping, rec.Item)
+			}
+			continue
+		}
 		if msg := checkItem(rec.Item); msg != "" {
 			t.Fatalf("record at %v: %s", rec.Pos, msg)
 		}

@@ -26,6 +26,13 @@ type fileReader interface {
 	next() (record.Record, error)
 }
 
+// skipper is a fileReader that can find a record's end without decoding the record. After
+// skipWhere, next asks skip before decoding each record, and returns the record with Skipped
+// set and no item instead when it says true.
+type skipper interface {
+	skipWhere(skip func() bool)
+}
+
 // input is a file's decompressed text with its read errors recorded, so that a reader that
 // sees a failed read can tell corrupt gzip data (an input error) from a failing disk.
 type input struct {

@@ -16,8 +16,9 @@ type linesReader struct {
 	in   *input
 	br   *bufio.Reader
 	dec  *recordDecoder
-	line int // lines read so far
-	n    int // records returned so far
+	skip func() bool // see skipper; nil decodes every record
+	line int         // lines read so far
+	n    int         // records returned so far
 	buf  []byte
 	err  error // sticky
 }
@@ -48,10 +49,17 @@ func (r *linesReader) next() (record.Record, error) {
 			continue
 		}
 		r.n++
-		rec, _, err := r.dec.decode(text, record.Position{File: r.in.name, Line: r.line, Record: r.n})
+		pos := record.Position{File: r.in.name, Line: r.line, Record: r.n}
+		if r.skip != nil && r.skip() {
+			return record.Record{Pos: pos, Skipped: true}, nil
+		}
+		rec, _, err := r.dec.decode(text, pos)
 		return rec, err
 	}
 }
+
+// skipWhere makes the reader a skipper: a line is one record, so it is passed over whole.
+func (r *linesReader) skipWhere(skip func() bool) { r.skip = skip }
 
 // readLine returns the next line without its line ending. The slice is valid until the next
 // call.

@@ -32,7 +32,17 @@ var errClosed = errors.New("source: Next called after Close")
 // Open validates the spec, resolves its files and returns a Reader over all their records,
 // file after file in the order Files gives. Files are opened one at a time as reading
 // reaches them.
-func Open(spec Spec) (Reader, error) {
+func Open(spec Spec) (Reader, error) { return OpenSkipping(spec, nil) }
+
+// OpenSkipping is Open for a caller that will drop some records unread, so that it does not
+// pay for decoding them. skip is asked, on the goroutine calling Next, about a record's
+// sequence number (0-based, counting every record Next returns without error, all files
+// together) just before the record would be decoded; true makes Next return the record with
+// Skipped set, its position and no item. It is a hint: only formats with one record per line
+// (JSON Lines, DynamoDB JSON lines) pass records over; the others decode every record and
+// never ask. A skipped record's bytes still count in Fingerprint, but nothing checks them:
+// skip only records whose bytes were validated before, and compare the fingerprints.
+func OpenSkipping(spec Spec, skip func(seq uint64) bool) (Reader, error) {
 	o, err := compile(&spec)
 	if err != nil {
 		return nil, err
@@ -44,7 +54,7 @@ func Open(spec Spec) (Reader, error) {
 	if err := checkCSVColumns(files, o); err != nil {
 		return nil, err
 	}
-	return &multiReader{files: files, opts: o, inline: spec.Inline, sum: sha256.New()}, nil
+	return &multiReader{files: files, opts: o, inline: spec.Inline, sum: sha256.New(), skip: skip}, nil
 }
 
 type multiReader struct {
@@ -58,6 +68,8 @@ type multiReader struct {
 	done   bool      // Next returned io.EOF: sum is complete
 	err    error     // sticky: a file could not be opened
 	closed bool
+	skip   func(seq uint64) bool // from OpenSkipping; nil passes over nothing
+	seq    uint64                // records Next returned without error: the next record's number
 }
 
 func (m *multiReader) Next() (record.Record, error) {
@@ -79,6 +91,10 @@ func (m *multiReader) Next() (record.Record, error) {
 			m.idx++
 		}
 		rec, err := m.cur.next()
+		if err == nil {
+			m.seq++
+			return rec, nil
+		}
 		if !errors.Is(err, io.EOF) {
 			return rec, err
 		}
@@ -108,9 +124,16 @@ func (m *multiReader) open(f dataFile) error {
 		_ = m.closeFile() // the reader's error is the one worth reporting
 		return err
 	}
+	if sk, ok := r.(skipper); ok && m.skip != nil {
+		sk.skipWhere(m.skipNext)
+	}
 	m.cur = r
 	return nil
 }
+
+// skipNext tells the current file's reader whether to pass over the record it is about to
+// decode: the one Next will number m.seq.
+func (m *multiReader) skipNext() bool { return m.skip(m.seq) }
 
 func (m *multiReader) Fingerprint() [sha256.Size]byte {
 	var f [sha256.Size]byte
