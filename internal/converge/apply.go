@@ -162,7 +162,7 @@ func validate(ctx context.Context, p Params) (*validated, error) {
 // removed are the keys the prior state says the table may hold that the dataset lacks.
 func (v *validated) removed() []string {
 	if v.gone == nil && (v.p.Prior.Ledger.Len() > 0 || v.p.Prior.Unconfirmed.Len() > 0) {
-		v.gone = removedKeys(v.p.Prior, v.next())
+		v.gone = removedKeys(v.p.Prior, v.seen)
 	}
 	return v.gone
 }

@@ -30,16 +30,38 @@ func deleteRemoved(ctx context.Context, api write.API, table string, schema keys
 	return st.Deletes, err
 }
 
-// removedKeys are the keys the prior state says the table may hold that next does not have.
-func removedKeys(prior State, next *ledger.Ledger) []string {
+// removedKeys are the keys the prior state says the table may hold that the records of the
+// dataset (seen) do not have: the ledger's in KeyID order, then the unconfirmed ones. Each
+// record's key is looked up in the prior ledgers, rather than the next ledger sorted and
+// compared, since a plan needs the removed keys but not the next ledger.
+func removedKeys(prior State, seen *records) []string {
+	kept := make([]bool, prior.Ledger.Len())
+	keptUnsure := make([]bool, prior.Unconfirmed.Len())
+	for i := range seen.len() {
+		id := seen.id(i)
+		if j := prior.Ledger.Find(id); j >= 0 {
+			kept[j] = true
+		}
+		if len(keptUnsure) > 0 {
+			if j := prior.Unconfirmed.Find(id); j >= 0 {
+				keptUnsure[j] = true
+			}
+		}
+	}
 	var removed []string
-	ledger.Compare(prior.Ledger, next, func(id string) { removed = append(removed, id) }, nil)
-	for e := range prior.Unconfirmed.All() {
-		_, inNext := next.Lookup(e.KeyID)
-		_, inPrior := prior.Ledger.Lookup(e.KeyID)
-		if !inNext && !inPrior {
+	j := 0
+	for e := range prior.Ledger.All() {
+		if !kept[j] {
 			removed = append(removed, e.KeyID)
 		}
+		j++
+	}
+	j = 0
+	for e := range prior.Unconfirmed.All() {
+		if _, inPrior := prior.Ledger.Lookup(e.KeyID); !keptUnsure[j] && !inPrior {
+			removed = append(removed, e.KeyID)
+		}
+		j++
 	}
 	return removed
 }
