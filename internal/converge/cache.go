@@ -1,7 +1,6 @@
 package converge
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"crypto/sha256"
@@ -10,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -72,15 +70,18 @@ func (c *Cache) key(p Params, files [sha256.Size]byte) string {
 	// The prior state decides which records are unchanged.
 	var buf []byte
 	for _, l := range []*ledger.Ledger{p.Prior.Ledger, p.Prior.Unconfirmed} {
-		buf = binary.AppendUvarint(buf[:0], uint64(l.Len()))
-		h.Write(buf)
+		buf = binary.AppendUvarint(buf, uint64(l.Len()))
 		for e := range l.All() {
-			buf = binary.AppendUvarint(buf[:0], uint64(len(e.KeyID)))
+			buf = binary.AppendUvarint(buf, uint64(len(e.KeyID)))
 			buf = append(buf, e.KeyID...)
 			buf = binary.BigEndian.AppendUint32(buf, e.Hash)
-			h.Write(buf)
+			if len(buf) > 1<<16 { // few large writes hash faster than a million small ones
+				h.Write(buf)
+				buf = buf[:0]
+			}
 		}
 	}
+	h.Write(buf)
 	fmt.Fprintf(h, "|%t", p.Prior.Drifted)
 	return entryPrefix + hex.EncodeToString(h.Sum(nil))
 }
@@ -190,54 +191,49 @@ func encodeEntry(plan *loader.Plan, seen *records) ([]byte, error) {
 var errBadEntry = errors.New("converge: damaged cache entry")
 
 func decodeEntry(b []byte) (*loader.Plan, *records, error) {
-	if !bytes.HasPrefix(b, []byte(cacheMagic)) {
+	rest, ok := bytes.CutPrefix(b, []byte(cacheMagic))
+	if !ok {
 		return nil, nil, errBadEntry
 	}
-	r := bufio.NewReader(bytes.NewReader(b[len(cacheMagic):]))
-	n, err := binary.ReadUvarint(r)
-	if err != nil || n > uint64(len(b)) {
-		return nil, nil, errBadEntry
+	uvarint := func() (uint64, bool) {
+		v, n := binary.Uvarint(rest)
+		if n <= 0 {
+			return 0, false
+		}
+		rest = rest[n:]
+		return v, true
 	}
-	pb := make([]byte, n)
-	if _, err := io.ReadFull(r, pb); err != nil {
+	n, ok := uvarint()
+	if !ok || n > uint64(len(rest)) {
 		return nil, nil, errBadEntry
 	}
 	plan := &loader.Plan{}
-	if err := plan.UnmarshalBinary(pb); err != nil {
+	if err := plan.UnmarshalBinary(rest[:n]); err != nil {
 		return nil, nil, errBadEntry
 	}
-	count, err := binary.ReadUvarint(r)
-	if err != nil || count > uint64(len(b)) || int64(count) != plan.Records {
+	rest = rest[n:]
+	count, ok := uvarint()
+	// A record takes at least 6 bytes: a length, a hash and the write units.
+	if !ok || count > uint64(len(rest)/6) || int64(count) != plan.Records {
 		return nil, nil, errBadEntry
 	}
-	seen := &records{ends: make([]int, 0, count), hashes: make([]uint32, 0, count), wcus: make([]uint32, 0, count)}
-	var hash [4]byte
-	id := make([]byte, 0, 64)
+	seen := &records{ids: make([]byte, 0, len(rest)), ends: make([]int, 0, count), hashes: make([]uint32, 0, count), wcus: make([]uint32, 0, count)}
 	for range count {
-		l, err := binary.ReadUvarint(r)
-		if err != nil || l > ledger.MaxKeyIDLen {
+		l, ok := uvarint()
+		if !ok || l > ledger.MaxKeyIDLen || l+4 > uint64(len(rest)) {
 			return nil, nil, errBadEntry
 		}
-		if uint64(cap(id)) < l {
-			id = make([]byte, l)
-		}
-		id = id[:l]
-		if _, err := io.ReadFull(r, id); err != nil {
-			return nil, nil, errBadEntry
-		}
-		if _, err := io.ReadFull(r, hash[:]); err != nil {
-			return nil, nil, errBadEntry
-		}
-		wcu, err := binary.ReadUvarint(r)
-		if err != nil || wcu > 1<<32-1 {
-			return nil, nil, errBadEntry
-		}
-		seen.ids = append(seen.ids, id...)
+		seen.ids = append(seen.ids, rest[:l]...)
 		seen.ends = append(seen.ends, len(seen.ids))
-		seen.hashes = append(seen.hashes, binary.BigEndian.Uint32(hash[:]))
+		seen.hashes = append(seen.hashes, binary.BigEndian.Uint32(rest[l:]))
+		rest = rest[l+4:]
+		wcu, ok := uvarint()
+		if !ok || wcu > 1<<32-1 {
+			return nil, nil, errBadEntry
+		}
 		seen.wcus = append(seen.wcus, uint32(wcu))
 	}
-	if _, err := r.ReadByte(); !errors.Is(err, io.EOF) {
+	if len(rest) > 0 {
 		return nil, nil, errBadEntry
 	}
 	return plan, seen, nil
