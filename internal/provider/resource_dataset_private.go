@@ -89,12 +89,17 @@ func getLedger(ctx context.Context, p privateGetter) (*ledger.Ledger, diag.Diagn
 }
 
 func getLedgerKey(ctx context.Context, p privateGetter, key string) (*ledger.Ledger, diag.Diagnostics) {
-	var s string
-	diags := getJSON(ctx, p, key, &s)
-	if diags.HasError() || s == "" {
+	b, diags := p.GetKey(ctx, key)
+	if diags.HasError() || len(b) == 0 {
 		return nil, diags
 	}
-	l, err := ledger.DecodeString(s)
+	l, err := decodedLedgers.get(b, func(b []byte) (*ledger.Ledger, error) {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return nil, err
+		}
+		return ledger.DecodeString(s)
+	})
 	if err != nil {
 		diags.AddError("Corrupt Private State",
 			"The record of the items this dataset loaded cannot be read, so removed items cannot be deleted. "+
