@@ -110,24 +110,17 @@ type validated struct {
 	o    loader.Options // with Unchanged and Resume set from the prior state
 	plan *loader.Plan
 	seen *records
+	gone []string       // the keys the prior state may hold that the dataset lacks
 	led  *ledger.Ledger // next's memo
-	gone []string       // removed's memo
 }
 
 func validate(ctx context.Context, p Params) (*validated, error) {
 	v := &validated{p: p, o: p.Options}
 	o, prior := &v.o, p.Prior
 	o.Resume, o.Unchanged, o.OnItem = nil, nil, nil
-	if prior.Ledger != nil && !prior.Drifted {
-		o.Unchanged = func(k keys.Key, sum [sha256.Size]byte) bool {
-			id := k.ID()
-			h, ok := prior.Ledger.Lookup(id)
-			return ok && h == ledger.SumHash(sum) && !prior.unsure(id)
-		}
-	}
 	var cached bool
 	if p.Cache != nil {
-		v.plan, v.seen, cached = p.Cache.lookup(p)
+		v.plan, v.seen, v.gone, cached = p.Cache.lookup(p)
 	}
 	if !cached {
 		// Validation reports every record's key, content hash and cost, so the next ledger and
@@ -137,13 +130,27 @@ func validate(ctx context.Context, p Params) (*validated, error) {
 		withItems.OnItem = func(_ uint64, k keys.Key, sum [sha256.Size]byte, wcu int64) {
 			v.seen.add(k.ID(), ledger.SumHash(sum), wcu)
 		}
+		// The lookup that tells whether a record is unchanged also marks its key as kept.
+		var kept *marks
+		if prior.Ledger != nil && !prior.Drifted {
+			kept = newMarks(prior)
+			withItems.Unchanged = func(k keys.Key, sum [sha256.Size]byte) bool {
+				e, ok := kept.mark(k.ID())
+				return ok && e.Hash == ledger.SumHash(sum)
+			}
+		}
 		plan, err := loader.Validate(ctx, p.Schema, withItems)
 		if err != nil {
 			return nil, err
 		}
 		v.plan = plan
+		if kept != nil {
+			v.gone = kept.removed()
+		} else {
+			v.gone = removedKeys(prior, v.seen)
+		}
 		if p.Cache != nil {
-			p.Cache.store(p, plan, v.seen)
+			p.Cache.store(p, plan, v.seen, v.gone)
 		}
 	}
 	if p.PlannedDigest != "" && p.PlannedDigest != v.plan.Digest {
@@ -160,12 +167,7 @@ func validate(ctx context.Context, p Params) (*validated, error) {
 }
 
 // removed are the keys the prior state says the table may hold that the dataset lacks.
-func (v *validated) removed() []string {
-	if v.gone == nil && (v.p.Prior.Ledger.Len() > 0 || v.p.Prior.Unconfirmed.Len() > 0) {
-		v.gone = removedKeys(v.p.Prior, v.seen)
-	}
-	return v.gone
-}
+func (v *validated) removed() []string { return v.gone }
 
 // next is the ledger once the table holds exactly the dataset.
 func (v *validated) next() *ledger.Ledger {

@@ -40,7 +40,7 @@ type Cache struct {
 // CacheMaxAge is how long an entry is kept: longer than a plan waits for its apply, as a rule.
 const CacheMaxAge = 6 * time.Hour
 
-const cacheMagic = "ddbload validated v1\n"
+const cacheMagic = "ddbload validated v2\n"
 
 // Entry and temporary file names start with these; prune removes nothing else.
 const (
@@ -96,29 +96,29 @@ func compareBool(a, b bool) int {
 	return -1
 }
 
-// lookup returns the validated plan and records stored for p, if the files are still the
-// bytes they were then.
-func (c *Cache) lookup(p Params) (*loader.Plan, *records, bool) {
+// lookup returns the validated plan, records and removed keys stored for p, if the files are
+// still the bytes they were then.
+func (c *Cache) lookup(p Params) (*loader.Plan, *records, []string, bool) {
 	files, err := source.Fingerprint(p.Options.Source)
 	if err != nil {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	b, err := os.ReadFile(filepath.Join(c.Dir, c.key(p, files)))
 	if err != nil {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
-	plan, seen, err := decodeEntry(b)
+	plan, seen, removed, err := decodeEntry(b)
 	if err != nil || plan.FilesFingerprint() != files {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
-	return plan, seen, true
+	return plan, seen, removed, true
 }
 
-// store keeps plan and seen for p, under the fingerprint of the bytes validated. Failing to
-// store only costs a validation later.
-func (c *Cache) store(p Params, plan *loader.Plan, seen *records) {
+// store keeps plan, seen and removed for p, under the fingerprint of the bytes validated.
+// Failing to store only costs a validation later.
+func (c *Cache) store(p Params, plan *loader.Plan, seen *records, removed []string) {
 	c.prune()
-	b, err := encodeEntry(plan, seen)
+	b, err := encodeEntry(plan, seen, removed)
 	if err != nil || os.MkdirAll(c.Dir, 0o700) != nil {
 		return
 	}
@@ -160,8 +160,8 @@ func (c *Cache) prune() {
 
 // An entry is cacheMagic, the plan (length-prefixed), the number of records, then each
 // record's key ID (length-prefixed), content hash (4 bytes) and write units (uvarint), in
-// sequence order.
-func encodeEntry(plan *loader.Plan, seen *records) ([]byte, error) {
+// sequence order; then the number of removed keys and each (length-prefixed).
+func encodeEntry(plan *loader.Plan, seen *records, removed []string) ([]byte, error) {
 	pb, err := plan.MarshalBinary()
 	if err != nil {
 		return nil, err
@@ -184,16 +184,21 @@ func encodeEntry(plan *loader.Plan, seen *records) ([]byte, error) {
 			buf = buf[:0]
 		}
 	}
+	buf = binary.AppendUvarint(buf, uint64(len(removed)))
+	for _, id := range removed {
+		buf = binary.AppendUvarint(buf, uint64(len(id)))
+		buf = append(buf, id...)
+	}
 	b.Write(buf)
 	return b.Bytes(), nil
 }
 
 var errBadEntry = errors.New("converge: damaged cache entry")
 
-func decodeEntry(b []byte) (*loader.Plan, *records, error) {
+func decodeEntry(b []byte) (*loader.Plan, *records, []string, error) {
 	rest, ok := bytes.CutPrefix(b, []byte(cacheMagic))
 	if !ok {
-		return nil, nil, errBadEntry
+		return nil, nil, nil, errBadEntry
 	}
 	uvarint := func() (uint64, bool) {
 		v, n := binary.Uvarint(rest)
@@ -205,36 +210,49 @@ func decodeEntry(b []byte) (*loader.Plan, *records, error) {
 	}
 	n, ok := uvarint()
 	if !ok || n > uint64(len(rest)) {
-		return nil, nil, errBadEntry
+		return nil, nil, nil, errBadEntry
 	}
 	plan := &loader.Plan{}
 	if err := plan.UnmarshalBinary(rest[:n]); err != nil {
-		return nil, nil, errBadEntry
+		return nil, nil, nil, errBadEntry
 	}
 	rest = rest[n:]
 	count, ok := uvarint()
 	// A record takes at least 6 bytes: a length, a hash and the write units.
 	if !ok || count > uint64(len(rest)/6) || int64(count) != plan.Records {
-		return nil, nil, errBadEntry
+		return nil, nil, nil, errBadEntry
 	}
 	seen := &records{ids: make([]byte, 0, len(rest)), ends: make([]int, 0, count), hashes: make([]uint32, 0, count), wcus: make([]uint32, 0, count)}
 	for range count {
 		l, ok := uvarint()
 		if !ok || l > ledger.MaxKeyIDLen || l+4 > uint64(len(rest)) {
-			return nil, nil, errBadEntry
+			return nil, nil, nil, errBadEntry
 		}
 		seen.ids = append(seen.ids, rest[:l]...)
 		seen.ends = append(seen.ends, len(seen.ids))
 		seen.hashes = append(seen.hashes, binary.BigEndian.Uint32(rest[l:]))
 		rest = rest[l+4:]
 		wcu, ok := uvarint()
-		if !ok || wcu > 1<<32-1 {
-			return nil, nil, errBadEntry
+		if !ok || wcu >= 1<<32 {
+			return nil, nil, nil, errBadEntry
 		}
 		seen.wcus = append(seen.wcus, uint32(wcu))
 	}
-	if len(rest) > 0 {
-		return nil, nil, errBadEntry
+	count, ok = uvarint()
+	if !ok || count > uint64(len(rest)) {
+		return nil, nil, nil, errBadEntry
 	}
-	return plan, seen, nil
+	removed := make([]string, 0, count)
+	for range count {
+		l, ok := uvarint()
+		if !ok || l > ledger.MaxKeyIDLen || l > uint64(len(rest)) {
+			return nil, nil, nil, errBadEntry
+		}
+		removed = append(removed, string(rest[:l]))
+		rest = rest[l:]
+	}
+	if len(rest) > 0 {
+		return nil, nil, nil, errBadEntry
+	}
+	return plan, seen, removed, nil
 }

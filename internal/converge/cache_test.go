@@ -28,14 +28,14 @@ func TestCacheSkipsValidationOfTheSameBytes(t *testing.T) {
 	p.Options.Source = source.Spec{Patterns: []string{data}, Format: "json"}
 	p.Cache = cache
 
-	if _, _, hit := cache.lookup(p); hit {
+	if _, _, _, hit := cache.lookup(p); hit {
 		t.Fatal("an empty cache hit")
 	}
 	plan, changes, err := Preview(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cachedPlan, seen, hit := cache.lookup(p)
+	cachedPlan, seen, _, hit := cache.lookup(p)
 	if !hit || !samePlan(t, cachedPlan, plan) || seen.len() != 300 {
 		t.Fatalf("after a Preview: hit %v, %d records, same plan %v", hit, seen.len(), samePlan(t, cachedPlan, plan))
 	}
@@ -55,13 +55,13 @@ func TestCacheSkipsValidationOfTheSameBytes(t *testing.T) {
 
 	other := p
 	other.Prior = out.State
-	if _, _, hit := cache.lookup(other); hit {
+	if _, _, _, hit := cache.lookup(other); hit {
 		t.Fatal("another prior state hit")
 	}
 	if err := os.WriteFile(data, []byte(dataset(300, "v2")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, hit := cache.lookup(p); hit {
+	if _, _, _, hit := cache.lookup(p); hit {
 		t.Fatal("changed files hit")
 	}
 	out, err = Apply(context.Background(), f, other)
@@ -83,7 +83,7 @@ func TestCacheSkipsValidationOfTheSameBytes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, _, hit := cache.lookup(other); hit {
+	if _, _, _, hit := cache.lookup(other); hit {
 		t.Fatal("a damaged entry hit")
 	}
 	if _, _, err := Preview(context.Background(), other); err != nil {
@@ -127,20 +127,21 @@ func TestDecodeEntryNeverPanics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := encodeEntry(v.plan, v.seen)
+	removed := []string{"5:S:gone", "3:S:x"}
+	b, err := encodeEntry(v.plan, v.seen, removed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, seen, err := decodeEntry(b); err != nil || !reflect.DeepEqual(seen, v.seen) {
-		t.Fatalf("round trip: %v", err)
+	if _, seen, gone, err := decodeEntry(b); err != nil || !reflect.DeepEqual(seen, v.seen) || !reflect.DeepEqual(gone, removed) {
+		t.Fatalf("round trip: removed %q, %v", gone, err)
 	}
 	for i := range b {
-		if _, _, err := decodeEntry(b[:i]); err == nil {
+		if _, _, _, err := decodeEntry(b[:i]); err == nil {
 			t.Fatalf("a prefix of %d bytes decoded", i)
 		}
 		c := append([]byte(nil), b...)
 		c[i] ^= 0x5a
-		_, _, _ = decodeEntry(c)
+		_, _, _, _ = decodeEntry(c)
 	}
 }
 
@@ -151,7 +152,7 @@ func FuzzDecodeEntry(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	b, err := encodeEntry(v.plan, v.seen)
+	b, err := encodeEntry(v.plan, v.seen, []string{"3:S:x"})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -159,7 +160,7 @@ func FuzzDecodeEntry(f *testing.F) {
 	f.Add(b[:len(b)/2])
 	f.Add([]byte(cacheMagic))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		plan, seen, err := decodeEntry(data)
+		plan, seen, _, err := decodeEntry(data)
 		if err == nil && int64(seen.len()) != plan.Records {
 			t.Fatalf("%d records for a plan of %d", seen.len(), plan.Records)
 		}

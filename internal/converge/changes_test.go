@@ -12,22 +12,47 @@ import (
 // TestPreviewTellsWhatApplyDoes: the changes Preview announces for a create, an update that
 // adds, changes and removes items, and an apply after a stopped load, are what Apply then
 // does.
+// TestPreviewTellsWhatApplyDoes, with and without a validation cache: with one, Preview
+// validates and Apply takes the records and removed keys from the entry Preview left.
 func TestPreviewTellsWhatApplyDoes(t *testing.T) {
 	t.Parallel()
+	for _, cached := range []bool{false, true} {
+		t.Run(fmt.Sprintf("cached=%t", cached), func(t *testing.T) {
+			t.Parallel()
+			var cache *Cache
+			if cached {
+				cache = &Cache{Dir: t.TempDir()}
+			}
+			previewTellsWhatApplyDoes(t, cache)
+		})
+	}
+}
+
+func previewTellsWhatApplyDoes(t *testing.T, cache *Cache) {
 	f := newFakeTable()
 	v1 := dataset(500, "v1")
 	check := func(name, inline string, prior State, want Changes) State {
 		t.Helper()
-		_, got, err := Preview(context.Background(), params(inline, prior))
+		p := params(inline, prior)
+		p.Cache = cache
+		_, got, err := Preview(context.Background(), p)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got != want {
 			t.Errorf("%s: Preview %+v, want %+v", name, got, want)
 		}
-		out, err := Apply(context.Background(), f, params(inline, prior))
+		if cache != nil {
+			if _, _, removed, hit := cache.lookup(p); !hit || int64(len(removed)) != want.Delete {
+				t.Fatalf("%s: the cache has no entry for the Preview (hit %v) or %d removed keys, want %d", name, hit, len(removed), want.Delete)
+			}
+		}
+		out, err := Apply(context.Background(), f, p)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !equal(f.contents(), wantContents(t, inline)) {
+			t.Errorf("%s: the table does not hold exactly the dataset", name)
 		}
 		did := Changes{Write: out.Load.Stats.Puts, Delete: out.Deleted, Unchanged: out.Load.Unchanged, Resumed: out.Load.Skipped,
 			WriteUnits: out.Load.Stats.Puts + out.Deleted} // every item here is one write unit

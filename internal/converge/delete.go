@@ -31,37 +31,58 @@ func deleteRemoved(ctx context.Context, api write.API, table string, schema keys
 }
 
 // removedKeys are the keys the prior state says the table may hold that the records of the
-// dataset (seen) do not have: the ledger's in KeyID order, then the unconfirmed ones. Each
-// record's key is looked up in the prior ledgers, rather than the next ledger sorted and
-// compared, since a plan needs the removed keys but not the next ledger.
+// dataset (seen) do not have: the ledger's in KeyID order, then the unconfirmed ones.
 func removedKeys(prior State, seen *records) []string {
-	kept := make([]bool, prior.Ledger.Len())
-	keptUnsure := make([]bool, prior.Unconfirmed.Len())
+	if prior.Ledger.Len() == 0 && prior.Unconfirmed.Len() == 0 {
+		return nil
+	}
+	m := newMarks(prior)
 	for i := range seen.len() {
-		id := seen.id(i)
-		if j := prior.Ledger.Find(id); j >= 0 {
-			kept[j] = true
-		}
-		if len(keptUnsure) > 0 {
-			if j := prior.Unconfirmed.Find(id); j >= 0 {
-				keptUnsure[j] = true
-			}
+		m.mark(seen.id(i))
+	}
+	return m.removed()
+}
+
+// marks are the entries of a prior state whose keys the dataset has.
+type marks struct {
+	prior               State
+	ledger, unconfirmed []bool
+}
+
+func newMarks(prior State) *marks {
+	return &marks{prior: prior, ledger: make([]bool, prior.Ledger.Len()), unconfirmed: make([]bool, prior.Unconfirmed.Len())}
+}
+
+// mark notes that the dataset has keyID. It returns the prior ledger's entry for keyID, and
+// whether it is there and the table is sure to hold it as recorded (not also unconfirmed).
+func (m *marks) mark(keyID string) (ledger.Entry, bool) {
+	unsure := false
+	if len(m.unconfirmed) > 0 {
+		if j := m.prior.Unconfirmed.Find(keyID); j >= 0 {
+			m.unconfirmed[j], unsure = true, true
 		}
 	}
-	var removed []string
-	j := 0
-	for e := range prior.Ledger.All() {
-		if !kept[j] {
-			removed = append(removed, e.KeyID)
-		}
-		j++
+	j := m.prior.Ledger.Find(keyID)
+	if j < 0 {
+		return ledger.Entry{}, false
 	}
-	j = 0
-	for e := range prior.Unconfirmed.All() {
-		if _, inPrior := prior.Ledger.Lookup(e.KeyID); !keptUnsure[j] && !inPrior {
+	m.ledger[j] = true
+	return m.prior.Ledger.At(j), !unsure
+}
+
+// removed lists the unmarked keys: the ledger's in KeyID order, then the unconfirmed ones the
+// ledger does not have.
+func (m *marks) removed() []string {
+	removed := []string{} // not nil: known to be empty
+	for j, kept := range m.ledger {
+		if !kept {
+			removed = append(removed, m.prior.Ledger.At(j).KeyID)
+		}
+	}
+	for j, kept := range m.unconfirmed {
+		if e := m.prior.Unconfirmed.At(j); !kept && m.prior.Ledger.Find(e.KeyID) < 0 {
 			removed = append(removed, e.KeyID)
 		}
-		j++
 	}
 	return removed
 }

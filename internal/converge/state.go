@@ -35,9 +35,3 @@ type Resume struct {
 	Files  [sha256.Size]byte
 	Acked  *loader.Bitmap
 }
-
-// unsure reports whether the table may hold keyID with content the ledger does not know.
-func (s State) unsure(keyID string) bool {
-	_, ok := s.Unconfirmed.Lookup(keyID)
-	return ok
-}

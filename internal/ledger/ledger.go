@@ -122,6 +122,9 @@ func (l *Ledger) key(i int) string { return l.keys[l.offsets[i]:l.offsets[i+1]] 
 
 func (l *Ledger) entry(i int) Entry { return Entry{KeyID: l.key(i), Hash: l.hashes[i]} }
 
+// At is entry i in KeyID order (a position Find returned).
+func (l *Ledger) At(i int) Entry { return l.entry(i) }
+
 // All yields every entry in KeyID order.
 func (l *Ledger) All() iter.Seq[Entry] {
 	return func(yield func(Entry) bool) {
