@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
@@ -103,7 +104,11 @@ func (c *Cache) lookup(p Params) (*loader.Plan, *records, []string, bool) {
 	if err != nil {
 		return nil, nil, nil, false
 	}
-	b, err := os.ReadFile(filepath.Join(c.Dir, c.key(p, files)))
+	key := c.key(p, files)
+	if e, ok := recent.get(key); ok {
+		return e.plan, e.seen, e.removed, true
+	}
+	b, err := os.ReadFile(filepath.Join(c.Dir, key))
 	if err != nil {
 		return nil, nil, nil, false
 	}
@@ -111,7 +116,37 @@ func (c *Cache) lookup(p Params) (*loader.Plan, *records, []string, bool) {
 	if err != nil || plan.FilesFingerprint() != files {
 		return nil, nil, nil, false
 	}
+	recent.set(key, memEntry{plan, seen, removed})
 	return plan, seen, removed, true
+}
+
+// recent is the last entry this process read, by key: Terraform's apply plans the resource
+// again and then applies it in one provider process, and both look the same entry up. What
+// an entry holds is never modified once validated.
+var recent memo
+
+type memEntry struct {
+	plan    *loader.Plan
+	seen    *records
+	removed []string
+}
+
+type memo struct {
+	mu  sync.Mutex
+	key string
+	e   memEntry
+}
+
+func (m *memo) get(key string) (memEntry, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.e, m.key == key && m.e.plan != nil
+}
+
+func (m *memo) set(key string, e memEntry) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.key, m.e = key, e
 }
 
 // store keeps plan, seen and removed for p, under the fingerprint of the bytes validated.

@@ -166,3 +166,38 @@ func FuzzDecodeEntry(f *testing.F) {
 		}
 	})
 }
+
+// TestCacheReadsAnEntryOncePerProcess: the second lookup of the same entry is served from
+// memory (here, after its file is gone), and another entry's lookup reads its own file.
+func TestCacheReadsAnEntryOncePerProcess(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data.json")
+	if err := os.WriteFile(data, []byte(dataset(50, "v1")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cache := &Cache{Dir: filepath.Join(dir, "cache")}
+	p := params("", State{})
+	p.Options.Source = source.Spec{Patterns: []string{data}, Format: "json"}
+	p.Cache = cache
+	if _, _, err := Preview(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	first, _, _, hit := cache.lookup(p)
+	if !hit {
+		t.Fatal("no entry after a Preview")
+	}
+	if err := os.RemoveAll(cache.Dir); err != nil {
+		t.Fatal(err)
+	}
+	again, _, _, hit := cache.lookup(p)
+	if !hit || again != first {
+		t.Fatalf("the same entry again: hit %v, same plan %v; want it from memory", hit, again == first)
+	}
+	if err := os.WriteFile(data, []byte(dataset(50, "v2")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, hit := cache.lookup(p); hit {
+		t.Fatal("changed files hit the entry kept in memory")
+	}
+}
