@@ -70,7 +70,15 @@ func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
 		return out, err
 	}
 	prior, plan, o := p.Prior, v.plan, v.o
+	// The next ledger depends only on validation: build and encode it while the load runs,
+	// so that a complete load has its state ready.
+	nextReady := make(chan struct{})
+	go func() {
+		defer close(nextReady)
+		v.next().Encode()
+	}()
 	res, loadErr := loader.LoadPlanned(ctx, api, p.Table, p.Schema, o, plan)
+	<-nextReady
 	if res == nil {
 		return out, loadErr // nothing was written
 	}

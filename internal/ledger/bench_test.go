@@ -31,7 +31,7 @@ func BenchmarkBuild(b *testing.B) {
 func BenchmarkEncode(b *testing.B) {
 	l := build(benchEntries(b)...)
 	for b.Loop() {
-		l.Encode()
+		l.encode()
 	}
 }
 

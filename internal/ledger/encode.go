@@ -45,8 +45,17 @@ const (
 )
 
 // Encode returns the compact encoding of the ledger, for Decode. A nil ledger encodes as an
-// empty one.
+// empty one. The encoding is kept: a ledger is encoded once however often it is asked, and
+// the caller must not modify the bytes.
 func (l *Ledger) Encode() []byte {
+	if l == nil {
+		return l.encode()
+	}
+	l.encodeOnce.Do(func() { l.encoded = l.encode() })
+	return l.encoded
+}
+
+func (l *Ledger) encode() []byte {
 	n := l.Len()
 	payload := make([]byte, 0, 16+2*n+len(l.keysOrEmpty()))
 	payload = append(payload, formatVersion)

@@ -106,6 +106,9 @@ type Ledger struct {
 
 	indexOnce sync.Once
 	idx       *index // built by the first Lookup
+
+	encodeOnce sync.Once
+	encoded    []byte // Encode's result, once asked
 }
 
 // Len is the number of entries.
