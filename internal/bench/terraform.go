@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -44,9 +45,10 @@ resource "ddbload_dataset" "bench" {
 
 // Terraform is benchmark 4: a real `terraform apply` of a dataset (the provider built from
 // this tree, through dev_overrides) against the engine alone (`ddbload-bench load`), on the
-// same data and the same endpoint: the unlimited sink, so the overhead is not hidden behind
+// same data and a fresh endpoint each: the unlimited sink, so the overhead is not hidden behind
 // throttling. Then the size of the private state the apply left, and a small update: ten
-// items of the dataset changed, planned and applied.
+// items of the dataset changed, planned and applied. sz.Reps rounds, each engine then
+// Terraform, each with its own validation cache: the table shows the median and the range.
 func (e *Env) Terraform(ctx context.Context, w io.Writer, sz Sizes) error {
 	if e.TerraformCLI == "" {
 		return fmt.Errorf("no Terraform CLI: pass -terraform")
@@ -64,83 +66,128 @@ func (e *Env) Terraform(ctx context.Context, w io.Writer, sz Sizes) error {
 	if err := run(ctx, e.Root, nil, "go", "build", "-o", filepath.Join(bin, "terraform-provider-ddbload"), "."); err != nil {
 		return fmt.Errorf("building the provider: %w", err)
 	}
+	var rounds []tfRound
+	for i := range max(1, sz.Reps) {
+		r, err := e.terraformRound(ctx, d, bin, filepath.Join(dir, fmt.Sprintf("round-%d", i)))
+		if err != nil {
+			return err
+		}
+		rounds = append(rounds, r)
+	}
+
+	_, _ = fmt.Fprintf(w, "## 4. Terraform overhead (%d items, in-memory sink, no capacity limit; %d rounds, median (range))\n\n", d.Items, len(rounds))
+	t := &table{header: []string{"run", "wall s", "items/s", "ratio"}}
+	col := func(v func(tfRound) float64, format func(float64) string) string {
+		return medianRange(rounds, v, format)
+	}
+	t.add("engine alone (ddbload-bench load: validate + load)", col(func(r tfRound) float64 { return r.engine.Seconds() }, f1),
+		col(func(r tfRound) float64 { return float64(d.Items) / r.engine.Seconds() }, f0), "1.00")
+	t.add("terraform apply (plan-time validation, apply: validate + load, state)", col(func(r tfRound) float64 { return r.create.Seconds() }, f1),
+		col(func(r tfRound) float64 { return float64(d.Items) / r.create.Seconds() }, f0), col(func(r tfRound) float64 { return r.create.Seconds() / r.engine.Seconds() }, f2))
+	t.print(w)
+	private := rounds[0].private
+	_, _ = fmt.Fprintf(w, "\nPrivate state of the resource in terraform.tfstate: %.1f MB (%.1f bytes per item).\n\n", float64(private)/1e6, float64(private)/float64(d.Items))
+	t = &table{header: []string{"update of " + strconv.Itoa(changedItems) + " items", "wall s"}}
+	t.add("terraform plan -out", col(func(r tfRound) float64 { return r.plan.Seconds() }, f1))
+	t.add("terraform apply of the saved plan", col(func(r tfRound) float64 { return r.apply.Seconds() }, f1))
+	t.add("both", col(func(r tfRound) float64 { return (r.plan + r.apply).Seconds() }, f1))
+	t.print(w)
+	return nil
+}
+
+// changedItems is how many items the update of benchmark 4 changes.
+const changedItems = 10
+
+// tfRound is one round of benchmark 4.
+type tfRound struct {
+	engine, create, plan, apply time.Duration
+	private                     int // bytes of private state in terraform.tfstate
+}
+
+// terraformRound runs the engine, then Terraform's create and update, in dir, each against a
+// fresh simulator.
+func (e *Env) terraformRound(ctx context.Context, d *Dataset, bin, dir string) (tfRound, error) {
+	var r tfRound
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return r, err
+	}
 	rc := filepath.Join(dir, "terraformrc")
 	if err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/ddbload/ddbload\" = %q\n  }\n  direct {}\n}\n", bin), 0o600); err != nil {
-		return err
+		return r, err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tfConfig), 0o600); err != nil {
-		return err
+		return r, err
 	}
 
 	tables := map[string]sim.TableConfig{"engine": unlimited(), "terraform": unlimited()}
 	srv, err := StartServer(sim.Config{Tables: tables})
 	if err != nil {
-		return err
+		return r, err
 	}
 	defer srv.Close()
 
 	engine, err := e.runLoad(ctx, LoadConfig{Loader: "ours", Endpoint: srv.Endpoint, Table: "engine", File: d.Path})
 	if err != nil {
-		return err
+		return r, err
 	}
+	r.engine = engine.Wall
 
 	// The dataset is copied, so the update below edits the copy, not the cached dataset.
 	data := filepath.Join(dir, "data.jsonl")
 	if err := copyFile(d.Path, data); err != nil {
-		return err
+		return r, err
 	}
-	env := []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
+	// A cache of the round's own: an earlier round's entries would spare this one's plan the
+	// validation the engine does.
+	env := []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "DDBLOAD_VALIDATION_CACHE=" + filepath.Join(dir, "cache")}
 	vars := []string{"-input=false", "-no-color", "-var", "endpoint=" + srv.Endpoint, "-var", "table_name=terraform", "-var", "data_file=" + data}
 	tf := func(args ...string) (time.Duration, int64, error) {
 		before := srv.Sim.Stats().ItemsWritten
 		start := time.Now()
-		err := run(ctx, dir, env, e.TerraformCLI, append(args, vars...)...)
+		err := run(ctx, dir, env, e.TerraformCLI, args...)
 		return time.Since(start), srv.Sim.Stats().ItemsWritten - before, err
 	}
 
-	create, written, err := tf("apply", "-auto-approve")
+	create, written, err := tf(append([]string{"apply", "-auto-approve"}, vars...)...)
 	if err != nil {
-		return fmt.Errorf("terraform apply: %w", err)
+		return r, fmt.Errorf("terraform apply: %w", err)
 	}
 	if written != int64(d.Items) {
-		return fmt.Errorf("terraform apply wrote %d items; want %d", written, d.Items)
+		return r, fmt.Errorf("terraform apply wrote %d items; want %d", written, d.Items)
 	}
-	private, err := privateStateBytes(filepath.Join(dir, "terraform.tfstate"))
-	if err != nil {
-		return err
+	r.create = create
+	if r.private, err = privateStateBytes(filepath.Join(dir, "terraform.tfstate")); err != nil {
+		return r, err
 	}
 
-	const changed = 10
-	if err := changeLines(data, changed); err != nil {
-		return err
+	if err := changeLines(data, changedItems); err != nil {
+		return r, err
 	}
-	plan, _, err := tf("plan", "-out=update.tfplan")
-	if err != nil {
-		return fmt.Errorf("terraform plan of the update: %w", err)
+	if r.plan, _, err = tf(append([]string{"plan", "-out=update.tfplan"}, vars...)...); err != nil {
+		return r, fmt.Errorf("terraform plan of the update: %w", err)
 	}
 	// A saved plan takes no variables: they are in it.
-	before := srv.Sim.Stats().ItemsWritten
-	start := time.Now()
-	if err := run(ctx, dir, env, e.TerraformCLI, "apply", "-input=false", "-no-color", "update.tfplan"); err != nil {
-		return fmt.Errorf("terraform apply of the update: %w", err)
+	if r.apply, written, err = tf("apply", "-input=false", "-no-color", "update.tfplan"); err != nil {
+		return r, fmt.Errorf("terraform apply of the update: %w", err)
 	}
-	apply := time.Since(start)
-	if got := srv.Sim.Stats().ItemsWritten - before; got != changed {
-		return fmt.Errorf("the update wrote %d items; want %d", got, changed)
+	if written != changedItems {
+		return r, fmt.Errorf("the update wrote %d items; want %d", written, changedItems)
 	}
+	return r, nil
+}
 
-	_, _ = fmt.Fprintf(w, "## 4. Terraform overhead (%d items, in-memory sink, no capacity limit)\n\n", d.Items)
-	t := &table{header: []string{"run", "wall s", "items/s", "ratio"}}
-	t.add("engine alone (ddbload-bench load: validate + load)", f1(engine.Wall.Seconds()), f0(float64(d.Items)/engine.Wall.Seconds()), "1.00")
-	t.add("terraform apply (plan-time validation, apply: validate + load, state)", f1(create.Seconds()), f0(float64(d.Items)/create.Seconds()), f2(create.Seconds()/engine.Wall.Seconds()))
-	t.print(w)
-	_, _ = fmt.Fprintf(w, "\nPrivate state of the resource in terraform.tfstate: %.1f MB (%.1f bytes per item).\n\n", float64(private)/1e6, float64(private)/float64(d.Items))
-	t = &table{header: []string{"update of " + strconv.Itoa(changed) + " items", "wall s"}}
-	t.add("terraform plan -out", f1(plan.Seconds()))
-	t.add("terraform apply of the saved plan", f1(apply.Seconds()))
-	t.add("both", f1((plan + apply).Seconds()))
-	t.print(w)
-	return nil
+// medianRange formats the median of v over rounds and, for several rounds, its range.
+func medianRange(rounds []tfRound, v func(tfRound) float64, format func(float64) string) string {
+	vals := make([]float64, len(rounds))
+	for i, r := range rounds {
+		vals[i] = v(r)
+	}
+	slices.Sort(vals)
+	mid := format(vals[len(vals)/2])
+	if len(vals) == 1 {
+		return mid
+	}
+	return fmt.Sprintf("%s (%s–%s)", mid, format(vals[0]), format(vals[len(vals)-1]))
 }
 
 // privateStateBytes is the length of the private data Terraform stores for the state's
