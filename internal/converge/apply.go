@@ -70,15 +70,7 @@ func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
 		return out, err
 	}
 	prior, plan, o := p.Prior, v.plan, v.o
-	// The next ledger depends only on validation: build and encode it while the load runs,
-	// so that a complete load has its state ready.
-	nextReady := make(chan struct{})
-	go func() {
-		defer close(nextReady)
-		v.next().Encode()
-	}()
 	res, loadErr := loader.LoadPlanned(ctx, api, p.Table, p.Schema, o, plan)
-	<-nextReady
 	if res == nil {
 		return out, loadErr // nothing was written
 	}
@@ -218,10 +210,13 @@ func (v *validated) changes() Changes {
 func written(plan *loader.Plan, seen *records) *ledger.Ledger {
 	var b ledger.Builder
 	b.Grow(seen.len())
-	for i := range seen.len() {
+	ids := string(seen.ids) // one string for all the keys: the builder holds substrings of it
+	start := 0
+	for i, end := range seen.ends {
 		if !plan.Dropped(uint64(i)) {
-			b.Add(seen.id(i), seen.hash(i))
+			b.Add(ids[start:end], seen.hash(i))
 		}
+		start = end
 	}
 	return b.Build()
 }
