@@ -18,12 +18,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/ddbitem"
-	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/devstack"
 )
 
 // startDynalite starts a local DynamoDB and creates the tables; the server stops with the test.

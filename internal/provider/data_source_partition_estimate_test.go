@@ -20,8 +20,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
 	"github.com/ddbload/terraform-provider-ddbload/internal/estimate"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/devstack"
 )
 
 func TestFindingDiagnostics(t *testing.T) {

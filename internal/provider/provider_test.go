@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/devstack"
 )
 
 // Acceptance tests (TF_ACC=1) run real Terraform or OpenTofu (TF_ACC_TERRAFORM_PATH) against a

@@ -11,8 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
-	"github.com/ddbload/terraform-provider-ddbload/internal/sim"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/devstack"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
 )
 
 // These tests stop loads while BatchWriteItem calls are in flight and already carried out:

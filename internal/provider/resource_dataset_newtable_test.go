@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/devstack"
 )
 
 // The quickstart's situation: the table is created in the same apply as the dataset, and its

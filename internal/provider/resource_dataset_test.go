@@ -20,8 +20,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/devstack"
 )
 
 // scanTable returns every item of a table on dynalite, by "pk|sk" (sk empty without one).

@@ -28,10 +28,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
 	"github.com/ddbload/terraform-provider-ddbload/internal/prewarm"
-	"github.com/ddbload/terraform-provider-ddbload/internal/sim"
 	"github.com/ddbload/terraform-provider-ddbload/internal/tableinfo"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/devstack"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
 )
 
 // --- Provider unit tests: schema rules, plan decisions and diagnostics, without Terraform. ---

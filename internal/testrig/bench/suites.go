@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/sim"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
 )
 
 // Sizes are the dataset sizes of the suites, in items of one write unit each.

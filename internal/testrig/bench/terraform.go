@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/sim"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
 )
 
 // tfConfig loads one file into one table through the provider. Only what the engine run

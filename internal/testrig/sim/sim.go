@@ -4,9 +4,9 @@
 // write capacity, UnprocessedItems and throttling exceptions, warm throughput, and injected
 // faults (5xx answers, connection resets, latency).
 //
-// It is a test instrument, not a product feature: tests and benchmarks point an SDK client at
-// it to exercise retries, rate control and partition behaviour deterministically (seeded
-// faults, an injectable clock).
+// It is part of the test rig (internal/testrig), not the shipped provider: tests and
+// benchmarks point an SDK client at it to exercise retries, rate control and partition
+// behaviour deterministically (seeded faults, an injectable clock).
 //
 // Only BatchWriteItem is capacity-modelled. Every other operation is forwarded as is (faults
 // still apply); UpdateTable's warm-throughput settings are handled by the simulator itself.

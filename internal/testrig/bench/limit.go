@@ -3,7 +3,7 @@ package bench
 import (
 	"time"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/sim"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
 )
 
 // Limit is the physical limit of a load on a simulated table.

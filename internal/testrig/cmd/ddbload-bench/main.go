@@ -6,6 +6,8 @@
 //
 // The load subcommand is what the harness runs in a child process for each measured load; it
 // prints one line of JSON. Benchmarks measure and assert nothing about speed.
+//
+// It is part of the test rig (internal/testrig), not the shipped provider.
 package main
 
 import (
@@ -19,10 +21,10 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/bench"
-	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
 	"github.com/ddbload/terraform-provider-ddbload/internal/gcpolicy"
-	"github.com/ddbload/terraform-provider-ddbload/internal/profiling"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/bench"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/devstack"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/profiling"
 )
 
 func main() {

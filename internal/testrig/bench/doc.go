@@ -1,7 +1,8 @@
 // Package bench is the benchmark harness behind `make bench`, which reports throughput as a
 // ratio against the physical limit and against peers: it runs
 // the loader and its peers against the capacity simulator (package sim) on 127.0.0.1 and
-// prints tables. It measures; it asserts nothing about speed.
+// prints tables. It measures; it asserts nothing about speed. It is part of the test rig
+// (internal/testrig), not the shipped provider.
 //
 // Every loader runs in a child process of its own (ours and the naive Go loader through
 // `ddbload-bench load`, boto3 and the AWS CLI through scripts/), so each one's CPU time and

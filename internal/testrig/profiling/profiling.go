@@ -1,5 +1,6 @@
 // Package profiling writes pprof profiles for the project's tooling commands (ddbload-bench,
 // ddbload-sim, memcheck), so that each command's -cpuprofile and -memprofile flags behave alike.
+// It is part of the test rig (internal/testrig), not the shipped provider.
 package profiling
 
 import (

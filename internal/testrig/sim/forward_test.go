@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/devstack"
 )
 
 // TestForwardingToDynalite runs the simulator in front of a real dynalite: tables are created

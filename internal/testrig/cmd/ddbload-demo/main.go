@@ -2,6 +2,8 @@
 // creates a local table, generates 100,000 orders with a hot customer key, runs a real
 // `terraform apply` of examples/demo that loads them with a write-sharded key, shows the
 // result and a few items read back through the AWS SDK, and stops everything it started.
+//
+// It is part of the test rig (internal/testrig), not the shipped provider.
 package main
 
 import (
@@ -25,8 +27,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/devstack"
 )
 
 const (

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/sim"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
 )
 
 func TestPhysicalLimit(t *testing.T) {

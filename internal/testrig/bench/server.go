@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/sim"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
 )
 
 // Server is the simulator served on 127.0.0.1, with server-side counts of BatchWriteItem.

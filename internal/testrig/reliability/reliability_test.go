@@ -18,9 +18,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/awsclient"
-	"github.com/ddbload/terraform-provider-ddbload/internal/devstack"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
-	"github.com/ddbload/terraform-provider-ddbload/internal/sim"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/devstack"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
 )
 
 // The fault mix of the suite (issue 7): 30% of the items of every BatchWriteItem returned

@@ -5,9 +5,9 @@
 // peak resident set size (VmHWM from /proc/self/status), the items loaded, the wall time and
 // items/s. It exits non-zero when the items loaded are not -items.
 //
-//	go run ./internal/loader/cmd/memcheck                     # 3,000,000 items
-//	go run ./internal/loader/cmd/memcheck -compare            # 300,000 and 3,000,000, fresh processes
-//	go run ./internal/loader/cmd/memcheck -memprofile heap.pb # then: go tool pprof -top heap.pb
+//	go run ./internal/testrig/cmd/memcheck                     # 3,000,000 items
+//	go run ./internal/testrig/cmd/memcheck -compare            # 300,000 and 3,000,000, fresh processes
+//	go run ./internal/testrig/cmd/memcheck -memprofile heap.pb # then: go tool pprof -top heap.pb
 //
 // -compare runs the check for -items/10 and -items items, each in a fresh process (this
 // program re-executed), and prints both rows and the ratio of their peak RSS: about 1 means
@@ -22,6 +22,8 @@
 // load's. -file reuses a file (or writes it there and keeps it, if it does not exist yet).
 // -memprofile writes a heap profile (after a forced GC) when half the items are written, so
 // it shows what stays live during the write pass.
+//
+// It is part of the test rig (internal/testrig), not the shipped provider.
 package main
 
 import (
@@ -50,7 +52,7 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
-	"github.com/ddbload/terraform-provider-ddbload/internal/profiling"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/profiling"
 )
 
 // perKey is how many items share a partition key.

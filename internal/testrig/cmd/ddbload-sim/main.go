@@ -4,7 +4,7 @@
 // listens, stops on SIGINT or SIGTERM or when standard input closes (-watch-stdin), and then
 // prints the per-partition timeline and the totals on standard error.
 //
-// It is a test and benchmark instrument, not part of the provider.
+// It is part of the test rig (internal/testrig), not the shipped provider.
 package main
 
 import (
@@ -18,8 +18,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/ddbload/terraform-provider-ddbload/internal/profiling"
-	"github.com/ddbload/terraform-provider-ddbload/internal/sim"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/profiling"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
 )
 
 func main() {
