@@ -6,7 +6,7 @@
 #   2. peers side by side: boto3 Table.batch_writer, the AWS CLI, a naive single-worker loader
 #   3. raw speed and CPU per 100,000 items against the in-memory sink; peak RSS (memcheck)
 #   4. terraform apply against the engine alone
-# Everything runs on 127.0.0.1 against the capacity simulator (internal/sim).
+# Everything runs on 127.0.0.1 against the capacity simulator (internal/testrig/sim).
 #
 # Environment: TERRAFORM (the CLI for suite 4; the Makefile passes its own), BENCH_SUITES (a
 # subset of "efficiency peers speed terraform memory"), BENCH_FLAGS (extra ddbload-bench flags, e.g. -quick),
@@ -28,7 +28,7 @@ fi
 
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
-go build -o "$bin/ddbload-bench" ./internal/bench/cmd/ddbload-bench
+go build -o "$bin/ddbload-bench" ./internal/testrig/cmd/ddbload-bench
 
 echo "# ddbload benchmarks, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
@@ -44,9 +44,9 @@ if [ -n "$go_suites" ]; then
 fi
 
 if grep -qw memory <<<"$suites"; then
-  echo "## 3b. Peak RSS against the file size (internal/loader/cmd/memcheck -compare)"
+  echo "## 3b. Peak RSS against the file size (internal/testrig/cmd/memcheck -compare)"
   echo
   echo '```'
-  go run ./internal/loader/cmd/memcheck -compare
+  go run ./internal/testrig/cmd/memcheck -compare
   echo '```'
 fi
