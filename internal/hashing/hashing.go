@@ -1,7 +1,8 @@
 // Package hashing holds the fast, machine-independent 64-bit hash the engine uses for
 // sampling, sketches and duplicate detection: FNV-1a 64 followed by the SplitMix64 finaliser.
-// Results are part of reproducible behaviour (the drift sample, the key statistics), so the
-// function must never change.
+// FNV-1a 64 alone is also the write-shard hash (keys.Shard). Results are part of reproducible
+// behaviour (the drift sample, the key statistics) and of the provider's contract (shard
+// suffixes), so neither function may ever change.
 package hashing
 
 // FNV1a64 is FNV-1a 64 (as hash/fnv.New64a) of s, without allocating.

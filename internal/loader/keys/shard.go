@@ -3,12 +3,12 @@ package keys
 import (
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/ddbitem"
+	"github.com/ddbload/terraform-provider-ddbload/internal/hashing"
 )
 
 // MaxShardCount is the largest shard count the key stage accepts. Reads of a sharded key fan
@@ -28,9 +28,7 @@ func Shard(value string, count int) int {
 	if count < 1 {
 		panic("keys.Shard: count must be at least 1, got " + strconv.Itoa(count))
 	}
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(value)) // never fails
-	return int(h.Sum64()%uint64(count)) + 1
+	return int(hashing.FNV1a64(value)%uint64(count)) + 1 // FNV-1a alone: no finaliser
 }
 
 // ShardOf is Shard of an attribute value: a string (S) hashes its text, a number (N) its
