@@ -66,7 +66,7 @@ func (o *Options) check() error {
 	if _, err := order.ParseMode(string(o.Order.Mode)); o.Order.Mode != "" && err != nil {
 		return &ConfigError{Option: "Order", Reason: err.Error()}
 	}
-	if err := source.Validate(o.Source); err != nil {
+	if err := o.Source.Check(); err != nil {
 		return err
 	}
 	return nil

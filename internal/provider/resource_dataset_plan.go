@@ -70,8 +70,8 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	case haveDeclared:
 		schema = declared
 	default:
-		// No key schema yet: check what needs none; the rest waits for apply.
-		if _, err := loader.Check(ctx, opts); err != nil {
+		// No key schema yet: validate what needs none; the rest waits for apply.
+		if _, err := loader.ValidateUnkeyed(ctx, opts); err != nil {
 			resp.Diagnostics.Append(datasetErrorDiag(&plan, err))
 		}
 		return
