@@ -86,7 +86,7 @@ type Options struct {
 	Rand rand.Source
 }
 
-// withDefaults validates o and fills in its zero values.
+// withDefaults checks o and fills in its zero values.
 func (o Options) withDefaults() (Options, error) {
 	switch {
 	case o.Table == "":

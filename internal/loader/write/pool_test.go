@@ -207,7 +207,7 @@ func TestFatalErrorStopsTheLoad(t *testing.T) {
 	})
 }
 
-func TestOptionsValidation(t *testing.T) {
+func TestOptionsCheck(t *testing.T) {
 	t.Parallel()
 	for name, o := range map[string]Options{
 		"no table":          {},
