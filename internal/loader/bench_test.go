@@ -136,12 +136,12 @@ func BenchmarkValidate(b *testing.B) {
 	spec := benchDataset(b)
 	o := Options{Source: spec}
 	measure(b, func() int64 {
-		plan, err := Validate(context.Background(), benchSchema(), o)
+		v, err := Validate(context.Background(), benchSchema(), o)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if plan.Items != benchItems || plan.Keys.DistinctPartitionKeys != benchItems/benchPerKey {
-			b.Fatalf("plan has %d items, %d partition keys; want %d, %d", plan.Items, plan.Keys.DistinctPartitionKeys, benchItems, benchItems/benchPerKey)
+		if v.Items != benchItems || v.Keys.DistinctPartitionKeys != benchItems/benchPerKey {
+			b.Fatalf("validated %d items, %d partition keys; want %d, %d", v.Items, v.Keys.DistinctPartitionKeys, benchItems, benchItems/benchPerKey)
 		}
 		return benchItems
 	})

@@ -298,8 +298,8 @@ func TestDynaliteRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := readDataset(t, schema, o)
-	if len(res.Plan.Files) != 5 || res.Plan.Items != int64(len(want)) || res.Stats.Puts != int64(len(want)) || res.Acked.Len() != len(want) {
-		t.Fatalf("files %v, plan %d items, %d puts, %d acked; want 5 files and %d items", res.Plan.Files, res.Plan.Items, res.Stats.Puts, res.Acked.Len(), len(want))
+	if len(res.Validated.Files) != 5 || res.Validated.Items != int64(len(want)) || res.Stats.Puts != int64(len(want)) || res.Acked.Len() != len(want) {
+		t.Fatalf("files %v, validated %d items, %d puts, %d acked; want 5 files and %d items", res.Validated.Files, res.Validated.Items, res.Stats.Puts, res.Acked.Len(), len(want))
 	}
 	got, pages := scanAll(ctx, t, c, table)
 	if pages < 2 {
@@ -610,7 +610,7 @@ func TestDynaliteItemSizeLimit(t *testing.T) {
 			writeFile(t, dir, "b.jsonl", pad(t, tc.head)+"\n")
 			o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl", "b.jsonl"}, AttributeTypes: overrides},
 				Order: order.Options{Mode: order.Preserve}, Write: write.Options{Concurrency: 1}}
-			plan, err := Validate(ctx, schema, o)
+			v, err := Validate(ctx, schema, o)
 			if err != nil {
 				t.Fatalf("validation refused an item of exactly %d bytes: %v", ddbitem.MaxItemBytes, err)
 			}
@@ -623,7 +623,7 @@ func TestDynaliteItemSizeLimit(t *testing.T) {
 					}
 				}
 				t.Fatalf("validation accepted the dataset (%d items, the last of %d bytes by ddbitem.Size), but writing "+
-					"failed after %d of its items were in the table: %v", plan.Items, ddbitem.MaxItemBytes, written, err)
+					"failed after %d of its items were in the table: %v", v.Items, ddbitem.MaxItemBytes, written, err)
 			}
 		})
 	}

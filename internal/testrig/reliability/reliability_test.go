@@ -225,8 +225,8 @@ func TestFaultyLoadIsExact(t *testing.T) {
 	stats := st.sim.Stats()
 	logStats(t, "simulator", stats)
 	requireFaults(t, stats)
-	if res.Stats.Puts != int64(n) || res.Acked.Len() != n || res.Plan.Items != int64(n) {
-		t.Errorf("the load reports %d puts, %d acknowledged, %d planned; want %d", res.Stats.Puts, res.Acked.Len(), res.Plan.Items, n)
+	if res.Stats.Puts != int64(n) || res.Acked.Len() != n || res.Validated.Items != int64(n) {
+		t.Errorf("the load reports %d puts, %d acknowledged, %d validated; want %d", res.Stats.Puts, res.Acked.Len(), res.Validated.Items, n)
 	}
 	// Faults strike before the simulator applies anything, so each put is applied once, unless
 	// the SDK re-sent a call whose answer it lost after the write (a transport error): harmless,
