@@ -5,7 +5,48 @@ import (
 	"crypto/sha256"
 	"encoding/gob"
 	"fmt"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 )
+
+// Validated is the dataset as Validate found it, without writing anything: what it holds and
+// costs, and what the write pass needs to write it (the duplicate losers, the records in
+// place, the fingerprint of the bytes validated).
+type Validated struct {
+	Records    int64 // records read
+	Items      int64 // items to write: Records less Duplicates
+	Duplicates int64 // records dropped by the last_wins or first_wins policy
+	Bytes      int64 // Σ item size of Items
+	WriteUnits int64 // Σ WCU of Items: what one full load costs
+	// Digest identifies the content: the same items and key schema give the same digest on
+	// every machine, in any order; any change of an item or a key option changes it.
+	Digest string
+	Keys   KeyStats
+	Files  []string
+
+	losers    *Bitmap           // records that lose a duplicate contest
+	unchanged *Bitmap           // records Options.Unchanged reported in place
+	files     [sha256.Size]byte // the source's Fingerprint: the write pass reads the same bytes
+}
+
+// Dropped tells whether the record with sequence number seq loses a duplicate contest: it is
+// read but never written.
+func (v *Validated) Dropped(seq uint64) bool { return v.losers.Has(seq) }
+
+// FilesFingerprint is the SHA-256 of the bytes validated (source.Fingerprint of the files).
+func (v *Validated) FilesFingerprint() [sha256.Size]byte { return v.files }
+
+// Unchanged tells whether Options.Unchanged reported the record with sequence number seq as
+// already in place: the write pass skips it.
+func (v *Validated) Unchanged(seq uint64) bool { return v.unchanged.Has(seq) }
+
+// FilesUnchanged tells whether spec's files are still, byte for byte, the ones validated into
+// v. It hashes them without decoding. A load that stopped before its write pass reached the
+// end (and made the same check) learns from it whether what it wrote is what was validated.
+func (v *Validated) FilesUnchanged(spec source.Spec) (bool, error) {
+	f, err := source.Fingerprint(spec)
+	return err == nil && f == v.files, err
+}
 
 // planWire is a Validated with its unexported parts, as MarshalBinary stores it. Its name is
 // from when Validated was called Plan, and stays: gob writes the type's name into the bytes,
