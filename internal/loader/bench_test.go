@@ -121,8 +121,8 @@ func BenchmarkLoadPipeline(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if got := w.puts.Load() - before; got != benchItems || res.Stats.Puts != benchItems || res.Acked.Len() != benchItems {
-					b.Fatalf("wrote %d items (stats %d, acked %d); want %d", got, res.Stats.Puts, res.Acked.Len(), benchItems)
+				if got := w.puts.Load() - before; got != benchItems || res.Stats.Written != benchItems || res.Acked.Len() != benchItems {
+					b.Fatalf("wrote %d items (stats %d, acked %d); want %d", got, res.Stats.Written, res.Acked.Len(), benchItems)
 				}
 				return benchItems
 			})

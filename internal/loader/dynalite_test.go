@@ -298,8 +298,8 @@ func TestDynaliteRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := readDataset(t, schema, o)
-	if len(res.Validated.Files) != 5 || res.Validated.Items != int64(len(want)) || res.Stats.Puts != int64(len(want)) || res.Acked.Len() != len(want) {
-		t.Fatalf("files %v, validated %d items, %d puts, %d acked; want 5 files and %d items", res.Validated.Files, res.Validated.Items, res.Stats.Puts, res.Acked.Len(), len(want))
+	if len(res.Validated.Files) != 5 || res.Validated.Items != int64(len(want)) || res.Stats.Written != int64(len(want)) || res.Acked.Len() != len(want) {
+		t.Fatalf("files %v, validated %d items, %d written, %d acked; want 5 files and %d items", res.Validated.Files, res.Validated.Items, res.Stats.Written, res.Acked.Len(), len(want))
 	}
 	got, pages := scanAll(ctx, t, c, table)
 	if pages < 2 {
@@ -425,8 +425,8 @@ func TestDynaliteRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Deletes != int64(len(gone)) || len(toDelete) != len(gone) {
-		t.Fatalf("%d deletes for %d keys (%d chosen)", st.Deletes, len(toDelete), len(gone))
+	if st.Deleted != int64(len(gone)) || len(toDelete) != len(gone) {
+		t.Fatalf("%d deletes for %d keys (%d chosen)", st.Deleted, len(toDelete), len(gone))
 	}
 	var kept []record.Item
 	for _, it := range want {
@@ -563,8 +563,8 @@ func TestDynaliteBinaryKeys(t *testing.T) {
 			}
 		}
 	}, write.Options{})
-	if err != nil || st.Deletes != int64(len(toDelete)) {
-		t.Fatalf("delete: %d deletes, %v; want %d", st.Deletes, err, len(toDelete))
+	if err != nil || st.Deleted != int64(len(toDelete)) {
+		t.Fatalf("delete: %d deletes, %v; want %d", st.Deleted, err, len(toDelete))
 	}
 	after, _ := scanAll(ctx, t, c, table)
 	sameContents(t, schema, after, kept)

@@ -27,7 +27,7 @@ type Result struct {
 	// not in Acked may be in the table or not: a call that failed, was cancelled or never
 	// answered may still have been applied. A load that stops leaves nothing else behind.
 	Sent      *Bitmap
-	Skipped   int64 // records not written because an earlier load had (Options.Resume)
+	Resumed   int64 // records not written because an earlier load had (Options.Resume)
 	Unchanged int64 // items not written because Options.Unchanged said they were in place
 }
 
@@ -68,7 +68,7 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 			if o.Resume.Has(seq) && !v.losers.Has(seq) {
 				skip.Set(seq)
 				res.Acked.Set(seq)
-				res.Skipped++
+				res.Resumed++
 			}
 		}
 	}
@@ -90,7 +90,7 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 		ackMu.Unlock()
 	}
 	if o.Progress != nil {
-		wo.Progress = func(s write.Stats) { o.Progress(progressOf(s, res.Skipped, v.Items)) }
+		wo.Progress = func(s write.Stats) { o.Progress(progressOf(s, res.Resumed, v.Items)) }
 	}
 
 	var unchanged atomic.Int64

@@ -48,8 +48,8 @@ func TestLoadWritesExactlyTheDataset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Validated.Items != 1000 || res.Stats.Puts != 1000 || s.count() != 1000 || res.Acked.Len() != 1000 {
-		t.Fatalf("validated %d items, %d puts, sink %d, acked %d", res.Validated.Items, res.Stats.Puts, s.count(), res.Acked.Len())
+	if res.Validated.Items != 1000 || res.Stats.Written != 1000 || s.count() != 1000 || res.Acked.Len() != 1000 {
+		t.Fatalf("validated %d items, %d written, sink %d, acked %d", res.Validated.Items, res.Stats.Written, s.count(), res.Acked.Len())
 	}
 	if progress.Load() == 0 {
 		t.Error("no progress reported")
@@ -240,8 +240,8 @@ func TestCancelThenResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.count() != 2000 || res2.Acked.Len() != 2000 || res2.Skipped != int64(first) || res2.Stats.Puts != int64(2000-first) {
-		t.Fatalf("after resume: sink %d, acked %d, skipped %d (first run %d), puts %d", s.count(), res2.Acked.Len(), res2.Skipped, first, res2.Stats.Puts)
+	if s.count() != 2000 || res2.Acked.Len() != 2000 || res2.Resumed != int64(first) || res2.Stats.Written != int64(2000-first) {
+		t.Fatalf("after resume: sink %d, acked %d, resumed %d (first run %d), written %d", s.count(), res2.Acked.Len(), res2.Resumed, first, res2.Stats.Written)
 	}
 	// Only items in flight when the cancel hit may have been written twice.
 	twice := 0
@@ -275,8 +275,8 @@ func TestDeleteRemovesExactlyTheKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Deletes != 100 || s.count() != 200 {
-		t.Fatalf("deleted %d, left %d; want 100 and 200", st.Deletes, s.count())
+	if st.Deleted != 100 || s.count() != 200 {
+		t.Fatalf("deleted %d, left %d; want 100 and 200", st.Deleted, s.count())
 	}
 	for id := range s.items {
 		var n int
@@ -313,8 +313,8 @@ func TestUnchangedItemsAreNotWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Stats.Puts != 2 || res.Unchanged != 99 || s.count() != 101 {
-		t.Fatalf("puts %d, unchanged %d, table %d; want 2, 99, 101", res.Stats.Puts, res.Unchanged, s.count())
+	if res.Stats.Written != 2 || res.Unchanged != 99 || s.count() != 101 {
+		t.Fatalf("written %d, unchanged %d, table %d; want 2, 99, 101", res.Stats.Written, res.Unchanged, s.count())
 	}
 }
 

@@ -75,8 +75,8 @@ func TestWritePassWritesExactlyTheRest(t *testing.T) {
 			want = append(want, rec.Item)
 		}
 	}
-	if res.Stats.Puts != int64(len(want)) || res.Unchanged != unchanged || res.Validated.Duplicates != 1 {
-		t.Fatalf("puts %d, unchanged %d, duplicates %d; want %d, %d, 1", res.Stats.Puts, res.Unchanged, res.Validated.Duplicates, len(want), unchanged)
+	if res.Stats.Written != int64(len(want)) || res.Unchanged != unchanged || res.Validated.Duplicates != 1 {
+		t.Fatalf("written %d, unchanged %d, duplicates %d; want %d, %d, 1", res.Stats.Written, res.Unchanged, res.Validated.Duplicates, len(want), unchanged)
 	}
 	if got := s.contents(); strings.Join(got, "\x00") != strings.Join(canonicalSet(want), "\x00") {
 		t.Fatal("the table does not hold exactly the records to write")
@@ -115,8 +115,8 @@ func TestWritePassDoesNotDecodeWhatItPassesOver(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a line passed over was decoded: %v", err)
 	}
-	if res.Stats.Puts != 58 || res.Unchanged != 1 || s.count() != 58 {
-		t.Fatalf("puts %d, unchanged %d, table %d; want 58, 1, 58", res.Stats.Puts, res.Unchanged, s.count())
+	if res.Stats.Written != 58 || res.Unchanged != 1 || s.count() != 58 {
+		t.Fatalf("written %d, unchanged %d, table %d; want 58, 1, 58", res.Stats.Written, res.Unchanged, s.count())
 	}
 }
 

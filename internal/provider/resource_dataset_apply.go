@@ -213,7 +213,7 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 		return diags
 	}
 	m.ContentSHA256 = types.StringValue(validated.Digest)
-	tflog.Info(ctx, "Loaded dataset", map[string]any{"table_name": name, "items": res.Stats.Puts, "unchanged": res.Unchanged,
+	tflog.Info(ctx, "Loaded dataset", map[string]any{"table_name": name, "items": res.Stats.Written, "unchanged": res.Unchanged,
 		"deleted": out.Deleted, "wcu": res.Stats.WCUConsumed, "throttled": res.Stats.Throttled, "seconds": res.Stats.Duration.Seconds()})
 	return diags
 }
