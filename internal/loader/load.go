@@ -60,13 +60,13 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 	}
 	res := &Result{Validated: v, Acked: &Bitmap{}, Sent: &Bitmap{}}
 	var ackMu sync.Mutex
-	// skip is read by the producer and its reading goroutine while workers add to res.Acked:
-	// two bitmaps, no sharing. It does not change once the producer starts.
-	skip := &Bitmap{}
+	// resumed is read by the producer and its reading goroutine while workers add to
+	// res.Acked: two bitmaps, no sharing. It does not change once the producer starts.
+	resumed := &Bitmap{}
 	if o.Resume != nil {
 		for seq := range uint64(v.Records) {
 			if o.Resume.Has(seq) && !v.losers.Has(seq) {
-				skip.Set(seq)
+				resumed.Set(seq)
 				res.Acked.Set(seq)
 				res.Resumed++
 			}
@@ -99,7 +99,7 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 	batches := make(chan write.Batch, max(wo.Concurrency, write.DefaultConcurrency))
 	g.Go(func() error {
 		defer close(batches)
-		return produce(gctx, o, stage, v, skip, &unchanged, batches)
+		return produce(gctx, o, stage, v, resumed, &unchanged, batches)
 	})
 	g.Go(func() error {
 		var err error
@@ -115,8 +115,8 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 
 // produce feeds the writer pool with batches of the records still to write, and checks that
 // the dataset is still the one validated.
-func produce(ctx context.Context, o Options, stage *keys.Stage, v *Validated, done *Bitmap, unchanged *atomic.Int64, out chan<- write.Batch) error {
-	entries := &pending{ctx: ctx, o: o, stage: stage, validated: v, done: done, unchanged: unchanged}
+func produce(ctx context.Context, o Options, stage *keys.Stage, v *Validated, resumed *Bitmap, unchanged *atomic.Int64, out chan<- write.Batch) error {
+	entries := &pending{ctx: ctx, o: o, stage: stage, validated: v, resumed: resumed, unchanged: unchanged}
 	if err := entries.open(); err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ type pending struct {
 	o         Options
 	stage     *keys.Stage
 	validated *Validated
-	done      *Bitmap
+	resumed   *Bitmap // written by an earlier load (Options.Resume)
 	unchanged *atomic.Int64
 
 	r   source.Reader
@@ -179,9 +179,10 @@ func (p *pending) open() error {
 
 // drops tells whether the record numbered seq is not to be written, so the reader need not
 // decode it. The reading goroutine calls it while Next runs: it reads only bitmaps that do not
-// change during the pass (the validated dataset's, and done, filled before the pass starts).
+// change during the pass (the validated dataset's, and resumed, filled before the pass
+// starts).
 func (p *pending) drops(seq uint64) bool {
-	return p.validated.losers.Has(seq) || p.done.Has(seq) || p.validated.unchanged.Has(seq)
+	return p.validated.losers.Has(seq) || p.resumed.Has(seq) || p.validated.unchanged.Has(seq)
 }
 
 func (p *pending) close() { _ = p.r.Close() }
@@ -199,7 +200,7 @@ func (p *pending) Next() (order.Entry, error) {
 		}
 		seq := p.seq
 		p.seq++
-		if p.validated.losers.Has(seq) || p.done.Has(seq) {
+		if p.validated.losers.Has(seq) || p.resumed.Has(seq) {
 			continue
 		}
 		if p.validated.unchanged.Has(seq) {

@@ -189,7 +189,7 @@ func TestPendingRefusesARecordPassedOverUnasked(t *testing.T) {
 		return record.Record{Pos: record.Position{File: "a.jsonl", Line: n, Record: n}, Skipped: true}
 	}
 	var unchanged atomic.Int64
-	p := &pending{ctx: context.Background(), stage: stage, validated: v, done: &Bitmap{}, unchanged: &unchanged,
+	p := &pending{ctx: context.Background(), stage: stage, validated: v, resumed: &Bitmap{}, unchanged: &unchanged,
 		r: &recordList{recs: []record.Record{skipped(1), skipped(2)}}}
 	if !p.drops(0) || p.drops(1) {
 		t.Fatalf("drops(0) = %v, drops(1) = %v; want true, false", p.drops(0), p.drops(1))
