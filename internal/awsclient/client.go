@@ -52,7 +52,7 @@ func (l *Lazy) Client(ctx context.Context) (*dynamodb.Client, error) {
 
 func build(ctx context.Context, s Settings) (*dynamodb.Client, error) {
 	if s.Endpoint != "" {
-		if err := ValidateEndpoint(s.Endpoint); err != nil {
+		if err := CheckEndpoint(s.Endpoint); err != nil {
 			return nil, &SettingError{Attribute: "endpoint", EnvVars: []string{"AWS_ENDPOINT_URL_DYNAMODB"},
 				Summary: "Invalid DynamoDB Endpoint", Err: err}
 		}

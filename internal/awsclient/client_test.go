@@ -158,11 +158,11 @@ func TestRetryQuotaCannotStarveWorkers(t *testing.T) {
 	}
 }
 
-func TestValidateEndpoint(t *testing.T) {
+func TestCheckEndpoint(t *testing.T) {
 	t.Parallel()
 	for _, ok := range []string{"http://127.0.0.1:8000", "https://dynamodb.eu-west-1.amazonaws.com", "http://localhost:4566/"} {
-		if err := ValidateEndpoint(ok); err != nil {
-			t.Errorf("ValidateEndpoint(%q) = %v, want nil", ok, err)
+		if err := CheckEndpoint(ok); err != nil {
+			t.Errorf("CheckEndpoint(%q) = %v, want nil", ok, err)
 		}
 	}
 }

@@ -43,9 +43,10 @@ const DefaultMaxRetries = 5
 // connections (measured elsewhere: a 2-6x throughput loss at 64-256 workers).
 const MaxIdleConnsPerHost = 256
 
-// ValidateEndpoint reports whether s is a usable endpoint URL: absolute, http or https, with a
-// host. It needs no network and no credentials, so the provider runs it at validate time.
-func ValidateEndpoint(s string) error {
+// CheckEndpoint reports whether s is a usable endpoint URL: absolute, http or https, with a
+// host. It needs no network and no credentials, so the provider runs it when Terraform
+// validates the configuration.
+func CheckEndpoint(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
 		return fmt.Errorf("%q is not a valid URL: %w", s, err)

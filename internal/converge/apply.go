@@ -30,8 +30,8 @@ type Params struct {
 
 // Outcome is what Apply did.
 type Outcome struct {
-	// Plan is the dataset as validated; nil if validation failed.
-	Plan *loader.Plan
+	// Validated is the dataset as validated; nil if validation failed.
+	Validated *loader.Validated
 	// Load is what the write pass did; nil if nothing was written (State is then Prior).
 	Load *loader.Result
 	// Deleted counts the items deleted because the dataset no longer has them.
@@ -64,21 +64,21 @@ func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
 	out := Outcome{State: p.Prior}
 	v, err := validate(ctx, p)
 	if v != nil {
-		out.Plan, out.Changes = v.plan, v.changes()
+		out.Validated, out.Changes = v.validated, v.changes()
 	}
 	if err != nil {
 		return out, err
 	}
-	prior, plan, o := p.Prior, v.plan, v.o
-	res, loadErr := loader.LoadPlanned(ctx, api, p.Table, p.Schema, o, plan)
+	prior, validated, o := p.Prior, v.validated, v.o
+	res, loadErr := loader.LoadValidated(ctx, api, p.Table, p.Schema, o, validated)
 	if res == nil {
 		return out, loadErr // nothing was written
 	}
 	out.Load = res
 
 	if loadErr != nil {
-		out.FilesChanged = untrusted(o, plan, loadErr)
-		out.State = stopped(prior, plan, res, v.seen, out.FilesChanged)
+		out.FilesChanged = untrusted(o, validated, loadErr)
+		out.State = stopped(prior, validated, res, v.seen, out.FilesChanged)
 		return out, loadErr
 	}
 	next := v.next()
@@ -96,31 +96,31 @@ func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
 
 // Preview validates the dataset and tells what Apply would change, writing nothing. Its
 // errors are Apply's before the write pass.
-func Preview(ctx context.Context, p Params) (*loader.Plan, Changes, error) {
+func Preview(ctx context.Context, p Params) (*loader.Validated, Changes, error) {
 	v, err := validate(ctx, p)
 	if err != nil {
 		return nil, Changes{}, err
 	}
-	return v.plan, v.changes(), nil
+	return v.validated, v.changes(), nil
 }
 
-// validated is a dataset validated over a prior state: what Apply and Preview share.
-type validated struct {
-	p    Params
-	o    loader.Options // with Unchanged and Resume set from the prior state
-	plan *loader.Plan
-	seen *records
-	gone []string       // the keys the prior state may hold that the dataset lacks
-	led  *ledger.Ledger // next's memo
+// validation is a dataset validated over a prior state: what Apply and Preview share.
+type validation struct {
+	p         Params
+	o         loader.Options // with Unchanged and Resume set from the prior state
+	validated *loader.Validated
+	seen      *records
+	gone      []string       // the keys the prior state may hold that the dataset lacks
+	led       *ledger.Ledger // next's memo
 }
 
-func validate(ctx context.Context, p Params) (*validated, error) {
-	v := &validated{p: p, o: p.Options}
+func validate(ctx context.Context, p Params) (*validation, error) {
+	v := &validation{p: p, o: p.Options}
 	o, prior := &v.o, p.Prior
 	o.Resume, o.Unchanged, o.OnItem = nil, nil, nil
 	var cached bool
 	if p.Cache != nil {
-		v.plan, v.seen, v.gone, cached = p.Cache.lookup(p)
+		v.validated, v.seen, v.gone, cached = p.Cache.lookup(p)
 	}
 	if !cached {
 		// Validation reports every record's key, content hash and cost, so the next ledger and
@@ -139,40 +139,40 @@ func validate(ctx context.Context, p Params) (*validated, error) {
 				return ok && e.Hash == ledger.SumHash(sum)
 			}
 		}
-		plan, err := loader.Validate(ctx, p.Schema, withItems)
+		validated, err := loader.Validate(ctx, p.Schema, withItems)
 		if err != nil {
 			return nil, err
 		}
-		v.plan = plan
+		v.validated = validated
 		if kept != nil {
 			v.gone = kept.removed()
 		} else {
 			v.gone = removedKeys(prior, v.seen)
 		}
 		if p.Cache != nil {
-			p.Cache.store(p, plan, v.seen, v.gone)
+			p.Cache.store(p, validated, v.seen, v.gone)
 		}
 	}
-	if p.PlannedDigest != "" && p.PlannedDigest != v.plan.Digest {
-		return v, &ChangedSincePlanError{Planned: p.PlannedDigest, Now: v.plan.Digest}
+	if p.PlannedDigest != "" && p.PlannedDigest != v.validated.Digest {
+		return v, &ChangedSincePlanError{Planned: p.PlannedDigest, Now: v.validated.Digest}
 	}
 	// Every record written must have the key recorded for its place, or the state would
 	// record another key than the one written.
 	o.Expect = func(seq uint64, k keys.Key) bool { return seq < uint64(v.seen.len()) && v.seen.hasKey(int(seq), k) }
 	// The same content in other files, or in another order, numbers its records otherwise.
-	if r := prior.Resume; r != nil && r.Digest == v.plan.Digest && r.Files == v.plan.FilesFingerprint() {
+	if r := prior.Resume; r != nil && r.Digest == v.validated.Digest && r.Files == v.validated.FilesFingerprint() {
 		o.Resume = r.Acked
 	}
 	return v, nil
 }
 
 // removed are the keys the prior state says the table may hold that the dataset lacks.
-func (v *validated) removed() []string { return v.gone }
+func (v *validation) removed() []string { return v.gone }
 
 // next is the ledger once the table holds exactly the dataset.
-func (v *validated) next() *ledger.Ledger {
+func (v *validation) next() *ledger.Ledger {
 	if v.led == nil {
-		v.led = written(v.plan, v.seen)
+		v.led = written(v.validated, v.seen)
 	}
 	return v.led
 }
@@ -186,15 +186,15 @@ type Changes struct {
 }
 
 // changes counts what Apply's write pass and deletion do, as they decide it.
-func (v *validated) changes() Changes {
+func (v *validation) changes() Changes {
 	var c Changes
 	for i := range v.seen.len() {
 		seq := uint64(i)
 		switch {
-		case v.plan.Dropped(seq):
+		case v.validated.Dropped(seq):
 		case v.o.Resume.Has(seq):
 			c.Resumed++
-		case v.plan.Unchanged(seq):
+		case v.validated.Unchanged(seq):
 			c.Unchanged++
 		default:
 			c.Write++
@@ -207,13 +207,13 @@ func (v *validated) changes() Changes {
 }
 
 // written is the ledger of a complete load: every record but duplicate losers.
-func written(plan *loader.Plan, seen *records) *ledger.Ledger {
+func written(validated *loader.Validated, seen *records) *ledger.Ledger {
 	var b ledger.Builder
 	b.Grow(seen.len())
 	ids := string(seen.ids) // one string for all the keys: the builder holds substrings of it
 	start := 0
 	for i, end := range seen.ends {
-		if !plan.Dropped(uint64(i)) {
+		if !validated.Dropped(uint64(i)) {
 			b.Add(ids[start:end], seen.hash(i))
 		}
 		start = end
@@ -225,7 +225,7 @@ func written(plan *loader.Plan, seen *records) *ledger.Ledger {
 // acknowledged; unconfirmed, what was sent without an answer (and what was unconfirmed before,
 // unless acknowledged now). If the writes may differ from what was validated (rewrite), the
 // hashes cannot be trusted: no resume point, and the next apply writes every item.
-func stopped(prior State, plan *loader.Plan, res *loader.Result, seen *records, rewrite bool) State {
+func stopped(prior State, validated *loader.Validated, res *loader.Result, seen *records, rewrite bool) State {
 	var led, unconf ledger.Builder
 	for e := range prior.Ledger.All() {
 		led.Add(e.KeyID, e.Hash)
@@ -234,7 +234,7 @@ func stopped(prior State, plan *loader.Plan, res *loader.Result, seen *records, 
 	for i := range seen.len() {
 		seq := uint64(i)
 		switch {
-		case plan.Dropped(seq):
+		case validated.Dropped(seq):
 		case res.Acked.Has(seq):
 			id := seen.id(i)
 			led.Add(id, seen.hash(i))
@@ -253,7 +253,7 @@ func stopped(prior State, plan *loader.Plan, res *loader.Result, seen *records, 
 		st.Unconfirmed = nil
 	}
 	if !rewrite {
-		st.Resume = &Resume{Digest: plan.Digest, Files: plan.FilesFingerprint(), Acked: res.Acked}
+		st.Resume = &Resume{Digest: validated.Digest, Files: validated.FilesFingerprint(), Acked: res.Acked}
 	}
 	return st
 }
@@ -262,14 +262,14 @@ func stopped(prior State, plan *loader.Plan, res *loader.Result, seen *records, 
 // the ledger and the resume point record: their hashes and digest come from the validation
 // pass. A complete write pass checked that it read the files validated, and one that found
 // them changed says so; for a load stopped before that check, the files are hashed again.
-func untrusted(o loader.Options, plan *loader.Plan, err error) bool {
+func untrusted(o loader.Options, validated *loader.Validated, err error) bool {
 	switch {
 	case err == nil:
 		return false
 	case errors.Is(err, loader.ErrDatasetChanged):
 		return true
 	}
-	same, ferr := plan.FilesUnchanged(o.Source)
+	same, ferr := validated.FilesUnchanged(o.Source)
 	return ferr != nil || !same
 }
 

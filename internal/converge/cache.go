@@ -97,27 +97,27 @@ func compareBool(a, b bool) int {
 	return -1
 }
 
-// lookup returns the validated plan, records and removed keys stored for p, if the files are
-// still the bytes they were then.
-func (c *Cache) lookup(p Params) (*loader.Plan, *records, []string, bool) {
+// lookup returns the validated dataset, records and removed keys stored for p, if the files
+// are still the bytes they were then.
+func (c *Cache) lookup(p Params) (*loader.Validated, *records, []string, bool) {
 	files, err := source.Fingerprint(p.Options.Source)
 	if err != nil {
 		return nil, nil, nil, false
 	}
 	key := c.key(p, files)
 	if e, ok := recent.get(key); ok {
-		return e.plan, e.seen, e.removed, true
+		return e.validated, e.seen, e.removed, true
 	}
 	b, err := os.ReadFile(filepath.Join(c.Dir, key))
 	if err != nil {
 		return nil, nil, nil, false
 	}
-	plan, seen, removed, err := decodeEntry(b)
-	if err != nil || plan.FilesFingerprint() != files {
+	validated, seen, removed, err := decodeEntry(b)
+	if err != nil || validated.FilesFingerprint() != files {
 		return nil, nil, nil, false
 	}
-	recent.set(key, memEntry{plan, seen, removed})
-	return plan, seen, removed, true
+	recent.set(key, memEntry{validated, seen, removed})
+	return validated, seen, removed, true
 }
 
 // recent is the last entry this process read, by key: Terraform's apply plans the resource
@@ -126,9 +126,9 @@ func (c *Cache) lookup(p Params) (*loader.Plan, *records, []string, bool) {
 var recent memo
 
 type memEntry struct {
-	plan    *loader.Plan
-	seen    *records
-	removed []string
+	validated *loader.Validated
+	seen      *records
+	removed   []string
 }
 
 type memo struct {
@@ -140,7 +140,7 @@ type memo struct {
 func (m *memo) get(key string) (memEntry, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.e, m.key == key && m.e.plan != nil
+	return m.e, m.key == key && m.e.validated != nil
 }
 
 func (m *memo) set(key string, e memEntry) {
@@ -149,11 +149,11 @@ func (m *memo) set(key string, e memEntry) {
 	m.key, m.e = key, e
 }
 
-// store keeps plan, seen and removed for p, under the fingerprint of the bytes validated.
-// Failing to store only costs a validation later.
-func (c *Cache) store(p Params, plan *loader.Plan, seen *records, removed []string) {
+// store keeps validated, seen and removed for p, under the fingerprint of the bytes
+// validated. Failing to store only costs a validation later.
+func (c *Cache) store(p Params, validated *loader.Validated, seen *records, removed []string) {
 	c.prune()
-	b, err := encodeEntry(plan, seen, removed)
+	b, err := encodeEntry(validated, seen, removed)
 	if err != nil || os.MkdirAll(c.Dir, 0o700) != nil {
 		return
 	}
@@ -166,7 +166,7 @@ func (c *Cache) store(p Params, plan *loader.Plan, seen *records, removed []stri
 		_ = os.Remove(f.Name())
 		return
 	}
-	if os.Rename(f.Name(), filepath.Join(c.Dir, c.key(p, plan.FilesFingerprint()))) != nil {
+	if os.Rename(f.Name(), filepath.Join(c.Dir, c.key(p, validated.FilesFingerprint()))) != nil {
 		_ = os.Remove(f.Name())
 	}
 }
@@ -193,19 +193,19 @@ func (c *Cache) prune() {
 	}
 }
 
-// An entry is cacheMagic, the plan (length-prefixed), the number of records, then each
-// record's key ID (length-prefixed), content hash (4 bytes) and write units (uvarint), in
+// An entry is cacheMagic, the loader.Validated (length-prefixed), the number of records, then
+// each record's key ID (length-prefixed), content hash (4 bytes) and write units (uvarint), in
 // sequence order; then the number of removed keys and each (length-prefixed).
-func encodeEntry(plan *loader.Plan, seen *records, removed []string) ([]byte, error) {
-	pb, err := plan.MarshalBinary()
+func encodeEntry(validated *loader.Validated, seen *records, removed []string) ([]byte, error) {
+	vb, err := validated.MarshalBinary()
 	if err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer
-	b.Grow(len(pb) + len(seen.ids) + 8*seen.len())
+	b.Grow(len(vb) + len(seen.ids) + 8*seen.len())
 	b.WriteString(cacheMagic)
-	b.Write(binary.AppendUvarint(nil, uint64(len(pb))))
-	b.Write(pb)
+	b.Write(binary.AppendUvarint(nil, uint64(len(vb))))
+	b.Write(vb)
 	buf := binary.AppendUvarint(nil, uint64(seen.len()))
 	start := 0
 	for i, end := range seen.ends {
@@ -230,7 +230,7 @@ func encodeEntry(plan *loader.Plan, seen *records, removed []string) ([]byte, er
 
 var errBadEntry = errors.New("converge: damaged cache entry")
 
-func decodeEntry(b []byte) (*loader.Plan, *records, []string, error) {
+func decodeEntry(b []byte) (*loader.Validated, *records, []string, error) {
 	rest, ok := bytes.CutPrefix(b, []byte(cacheMagic))
 	if !ok {
 		return nil, nil, nil, errBadEntry
@@ -247,14 +247,14 @@ func decodeEntry(b []byte) (*loader.Plan, *records, []string, error) {
 	if !ok || n > uint64(len(rest)) {
 		return nil, nil, nil, errBadEntry
 	}
-	plan := &loader.Plan{}
-	if err := plan.UnmarshalBinary(rest[:n]); err != nil {
+	validated := &loader.Validated{}
+	if err := validated.UnmarshalBinary(rest[:n]); err != nil {
 		return nil, nil, nil, errBadEntry
 	}
 	rest = rest[n:]
 	count, ok := uvarint()
 	// A record takes at least 6 bytes: a length, a hash and the write units.
-	if !ok || count > uint64(len(rest)/6) || int64(count) != plan.Records {
+	if !ok || count > uint64(len(rest)/6) || int64(count) != validated.Records {
 		return nil, nil, nil, errBadEntry
 	}
 	seen := &records{ids: make([]byte, 0, len(rest)), ends: make([]int, 0, count), hashes: make([]uint32, 0, count), wcus: make([]uint32, 0, count)}
@@ -289,5 +289,5 @@ func decodeEntry(b []byte) (*loader.Plan, *records, []string, error) {
 	if len(rest) > 0 {
 		return nil, nil, nil, errBadEntry
 	}
-	return plan, seen, removed, nil
+	return validated, seen, removed, nil
 }

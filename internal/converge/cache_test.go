@@ -31,16 +31,16 @@ func TestCacheSkipsValidationOfTheSameBytes(t *testing.T) {
 	if _, _, _, hit := cache.lookup(p); hit {
 		t.Fatal("an empty cache hit")
 	}
-	plan, changes, err := Preview(context.Background(), p)
+	validated, changes, err := Preview(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cachedPlan, seen, _, hit := cache.lookup(p)
-	if !hit || !samePlan(t, cachedPlan, plan) || seen.len() != 300 {
-		t.Fatalf("after a Preview: hit %v, %d records, same plan %v", hit, seen.len(), samePlan(t, cachedPlan, plan))
+	cached, seen, _, hit := cache.lookup(p)
+	if !hit || !sameValidated(t, cached, validated) || seen.len() != 300 {
+		t.Fatalf("after a Preview: hit %v, %d records, same Validated %v", hit, seen.len(), sameValidated(t, cached, validated))
 	}
-	plan2, changes2, err := Preview(context.Background(), p)
-	if err != nil || !samePlan(t, plan2, plan) || changes2 != changes {
+	validated2, changes2, err := Preview(context.Background(), p)
+	if err != nil || !sameValidated(t, validated2, validated) || changes2 != changes {
 		t.Fatalf("Preview from the cache: %+v, %v", changes2, err)
 	}
 
@@ -106,8 +106,9 @@ func TestCacheSkipsValidationOfTheSameBytes(t *testing.T) {
 	}
 }
 
-// samePlan compares plans by their stored form, which holds every part of them.
-func samePlan(t *testing.T, a, b *loader.Plan) bool {
+// sameValidated compares validated datasets by their stored form, which holds every part of
+// them.
+func sameValidated(t *testing.T, a, b *loader.Validated) bool {
 	t.Helper()
 	x, err := a.MarshalBinary()
 	if err != nil {
@@ -128,7 +129,7 @@ func TestDecodeEntryNeverPanics(t *testing.T) {
 		t.Fatal(err)
 	}
 	removed := []string{"5:S:gone", "3:S:x"}
-	b, err := encodeEntry(v.plan, v.seen, removed)
+	b, err := encodeEntry(v.validated, v.seen, removed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,13 +147,13 @@ func TestDecodeEntryNeverPanics(t *testing.T) {
 }
 
 // FuzzDecodeEntry: no bytes make decodeEntry panic, and what it accepts holds one record per
-// record the plan counts.
+// record the Validated counts.
 func FuzzDecodeEntry(f *testing.F) {
 	v, err := validate(context.Background(), params(dataset(5, "v1"), State{}))
 	if err != nil {
 		f.Fatal(err)
 	}
-	b, err := encodeEntry(v.plan, v.seen, []string{"3:S:x"})
+	b, err := encodeEntry(v.validated, v.seen, []string{"3:S:x"})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -160,9 +161,9 @@ func FuzzDecodeEntry(f *testing.F) {
 	f.Add(b[:len(b)/2])
 	f.Add([]byte(cacheMagic))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		plan, seen, _, err := decodeEntry(data)
-		if err == nil && int64(seen.len()) != plan.Records {
-			t.Fatalf("%d records for a plan of %d", seen.len(), plan.Records)
+		validated, seen, _, err := decodeEntry(data)
+		if err == nil && int64(seen.len()) != validated.Records {
+			t.Fatalf("%d records for a Validated of %d", seen.len(), validated.Records)
 		}
 	})
 }
@@ -192,7 +193,7 @@ func TestCacheReadsAnEntryOncePerProcess(t *testing.T) {
 	}
 	again, _, _, hit := cache.lookup(p)
 	if !hit || again != first {
-		t.Fatalf("the same entry again: hit %v, same plan %v; want it from memory", hit, again == first)
+		t.Fatalf("the same entry again: hit %v, same Validated %v; want it from memory", hit, again == first)
 	}
 	if err := os.WriteFile(data, []byte(dataset(50, "v2")), 0o600); err != nil {
 		t.Fatal(err)

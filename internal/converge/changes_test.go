@@ -54,8 +54,8 @@ func previewTellsWhatApplyDoes(t *testing.T, cache *Cache) {
 		if !equal(f.contents(), wantContents(t, inline)) {
 			t.Errorf("%s: the table does not hold exactly the dataset", name)
 		}
-		did := Changes{Write: out.Load.Stats.Puts, Delete: out.Deleted, Unchanged: out.Load.Unchanged, Resumed: out.Load.Skipped,
-			WriteUnits: out.Load.Stats.Puts + out.Deleted} // every item here is one write unit
+		did := Changes{Write: out.Load.Stats.Written, Delete: out.Deleted, Unchanged: out.Load.Unchanged, Resumed: out.Load.Resumed,
+			WriteUnits: out.Load.Stats.Written + out.Deleted} // every item here is one write unit
 		if out.Changes != want || did != want {
 			t.Errorf("%s: Apply announced %+v and did %+v, want %+v", name, out.Changes, did, want)
 		}

@@ -18,7 +18,7 @@ func Destroy(ctx context.Context, api write.API, table string, schema keys.Schem
 		return 0, 0, nil
 	}
 	stats, err := loader.Delete(ctx, api, table, keyItems(ids, schema), wo)
-	return stats.Deletes, len(ids), err
+	return stats.Deleted, len(ids), err
 }
 
 // deleteRemoved deletes the keys of removed (removedKeys).
@@ -27,7 +27,7 @@ func deleteRemoved(ctx context.Context, api write.API, table string, schema keys
 		return 0, nil
 	}
 	st, err := loader.Delete(ctx, api, table, keyItems(removed, schema), wo)
-	return st.Deletes, err
+	return st.Deleted, err
 }
 
 // removedKeys are the keys the prior state says the table may hold that the records of the

@@ -41,14 +41,14 @@ func checkLedgers(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 			seen.add(k.ID(), ledger.SumHash(sum), 1)
 		},
 	}
-	plan, err := loader.Validate(context.Background(), schema, opts)
+	validated, err := loader.Validate(context.Background(), schema, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	loser := 2 - winner
-	if seen.len() != 4 || plan.Items != 3 || !plan.Dropped(uint64(loser)) || plan.Dropped(uint64(winner)) {
-		t.Fatalf("validation saw %d records, plan has %d items, loser %d dropped %v; want 4, 3, true",
-			seen.len(), plan.Items, loser, plan.Dropped(uint64(loser)))
+	if seen.len() != 4 || validated.Items != 3 || !validated.Dropped(uint64(loser)) || validated.Dropped(uint64(winner)) {
+		t.Fatalf("validation saw %d records, validated %d items, loser %d dropped %v; want 4, 3, true",
+			seen.len(), validated.Items, loser, validated.Dropped(uint64(loser)))
 	}
 	hashOf := func(seq int) uint32 { return seen.hash(seq) }
 	idOf := func(seq int) string { return seen.id(seq) }
@@ -76,9 +76,9 @@ func checkLedgers(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 		{"complete", true, map[string]uint32{idOf(winner): hashOf(winner), idOf(1): hashOf(1), idOf(3): hashOf(3)}},
 		{"interrupted", false, map[string]uint32{"old-only": 7, idOf(3): 9, idOf(1): hashOf(1)}},
 	} {
-		led := written(plan, seen)
+		led := written(validated, seen)
 		if !tc.complete {
-			st := stopped(State{Ledger: old}, plan, res, seen, false)
+			st := stopped(State{Ledger: old}, validated, res, seen, false)
 			led = st.Ledger
 			if _, ok := st.Unconfirmed.Lookup(idOf(3)); !ok || st.Unconfirmed.Len() != 1 {
 				t.Errorf("unconfirmed %d keys, want only c", st.Unconfirmed.Len())
@@ -106,13 +106,13 @@ func TestUntrusted(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec := source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}
-	plan, err := loader.Validate(context.Background(), keys.Schema{PartitionKey: keys.Attr{Name: "pk", Type: "S"}}, loader.Options{Source: spec})
+	validated, err := loader.Validate(context.Background(), keys.Schema{PartitionKey: keys.Attr{Name: "pk", Type: "S"}}, loader.Options{Source: spec})
 	if err != nil {
 		t.Fatal(err)
 	}
 	check := func(what string, err error, want bool) {
 		t.Helper()
-		if got := untrusted(loader.Options{Source: spec}, plan, err); got != want {
+		if got := untrusted(loader.Options{Source: spec}, validated, err); got != want {
 			t.Errorf("%s: untrusted(%v) = %v, want %v", what, err, got, want)
 		}
 	}

@@ -121,8 +121,8 @@ func BenchmarkLoadPipeline(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if got := w.puts.Load() - before; got != benchItems || res.Stats.Puts != benchItems || res.Acked.Len() != benchItems {
-					b.Fatalf("wrote %d items (stats %d, acked %d); want %d", got, res.Stats.Puts, res.Acked.Len(), benchItems)
+				if got := w.puts.Load() - before; got != benchItems || res.Stats.Written != benchItems || res.Acked.Len() != benchItems {
+					b.Fatalf("wrote %d items (stats %d, acked %d); want %d", got, res.Stats.Written, res.Acked.Len(), benchItems)
 				}
 				return benchItems
 			})
@@ -136,12 +136,12 @@ func BenchmarkValidate(b *testing.B) {
 	spec := benchDataset(b)
 	o := Options{Source: spec}
 	measure(b, func() int64 {
-		plan, err := Validate(context.Background(), benchSchema(), o)
+		v, err := Validate(context.Background(), benchSchema(), o)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if plan.Items != benchItems || plan.Keys.DistinctPartitionKeys != benchItems/benchPerKey {
-			b.Fatalf("plan has %d items, %d partition keys; want %d, %d", plan.Items, plan.Keys.DistinctPartitionKeys, benchItems, benchItems/benchPerKey)
+		if v.Items != benchItems || v.Keys.DistinctPartitionKeys != benchItems/benchPerKey {
+			b.Fatalf("validated %d items, %d partition keys; want %d, %d", v.Items, v.Keys.DistinctPartitionKeys, benchItems, benchItems/benchPerKey)
 		}
 		return benchItems
 	})

@@ -511,7 +511,7 @@ func TestBadInputCatalogue(t *testing.T) {
 			res, err := Load(context.Background(), s, "t", schema, o)
 
 			if err == nil {
-				t.Fatalf("Load succeeded (%d items written); want an error", res.Stats.Puts)
+				t.Fatalf("Load succeeded (%d items written); want an error", res.Stats.Written)
 			}
 			msg := err.Error()
 			t.Logf("%T: %s", err, truncateForLog(msg))

@@ -298,8 +298,8 @@ func TestDynaliteRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := readDataset(t, schema, o)
-	if len(res.Plan.Files) != 5 || res.Plan.Items != int64(len(want)) || res.Stats.Puts != int64(len(want)) || res.Acked.Len() != len(want) {
-		t.Fatalf("files %v, plan %d items, %d puts, %d acked; want 5 files and %d items", res.Plan.Files, res.Plan.Items, res.Stats.Puts, res.Acked.Len(), len(want))
+	if len(res.Validated.Files) != 5 || res.Validated.Items != int64(len(want)) || res.Stats.Written != int64(len(want)) || res.Acked.Len() != len(want) {
+		t.Fatalf("files %v, validated %d items, %d written, %d acked; want 5 files and %d items", res.Validated.Files, res.Validated.Items, res.Stats.Written, res.Acked.Len(), len(want))
 	}
 	got, pages := scanAll(ctx, t, c, table)
 	if pages < 2 {
@@ -425,8 +425,8 @@ func TestDynaliteRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Deletes != int64(len(gone)) || len(toDelete) != len(gone) {
-		t.Fatalf("%d deletes for %d keys (%d chosen)", st.Deletes, len(toDelete), len(gone))
+	if st.Deleted != int64(len(gone)) || len(toDelete) != len(gone) {
+		t.Fatalf("%d deletes for %d keys (%d chosen)", st.Deleted, len(toDelete), len(gone))
 	}
 	var kept []record.Item
 	for _, it := range want {
@@ -563,8 +563,8 @@ func TestDynaliteBinaryKeys(t *testing.T) {
 			}
 		}
 	}, write.Options{})
-	if err != nil || st.Deletes != int64(len(toDelete)) {
-		t.Fatalf("delete: %d deletes, %v; want %d", st.Deletes, err, len(toDelete))
+	if err != nil || st.Deleted != int64(len(toDelete)) {
+		t.Fatalf("delete: %d deletes, %v; want %d", st.Deleted, err, len(toDelete))
 	}
 	after, _ := scanAll(ctx, t, c, table)
 	sameContents(t, schema, after, kept)
@@ -610,7 +610,7 @@ func TestDynaliteItemSizeLimit(t *testing.T) {
 			writeFile(t, dir, "b.jsonl", pad(t, tc.head)+"\n")
 			o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl", "b.jsonl"}, AttributeTypes: overrides},
 				Order: order.Options{Mode: order.Preserve}, Write: write.Options{Concurrency: 1}}
-			plan, err := Validate(ctx, schema, o)
+			v, err := Validate(ctx, schema, o)
 			if err != nil {
 				t.Fatalf("validation refused an item of exactly %d bytes: %v", ddbitem.MaxItemBytes, err)
 			}
@@ -623,7 +623,7 @@ func TestDynaliteItemSizeLimit(t *testing.T) {
 					}
 				}
 				t.Fatalf("validation accepted the dataset (%d items, the last of %d bytes by ddbitem.Size), but writing "+
-					"failed after %d of its items were in the table: %v", plan.Items, ddbitem.MaxItemBytes, written, err)
+					"failed after %d of its items were in the table: %v", v.Items, ddbitem.MaxItemBytes, written, err)
 			}
 		})
 	}

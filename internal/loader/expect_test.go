@@ -26,7 +26,7 @@ func TestExpectStopsAtAnotherKey(t *testing.T) {
 		o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Write: fastWrite(), Order: order.Options{Mode: order.Preserve}}
 		o.Write.Concurrency = 1
 		o.OnItem = func(_ uint64, k keys.Key, _ [sha256.Size]byte, _ int64) { validated = append(validated, k.ID()) }
-		plan, err := Validate(context.Background(), hashRange(), o)
+		v, err := Validate(context.Background(), hashRange(), o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +35,7 @@ func TestExpectStopsAtAnotherKey(t *testing.T) {
 			o.Expect = func(seq uint64, k keys.Key) bool { return int(seq) < len(validated) && validated[seq] == k.ID() }
 		}
 		s := newSink(hashRange())
-		_, err = LoadPlanned(context.Background(), s, "t", hashRange(), o, plan)
+		_, err = LoadValidated(context.Background(), s, "t", hashRange(), o, v)
 		if !errors.Is(err, ErrDatasetChanged) {
 			t.Fatalf("expect %v: err = %v, want ErrDatasetChanged", expect, err)
 		}

@@ -90,15 +90,15 @@ func TestSparseIndexItemsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Plan.Items != 300 || s.count() != 300 {
-		t.Fatalf("plan %d items, sink %d; want 300", res.Plan.Items, s.count())
+	if res.Validated.Items != 300 || s.count() != 300 {
+		t.Fatalf("validated %d items, sink %d; want 300", res.Validated.Items, s.count())
 	}
 	// Index keys are not part of the content digest: the same items give the same digest.
 	plain, err := Validate(context.Background(), hashRange(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plain.Digest != res.Plan.Digest {
-		t.Errorf("digest with index keys %s, without %s; want them equal", res.Plan.Digest, plain.Digest)
+	if plain.Digest != res.Validated.Digest {
+		t.Errorf("digest with index keys %s, without %s; want them equal", res.Validated.Digest, plain.Digest)
 	}
 }

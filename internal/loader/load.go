@@ -20,14 +20,14 @@ import (
 // Result is what a load did. Load returns it also with an error, so an interrupted load can
 // be resumed: Acked holds every record written so far.
 type Result struct {
-	Plan  *Plan
-	Stats write.Stats
-	Acked *Bitmap // sequence numbers of the records DynamoDB acknowledged (resumed ones too)
+	Validated *Validated
+	Stats     write.Stats
+	Acked     *Bitmap // sequence numbers of the records DynamoDB acknowledged (resumed ones too)
 	// Sent holds the records handed to DynamoDB at least once in this load. Those in Sent but
 	// not in Acked may be in the table or not: a call that failed, was cancelled or never
 	// answered may still have been applied. A load that stops leaves nothing else behind.
 	Sent      *Bitmap
-	Skipped   int64 // records not written because an earlier load had (Options.Resume)
+	Resumed   int64 // records not written because an earlier load had (Options.Resume)
 	Unchanged int64 // items not written because Options.Unchanged said they were in place
 }
 
@@ -39,36 +39,36 @@ var ErrDatasetChanged = errors.New("the dataset changed while it was being loade
 // to table: the records are read again, keyed, stripped of duplicate losers and of records a
 // resumed load already wrote, ordered, batched and written by the writer pool.
 func Load(ctx context.Context, api write.API, table string, schema keys.Schema, o Options) (*Result, error) {
-	plan, err := Validate(ctx, schema, o)
+	v, err := Validate(ctx, schema, o)
 	if err != nil {
 		return nil, err
 	}
-	return writePass(ctx, api, table, schema, o, plan)
+	return writePass(ctx, api, table, schema, o, v)
 }
 
-// LoadPlanned is Load for a dataset already validated into plan (e.g. at plan time, moments
+// LoadValidated is Load for a dataset already validated into v (e.g. at plan time, moments
 // before). The write pass still checks that it reads the bytes validated. Options.OnItem and
-// Options.Unchanged act in Validate: those given to the Validate that made plan count.
-func LoadPlanned(ctx context.Context, api write.API, table string, schema keys.Schema, o Options, plan *Plan) (*Result, error) {
-	return writePass(ctx, api, table, schema, o, plan)
+// Options.Unchanged act in Validate: those given to the Validate that made v count.
+func LoadValidated(ctx context.Context, api write.API, table string, schema keys.Schema, o Options, v *Validated) (*Result, error) {
+	return writePass(ctx, api, table, schema, o, v)
 }
 
-func writePass(ctx context.Context, api write.API, table string, schema keys.Schema, o Options, plan *Plan) (*Result, error) {
+func writePass(ctx context.Context, api write.API, table string, schema keys.Schema, o Options, v *Validated) (*Result, error) {
 	stage, err := newStage(schema, o.Keys)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Plan: plan, Acked: &Bitmap{}, Sent: &Bitmap{}}
+	res := &Result{Validated: v, Acked: &Bitmap{}, Sent: &Bitmap{}}
 	var ackMu sync.Mutex
-	// skip is read by the producer and its reading goroutine while workers add to res.Acked:
-	// two bitmaps, no sharing. It does not change once the producer starts.
-	skip := &Bitmap{}
+	// resumed is read by the producer and its reading goroutine while workers add to
+	// res.Acked: two bitmaps, no sharing. It does not change once the producer starts.
+	resumed := &Bitmap{}
 	if o.Resume != nil {
-		for seq := range uint64(plan.Records) {
-			if o.Resume.Has(seq) && !plan.losers.Has(seq) {
-				skip.Set(seq)
+		for seq := range uint64(v.Records) {
+			if o.Resume.Has(seq) && !v.losers.Has(seq) {
+				resumed.Set(seq)
 				res.Acked.Set(seq)
-				res.Skipped++
+				res.Resumed++
 			}
 		}
 	}
@@ -90,7 +90,7 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 		ackMu.Unlock()
 	}
 	if o.Progress != nil {
-		wo.Progress = func(s write.Stats) { o.Progress(progressOf(s, res.Skipped, plan.Items)) }
+		wo.Progress = func(s write.Stats) { o.Progress(progressOf(s, res.Resumed, v.Items)) }
 	}
 
 	var unchanged atomic.Int64
@@ -99,7 +99,7 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 	batches := make(chan write.Batch, max(wo.Concurrency, write.DefaultConcurrency))
 	g.Go(func() error {
 		defer close(batches)
-		return produce(gctx, o, stage, plan, skip, &unchanged, batches)
+		return produce(gctx, o, stage, v, resumed, &unchanged, batches)
 	})
 	g.Go(func() error {
 		var err error
@@ -115,8 +115,8 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 
 // produce feeds the writer pool with batches of the records still to write, and checks that
 // the dataset is still the one validated.
-func produce(ctx context.Context, o Options, stage *keys.Stage, plan *Plan, done *Bitmap, unchanged *atomic.Int64, out chan<- write.Batch) error {
-	entries := &pending{ctx: ctx, o: o, stage: stage, plan: plan, done: done, unchanged: unchanged}
+func produce(ctx context.Context, o Options, stage *keys.Stage, v *Validated, resumed *Bitmap, unchanged *atomic.Int64, out chan<- write.Batch) error {
+	entries := &pending{ctx: ctx, o: o, stage: stage, validated: v, resumed: resumed, unchanged: unchanged}
 	if err := entries.open(); err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, plan *Plan, done
 			return ctx.Err()
 		}
 	}
-	if entries.r.Fingerprint() != plan.files {
+	if entries.r.Fingerprint() != v.files {
 		return ErrDatasetChanged
 	}
 	return nil
@@ -159,8 +159,8 @@ type pending struct {
 	ctx       context.Context
 	o         Options
 	stage     *keys.Stage
-	plan      *Plan
-	done      *Bitmap
+	validated *Validated
+	resumed   *Bitmap // written by an earlier load (Options.Resume)
 	unchanged *atomic.Int64
 
 	r   source.Reader
@@ -179,9 +179,10 @@ func (p *pending) open() error {
 
 // drops tells whether the record numbered seq is not to be written, so the reader need not
 // decode it. The reading goroutine calls it while Next runs: it reads only bitmaps that do not
-// change during the pass (the plan's, and done, filled before the pass starts).
+// change during the pass (the validated dataset's, and resumed, filled before the pass
+// starts).
 func (p *pending) drops(seq uint64) bool {
-	return p.plan.losers.Has(seq) || p.done.Has(seq) || p.plan.unchanged.Has(seq)
+	return p.validated.losers.Has(seq) || p.resumed.Has(seq) || p.validated.unchanged.Has(seq)
 }
 
 func (p *pending) close() { _ = p.r.Close() }
@@ -199,10 +200,10 @@ func (p *pending) Next() (order.Entry, error) {
 		}
 		seq := p.seq
 		p.seq++
-		if p.plan.losers.Has(seq) || p.done.Has(seq) {
+		if p.validated.losers.Has(seq) || p.resumed.Has(seq) {
 			continue
 		}
-		if p.plan.unchanged.Has(seq) {
+		if p.validated.unchanged.Has(seq) {
 			p.unchanged.Add(1)
 			continue
 		}

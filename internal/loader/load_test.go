@@ -48,18 +48,18 @@ func TestLoadWritesExactlyTheDataset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Plan.Items != 1000 || res.Stats.Puts != 1000 || s.count() != 1000 || res.Acked.Len() != 1000 {
-		t.Fatalf("plan %d items, %d puts, sink %d, acked %d", res.Plan.Items, res.Stats.Puts, s.count(), res.Acked.Len())
+	if res.Validated.Items != 1000 || res.Stats.Written != 1000 || s.count() != 1000 || res.Acked.Len() != 1000 {
+		t.Fatalf("validated %d items, %d written, sink %d, acked %d", res.Validated.Items, res.Stats.Written, s.count(), res.Acked.Len())
 	}
 	if progress.Load() == 0 {
 		t.Error("no progress reported")
 	}
-	plan, err := Validate(context.Background(), hashRange(), o)
+	v, err := Validate(context.Background(), hashRange(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plan.Digest != res.Plan.Digest || plan.Keys.DistinctPartitionKeys != 37 || plan.WriteUnits != 1000 {
-		t.Fatalf("validate-only plan %+v", plan)
+	if v.Digest != res.Validated.Digest || v.Keys.DistinctPartitionKeys != 37 || v.WriteUnits != 1000 {
+		t.Fatalf("validated alone: %+v", v)
 	}
 	// The sink holds exactly what a validate pass reads.
 	var want []record.Item
@@ -152,8 +152,8 @@ func TestDuplicatePolicies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Plan.Items != 2 || res.Plan.Duplicates != 1 || s.count() != 2 {
-				t.Fatalf("plan %+v, sink %d", res.Plan, s.count())
+			if res.Validated.Items != 2 || res.Validated.Duplicates != 1 || s.count() != 2 {
+				t.Fatalf("validated %+v, sink %d", res.Validated, s.count())
 			}
 			id := hashRange().Key(record.Item{"pk": &types.AttributeValueMemberS{Value: "a"}, "sk": &types.AttributeValueMemberN{Value: "1"}}).ID()
 			got, ok := s.items[id]["v"].(*types.AttributeValueMemberS)
@@ -240,8 +240,8 @@ func TestCancelThenResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.count() != 2000 || res2.Acked.Len() != 2000 || res2.Skipped != int64(first) || res2.Stats.Puts != int64(2000-first) {
-		t.Fatalf("after resume: sink %d, acked %d, skipped %d (first run %d), puts %d", s.count(), res2.Acked.Len(), res2.Skipped, first, res2.Stats.Puts)
+	if s.count() != 2000 || res2.Acked.Len() != 2000 || res2.Resumed != int64(first) || res2.Stats.Written != int64(2000-first) {
+		t.Fatalf("after resume: sink %d, acked %d, resumed %d (first run %d), written %d", s.count(), res2.Acked.Len(), res2.Resumed, first, res2.Stats.Written)
 	}
 	// Only items in flight when the cancel hit may have been written twice.
 	twice := 0
@@ -275,8 +275,8 @@ func TestDeleteRemovesExactlyTheKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Deletes != 100 || s.count() != 200 {
-		t.Fatalf("deleted %d, left %d; want 100 and 200", st.Deletes, s.count())
+	if st.Deleted != 100 || s.count() != 200 {
+		t.Fatalf("deleted %d, left %d; want 100 and 200", st.Deleted, s.count())
 	}
 	for id := range s.items {
 		var n int
@@ -313,13 +313,14 @@ func TestUnchangedItemsAreNotWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Stats.Puts != 2 || res.Unchanged != 99 || s.count() != 101 {
-		t.Fatalf("puts %d, unchanged %d, table %d; want 2, 99, 101", res.Stats.Puts, res.Unchanged, s.count())
+	if res.Stats.Written != 2 || res.Unchanged != 99 || s.count() != 101 {
+		t.Fatalf("written %d, unchanged %d, table %d; want 2, 99, 101", res.Stats.Written, res.Unchanged, s.count())
 	}
 }
 
 // TestOnItemSeesEveryRecordOnce: the provider builds its ledger from OnItem, so it must see
-// every record once, in reading order, and Plan.Dropped must tell it the duplicate losers.
+// every record once, in reading order, and Validated.Dropped must tell it the duplicate
+// losers.
 func TestOnItemSeesEveryRecordOnce(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -331,23 +332,23 @@ func TestOnItemSeesEveryRecordOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(seen) != 501 || res.Plan.Items != 500 {
-		t.Fatalf("OnItem saw %d records, plan has %d items; want 501 and 500", len(seen), res.Plan.Items)
+	if len(seen) != 501 || res.Validated.Items != 500 {
+		t.Fatalf("OnItem saw %d records, validated %d items; want 501 and 500", len(seen), res.Validated.Items)
 	}
 	for i, seq := range seen {
 		if seq != uint64(i) {
 			t.Fatalf("OnItem's record %d has sequence number %d: not reading order, or a record seen twice", i, seq)
 		}
-		if dropped := res.Plan.Dropped(seq); dropped != (seq == 0) {
+		if dropped := res.Validated.Dropped(seq); dropped != (seq == 0) {
 			t.Errorf("record %d: Dropped = %v; only record 0 (overridden by the last line) loses", seq, dropped)
 		}
 	}
 }
 
-// TestLoadPlannedNoticesChangedFiles: the write pass reads the files again; if they are not
+// TestLoadValidatedNoticesChangedFiles: the write pass reads the files again; if they are not
 // the bytes validated (even if only their spacing changed, which validation would accept with
 // the same digest), the load fails with ErrDatasetChanged instead of reporting success.
-func TestLoadPlannedNoticesChangedFiles(t *testing.T) {
+func TestLoadValidatedNoticesChangedFiles(t *testing.T) {
 	t.Parallel()
 	for name, tc := range map[string]struct {
 		change string // the file's content at write time
@@ -363,14 +364,14 @@ func TestLoadPlannedNoticesChangedFiles(t *testing.T) {
 			dir := t.TempDir()
 			writeFile(t, dir, "a.jsonl", jsonl(300, 7))
 			o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Write: fastWrite()}
-			plan, err := Validate(context.Background(), hashRange(), o)
+			v, err := Validate(context.Background(), hashRange(), o)
 			if err != nil {
 				t.Fatal(err)
 			}
 			writeFile(t, dir, "a.jsonl", tc.change)
-			_, err = LoadPlanned(context.Background(), newSink(hashRange()), "t", hashRange(), o, plan)
+			_, err = LoadValidated(context.Background(), newSink(hashRange()), "t", hashRange(), o, v)
 			if !errors.Is(err, tc.want) {
-				t.Fatalf("LoadPlanned: %v, want %v", err, tc.want)
+				t.Fatalf("LoadValidated: %v, want %v", err, tc.want)
 			}
 		})
 	}

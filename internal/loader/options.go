@@ -32,9 +32,9 @@ type Options struct {
 	// OnItem, if set, is called by Validate for every record it reads, in reading order, from
 	// one goroutine, with the record's sequence number, key, the SHA-256 of its canonical
 	// encoding (the one the content digest adds up: computed once) and its write units.
-	// Plan.Dropped tells the duplicate losers, which are not written. Callers that need each
-	// item's key and content (the ledger, the changes an update makes) get them without another
-	// reading of the dataset.
+	// Validated.Dropped tells the duplicate losers, which are not written. Callers that need
+	// each item's key and content (the ledger, the changes an update makes) get them without
+	// another reading of the dataset.
 	OnItem func(seq uint64, k keys.Key, sum [sha256.Size]byte, wcu int64)
 	// Expect, if set, is asked by the write pass about every record it is about to write, with
 	// its sequence number and key: false means the files no longer hold at that place what
@@ -66,7 +66,7 @@ func (o *Options) check() error {
 	if _, err := order.ParseMode(string(o.Order.Mode)); o.Order.Mode != "" && err != nil {
 		return &ConfigError{Option: "Order", Reason: err.Error()}
 	}
-	if err := source.Validate(o.Source); err != nil {
+	if err := o.Source.Check(); err != nil {
 		return err
 	}
 	return nil

@@ -8,7 +8,7 @@ import (
 
 // Progress is a snapshot of a running load, for logs.
 type Progress struct {
-	Done        int64 // items written so far (including those a resumed load skipped)
+	Done        int64 // items written so far (including those resumed: an earlier load wrote them)
 	Total       int64 // items the load will have written when done
 	ItemsPerSec float64
 	WCUPerSec   float64 // consumed WCU/s when the server reports it, estimated otherwise
@@ -18,8 +18,8 @@ type Progress struct {
 	ETA         time.Duration // 0 when unknown
 }
 
-func progressOf(s write.Stats, skipped, total int64) Progress {
-	p := Progress{Done: s.Requests + skipped, Total: total, Throttled: s.Throttled, Retries: s.Retries, Elapsed: s.Duration}
+func progressOf(s write.Stats, resumed, total int64) Progress {
+	p := Progress{Done: s.Requests + resumed, Total: total, Throttled: s.Throttled, Retries: s.Retries, Elapsed: s.Duration}
 	if secs := s.Duration.Seconds(); secs > 0 {
 		p.ItemsPerSec = float64(s.Requests) / secs
 		wcu := s.WCUConsumed

@@ -75,8 +75,8 @@ func TestWritePassWritesExactlyTheRest(t *testing.T) {
 			want = append(want, rec.Item)
 		}
 	}
-	if res.Stats.Puts != int64(len(want)) || res.Unchanged != unchanged || res.Plan.Duplicates != 1 {
-		t.Fatalf("puts %d, unchanged %d, duplicates %d; want %d, %d, 1", res.Stats.Puts, res.Unchanged, res.Plan.Duplicates, len(want), unchanged)
+	if res.Stats.Written != int64(len(want)) || res.Unchanged != unchanged || res.Validated.Duplicates != 1 {
+		t.Fatalf("written %d, unchanged %d, duplicates %d; want %d, %d, 1", res.Stats.Written, res.Unchanged, res.Validated.Duplicates, len(want), unchanged)
 	}
 	if got := s.contents(); strings.Join(got, "\x00") != strings.Join(canonicalSet(want), "\x00") {
 		t.Fatal("the table does not hold exactly the records to write")
@@ -87,9 +87,10 @@ func TestWritePassWritesExactlyTheRest(t *testing.T) {
 	}
 }
 
-// TestWritePassDoesNotDecodeWhatItPassesOver: the lines of a loser, of a record a stopped
-// load wrote and of a record in place are replaced by malformed JSON after validation, and the
-// plan is told the new bytes are the ones validated. Decoding any of them would fail the load.
+// TestWritePassDoesNotDecodeWhatItPassesOver: the lines of a loser, of a record a stopped load
+// wrote and of a record in place are replaced by malformed JSON after validation, and the
+// validated dataset is told the new bytes are the ones validated. Decoding any of them would
+// fail the load.
 func TestWritePassDoesNotDecodeWhatItPassesOver(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -97,7 +98,7 @@ func TestWritePassDoesNotDecodeWhatItPassesOver(t *testing.T) {
 	o := skipOptions(dir, func(sk int) bool { return sk == 10 })
 	o.Resume = &Bitmap{}
 	o.Resume.Set(20)
-	plan, err := Validate(context.Background(), hashRange(), o)
+	v, err := Validate(context.Background(), hashRange(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,16 +107,16 @@ func TestWritePassDoesNotDecodeWhatItPassesOver(t *testing.T) {
 		lines[seq] = `{"pk":` + "\n"
 	}
 	writeFile(t, dir, "a.jsonl", strings.Join(lines, "")+`{"pk":"user-0030","sk":30,"v":"last"}`+"\n")
-	if plan.files, err = source.Fingerprint(o.Source); err != nil {
+	if v.files, err = source.Fingerprint(o.Source); err != nil {
 		t.Fatal(err)
 	}
 	s := newSink(hashRange())
-	res, err := LoadPlanned(context.Background(), s, "t", hashRange(), o, plan)
+	res, err := LoadValidated(context.Background(), s, "t", hashRange(), o, v)
 	if err != nil {
 		t.Fatalf("a line passed over was decoded: %v", err)
 	}
-	if res.Stats.Puts != 58 || res.Unchanged != 1 || s.count() != 58 {
-		t.Fatalf("puts %d, unchanged %d, table %d; want 58, 1, 58", res.Stats.Puts, res.Unchanged, s.count())
+	if res.Stats.Written != 58 || res.Unchanged != 1 || s.count() != 58 {
+		t.Fatalf("written %d, unchanged %d, table %d; want 58, 1, 58", res.Stats.Written, res.Unchanged, s.count())
 	}
 }
 
@@ -143,14 +144,14 @@ func TestWritePassNoticesAnEditedLineItPassedOver(t *testing.T) {
 			dir := t.TempDir()
 			writeFile(t, dir, "a.jsonl", body)
 			o := skipOptions(dir, func(sk int) bool { return sk == 5 })
-			plan, err := Validate(context.Background(), hashRange(), o)
+			v, err := Validate(context.Background(), hashRange(), o)
 			if err != nil {
 				t.Fatal(err)
 			}
 			writeFile(t, dir, "a.jsonl", tc.change)
-			res, err := LoadPlanned(context.Background(), newSink(hashRange()), "t", hashRange(), o, plan)
+			res, err := LoadValidated(context.Background(), newSink(hashRange()), "t", hashRange(), o, v)
 			if !errors.Is(err, tc.want) {
-				t.Fatalf("LoadPlanned: %v, want %v", err, tc.want)
+				t.Fatalf("LoadValidated: %v, want %v", err, tc.want)
 			}
 			if res.Unchanged != 1 {
 				t.Fatalf("%d records in place, want 1", res.Unchanged)
@@ -182,13 +183,13 @@ func TestPendingRefusesARecordPassedOverUnasked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := &Plan{losers: &Bitmap{}, unchanged: &Bitmap{}}
-	plan.unchanged.Set(0)
+	v := &Validated{losers: &Bitmap{}, unchanged: &Bitmap{}}
+	v.unchanged.Set(0)
 	skipped := func(n int) record.Record {
 		return record.Record{Pos: record.Position{File: "a.jsonl", Line: n, Record: n}, Skipped: true}
 	}
 	var unchanged atomic.Int64
-	p := &pending{ctx: context.Background(), stage: stage, plan: plan, done: &Bitmap{}, unchanged: &unchanged,
+	p := &pending{ctx: context.Background(), stage: stage, validated: v, resumed: &Bitmap{}, unchanged: &unchanged,
 		r: &recordList{recs: []record.Record{skipped(1), skipped(2)}}}
 	if !p.drops(0) || p.drops(1) {
 		t.Fatalf("drops(0) = %v, drops(1) = %v; want true, false", p.drops(0), p.drops(1))

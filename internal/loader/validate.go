@@ -14,45 +14,8 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 )
 
-// Plan is what a validate-only pass learns about a dataset without writing anything.
-type Plan struct {
-	Records    int64 // records read
-	Items      int64 // items to write: Records less Duplicates
-	Duplicates int64 // records dropped by the last_wins or first_wins policy
-	Bytes      int64 // Σ item size of Items
-	WriteUnits int64 // Σ WCU of Items: what one full load costs
-	// Digest identifies the content: the same items and key schema give the same digest on
-	// every machine, in any order; any change of an item or a key option changes it.
-	Digest string
-	Keys   KeyStats
-	Files  []string
-
-	losers    *Bitmap           // records that lose a duplicate contest
-	unchanged *Bitmap           // records Options.Unchanged reported in place
-	files     [sha256.Size]byte // the source's Fingerprint: the write pass reads the same bytes
-}
-
-// Dropped tells whether the record with sequence number seq loses a duplicate contest: it is
-// read but never written.
-func (p *Plan) Dropped(seq uint64) bool { return p.losers.Has(seq) }
-
-// FilesFingerprint is the SHA-256 of the bytes validated (source.Fingerprint of the files).
-func (p *Plan) FilesFingerprint() [sha256.Size]byte { return p.files }
-
-// Unchanged tells whether Options.Unchanged reported the record with sequence number seq as
-// already in place: the write pass skips it.
-func (p *Plan) Unchanged(seq uint64) bool { return p.unchanged.Has(seq) }
-
-// FilesUnchanged tells whether spec's files are still, byte for byte, the ones validated into
-// p. It hashes them without decoding. A load that stopped before its write pass reached the
-// end (and made the same check) learns from it whether what it wrote is what was validated.
-func (p *Plan) FilesUnchanged(spec source.Spec) (bool, error) {
-	f, err := source.Fingerprint(spec)
-	return err == nil && f == p.files, err
-}
-
 // Validate reads, converts and key-transforms the whole dataset, checks every item against
-// DynamoDB's rules and the table's key schema, and returns its Plan. It writes nothing.
+// DynamoDB's rules and the table's key schema, and returns it as Validated. It writes nothing.
 // It is also where Options.OnItem and Options.Unchanged see the items, so that the write pass
 // need not encode them again.
 //
@@ -61,7 +24,7 @@ func (p *Plan) FilesUnchanged(spec source.Spec) (bool, error) {
 // *record.InputError, and counting them all; duplicate keys under DuplicateError are among
 // them. Other errors are *ConfigError or *source.SpecError (the options), a failed read, or
 // ErrDatasetChanged.
-func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error) {
+func Validate(ctx context.Context, schema keys.Schema, o Options) (*Validated, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
@@ -73,7 +36,7 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 	if err != nil {
 		return nil, err
 	}
-	plan := &Plan{Files: files, losers: &Bitmap{}, unchanged: &Bitmap{}}
+	v := &Validated{Files: files, losers: &Bitmap{}, unchanged: &Bitmap{}}
 	counter, digest := newKeyCounter(), Digest{}
 	runs := &hashRuns{}
 	defer runs.close()
@@ -81,9 +44,9 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 	invalid := &invalidRecords{}
 
 	// Pass 1 reads everything, collects key hashes and, when no key repeats (the usual case),
-	// all the numbers of the plan. Invalid records are collected and skipped.
-	plan.files, err = scan(ctx, o.Source, stage, invalid.add, func(_, seq uint64, rec *record.Record, k keys.Key, size int) error {
-		plan.Records++
+	// all the numbers of v. Invalid records are collected and skipped.
+	v.files, err = scan(ctx, o.Source, stage, invalid.add, func(_, seq uint64, rec *record.Record, k keys.Key, size int) error {
+		v.Records++
 		counter.add(k.Partition, size)
 		canonical = AppendCanonical(canonical[:0], rec.Item)
 		sum := sha256.Sum256(canonical)
@@ -92,10 +55,10 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 			o.OnItem(seq, k, sum, ddbitem.WriteUnits(size))
 		}
 		if o.Unchanged != nil && o.Unchanged(k, sum) {
-			plan.unchanged.Set(seq)
+			v.unchanged.Set(seq)
 		}
-		plan.Bytes += int64(size)
-		plan.WriteUnits += ddbitem.WriteUnits(size)
+		v.Bytes += int64(size)
+		v.WriteUnits += ddbitem.WriteUnits(size)
 		return runs.add(keyHash(k.ID()))
 	})
 	if err != nil {
@@ -110,48 +73,48 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Plan, error)
 		return nil, fmt.Errorf("looking for duplicate keys: %w", err)
 	}
 	if len(suspects) > 0 {
-		if err := resolveDuplicates(ctx, schema, o, stage, suspects, plan, invalid); err != nil {
+		if err := resolveDuplicates(ctx, schema, o, stage, suspects, v, invalid); err != nil {
 			return nil, err
 		}
 	}
 	if err := invalid.result(nil); err != nil {
 		return nil, err
 	}
-	plan.Items = plan.Records - plan.Duplicates
+	v.Items = v.Records - v.Duplicates
 
-	if plan.Duplicates > 0 {
+	if v.Duplicates > 0 {
 		// The losers were counted before anyone knew they would lose: count again without them.
-		plan.Bytes, plan.WriteUnits = 0, 0
+		v.Bytes, v.WriteUnits = 0, 0
 		counter, digest = newKeyCounter(), Digest{}
-		err = rescan(ctx, o.Source, stage, plan, nil, func(_, seq uint64, rec *record.Record, k keys.Key, size int) error {
-			if plan.losers.Has(seq) {
+		err = rescan(ctx, o.Source, stage, v, nil, func(_, seq uint64, rec *record.Record, k keys.Key, size int) error {
+			if v.losers.Has(seq) {
 				return nil
 			}
 			counter.add(k.Partition, size)
 			canonical = AppendCanonical(canonical[:0], rec.Item)
 			digest.Add(canonical)
-			plan.Bytes += int64(size)
-			plan.WriteUnits += ddbitem.WriteUnits(size)
+			v.Bytes += int64(size)
+			v.WriteUnits += ddbitem.WriteUnits(size)
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	plan.Keys = counter.stats()
-	plan.Digest = digest.Sum(digestContext(schema))
-	return plan, nil
+	v.Keys = counter.stats()
+	v.Digest = digest.Sum(digestContext(schema))
+	return v, nil
 }
 
 // resolveDuplicates reads the dataset again, compares the full keys of the records whose hash
 // repeats, and applies the duplicate policy. Under DuplicateError each record that repeats a
 // key goes to invalid; the invalid records the first pass found are skipped again.
 func resolveDuplicates(ctx context.Context, schema keys.Schema, o Options, stage *keys.Stage, suspects map[uint64]struct{},
-	plan *Plan, invalid *invalidRecords,
+	v *Validated, invalid *invalidRecords,
 ) error {
 	dd := newDedupe(o.Duplicates, suspects)
 	known := func(uint64, error) {} // counted by the first pass
-	err := rescan(ctx, o.Source, stage, plan, known, func(at, seq uint64, rec *record.Record, k keys.Key, _ int) error {
+	err := rescan(ctx, o.Source, stage, v, known, func(at, seq uint64, rec *record.Record, k keys.Key, _ int) error {
 		if err := dd.observe(seq, rec.Pos, k.ID(), describeKey(rec.Item, schema)); err != nil {
 			invalid.add(at, err)
 		}
@@ -161,18 +124,18 @@ func resolveDuplicates(ctx context.Context, schema keys.Schema, o Options, stage
 		return err
 	}
 	losers := dd.losers // a copy: the rest of dd (its key map) can go
-	plan.losers = &losers
-	plan.Duplicates = dd.dropped
+	v.losers = &losers
+	v.Duplicates = dd.dropped
 	return nil
 }
 
-// rescan is scan for the passes after the first: the plan's numbers must all come from the
+// rescan is scan for the passes after the first: v's numbers must all come from the
 // bytes the first pass read.
-func rescan(ctx context.Context, spec source.Spec, stage *keys.Stage, plan *Plan, invalid func(at uint64, err error),
+func rescan(ctx context.Context, spec source.Spec, stage *keys.Stage, v *Validated, invalid func(at uint64, err error),
 	visit func(at, seq uint64, rec *record.Record, k keys.Key, size int) error,
 ) error {
 	f, err := scan(ctx, spec, stage, invalid, visit)
-	if err == nil && f != plan.files {
+	if err == nil && f != v.files {
 		err = ErrDatasetChanged
 	}
 	return err

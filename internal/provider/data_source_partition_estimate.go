@@ -367,18 +367,18 @@ func (d *partitionEstimateDataSource) Read(ctx context.Context, req datasource.R
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		plan, err := loader.Validate(ctx, keySchema, opts)
+		validated, err := loader.Validate(ctx, keySchema, opts)
 		if err != nil {
 			resp.Diagnostics.Append(estimateDatasetErrorDiag(m.Dataset, in.Table != nil, err))
 			return
 		}
-		stats = &plan.Keys
+		stats = &validated.Keys
 		in.Keys, in.KeysShardCount, in.KeysShardSource = stats, int64(opts.Keys.ShardCount), "dataset.partition_key"
 		if opts.Keys.ShardCount > 0 {
 			in.KeysShardSource = "dataset.shard_count"
 		}
 		tflog.Debug(ctx, "Read dataset for the partition estimate", map[string]any{
-			"items": plan.Items, "partition_keys": stats.DistinctPartitionKeys, "approximate": stats.Approximate})
+			"items": validated.Items, "partition_keys": stats.DistinctPartitionKeys, "approximate": stats.Approximate})
 	}
 
 	r := estimate.Estimate(in)

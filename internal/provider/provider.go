@@ -188,7 +188,7 @@ func (p *ddbloadProvider) ValidateConfig(ctx context.Context, req provider.Valid
 	if endpoint.IsNull() || endpoint.IsUnknown() {
 		return
 	}
-	if err := awsclient.ValidateEndpoint(endpoint.ValueString()); err != nil {
+	if err := awsclient.CheckEndpoint(endpoint.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid DynamoDB Endpoint",
 			fmt.Sprintf("The endpoint must be an absolute http:// or https:// URL such as http://127.0.0.1:8000: %s.", err))
 	}

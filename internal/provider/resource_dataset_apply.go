@@ -192,15 +192,15 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 
 	// Record what the table now holds from this dataset, even if the load stopped early.
 	diags.Append(setState(ctx, newPrivate, out.State)...)
-	plan, res := out.Plan, out.Load
-	m.ItemCount = types.Int64Value(plan.Items)
-	m.EstimatedWriteUnits = types.Int64Value(plan.WriteUnits)
+	validated, res := out.Validated, out.Load
+	m.ItemCount = types.Int64Value(validated.Items)
+	m.EstimatedWriteUnits = types.Int64Value(validated.WriteUnits)
 	rate := writeRate(table, m.MaxWriteUnits)
 	if m.EstimatedLoadSeconds.IsUnknown() {
-		m.EstimatedLoadSeconds = estimateSeconds(plan, rate)
+		m.EstimatedLoadSeconds = estimateSeconds(validated, rate)
 	}
 	if m.PlannedChanges.IsUnknown() {
-		m.PlannedChanges, d = plannedChangesValue(ctx, out.Changes, estimateSecondsOf(out.Changes.WriteUnits, plan, rate))
+		m.PlannedChanges, d = plannedChangesValue(ctx, out.Changes, estimateSecondsOf(out.Changes.WriteUnits, validated, rate))
 		diags.Append(d...)
 	}
 	last, d := lastLoadValue(ctx, res, out.Deleted)
@@ -212,8 +212,8 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 		diags.Append(interruptedDiag(m, err, out, timeout))
 		return diags
 	}
-	m.ContentSHA256 = types.StringValue(plan.Digest)
-	tflog.Info(ctx, "Loaded dataset", map[string]any{"table_name": name, "items": res.Stats.Puts, "unchanged": res.Unchanged,
+	m.ContentSHA256 = types.StringValue(validated.Digest)
+	tflog.Info(ctx, "Loaded dataset", map[string]any{"table_name": name, "items": res.Stats.Written, "unchanged": res.Unchanged,
 		"deleted": out.Deleted, "wcu": res.Stats.WCUConsumed, "throttled": res.Stats.Throttled, "seconds": res.Stats.Duration.Seconds()})
 	return diags
 }
@@ -244,7 +244,7 @@ func interruptedDiag(m *datasetModel, err error, out converge.Outcome, timeout t
 			"dataset may have put in the table, so none is orphaned: terraform destroy deletes them all, and %s. "+
 			"If this was the resource's first load, Terraform marks it tainted and the next apply removes the partial load "+
 			"and loads again; run terraform untaint first to continue where it stopped instead.",
-			countOf(out.Plan.Items, "item", "items"), m.TableName.ValueString(), countOf(out.Load.Acked.Len(), "was", "were"), why, unsure, next))
+			countOf(out.Validated.Items, "item", "items"), m.TableName.ValueString(), countOf(out.Load.Acked.Len(), "was", "were"), why, unsure, next))
 }
 
 func logProgress(ctx context.Context, table string, p loader.Progress) {

@@ -19,12 +19,12 @@ import (
 func TestInterruptedDiagSaysWhenEverythingIsRewritten(t *testing.T) {
 	t.Parallel()
 	m := &datasetModel{TableName: types.StringValue("orders")}
-	plan, err := loader.Validate(context.Background(), keys.Schema{PartitionKey: keys.Attr{Name: "pk", Type: "S"}},
+	validated, err := loader.Validate(context.Background(), keys.Schema{PartitionKey: keys.Attr{Name: "pk", Type: "S"}},
 		loader.Options{Source: source.Spec{Inline: `[{"pk":"a"}]`}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := converge.Outcome{Plan: plan, Load: &loader.Result{Acked: &loader.Bitmap{}}}
+	out := converge.Outcome{Validated: validated, Load: &loader.Result{Acked: &loader.Bitmap{}}}
 	const rewrite = "writes every item again"
 	for _, tc := range []struct {
 		err        error

@@ -112,10 +112,10 @@ func (m *datasetModel) loaderOptions(ctx context.Context) (loader.Options, diag.
 
 func lastLoadValue(ctx context.Context, res *loader.Result, deleted int64) (types.Object, diag.Diagnostics) {
 	m := lastLoadModel{
-		Written:            types.Int64Value(res.Stats.Puts),
+		Written:            types.Int64Value(res.Stats.Written),
 		Deleted:            types.Int64Value(deleted),
 		Unchanged:          types.Int64Value(res.Unchanged),
-		Resumed:            types.Int64Value(res.Skipped),
+		Resumed:            types.Int64Value(res.Resumed),
 		WriteUnitsConsumed: types.Float64Value(res.Stats.WCUConsumed),
 		ThrottledRequests:  types.Int64Value(res.Stats.Throttled),
 		Retries:            types.Int64Value(res.Stats.Retries),
@@ -123,7 +123,7 @@ func lastLoadValue(ctx context.Context, res *loader.Result, deleted int64) (type
 		ItemsPerSecond:     types.Float64Value(0),
 	}
 	if s := res.Stats.Duration.Seconds(); s > 0 {
-		m.ItemsPerSecond = types.Float64Value(roundTo(float64(res.Stats.Puts)/s, 1))
+		m.ItemsPerSecond = types.Float64Value(roundTo(float64(res.Stats.Written)/s, 1))
 	}
 	return types.ObjectValueFrom(ctx, lastLoadTypes, m)
 }

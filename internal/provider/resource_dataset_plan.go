@@ -70,8 +70,8 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	case haveDeclared:
 		schema = declared
 	default:
-		// No key schema yet: check what needs none; the rest waits for apply.
-		if _, err := loader.Check(ctx, opts); err != nil {
+		// No key schema yet: validate what needs none; the rest waits for apply.
+		if _, err := loader.ValidateUnkeyed(ctx, opts); err != nil {
 			resp.Diagnostics.Append(datasetErrorDiag(&plan, err))
 		}
 		return
@@ -84,31 +84,31 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			return
 		}
 	}
-	p, changes, err := converge.Preview(ctx, params)
+	validated, changes, err := converge.Preview(ctx, params)
 	if err != nil {
 		resp.Diagnostics.Append(datasetErrorDiag(&plan, err))
 		return
 	}
-	tflog.Debug(ctx, "Validated dataset", map[string]any{"table_name": name, "items": p.Items, "wcu": p.WriteUnits})
-	unchanged := state != nil && state.ContentSHA256.ValueString() == p.Digest
-	plan.ContentSHA256 = types.StringValue(p.Digest)
-	plan.ItemCount = types.Int64Value(p.Items)
-	plan.EstimatedWriteUnits = types.Int64Value(p.WriteUnits)
+	tflog.Debug(ctx, "Validated dataset", map[string]any{"table_name": name, "items": validated.Items, "wcu": validated.WriteUnits})
+	unchanged := state != nil && state.ContentSHA256.ValueString() == validated.Digest
+	plan.ContentSHA256 = types.StringValue(validated.Digest)
+	plan.ItemCount = types.Int64Value(validated.Items)
+	plan.EstimatedWriteUnits = types.Int64Value(validated.WriteUnits)
 	changeSeconds := types.Int64Unknown()
 	if table != nil {
 		rate := writeRate(table, plan.MaxWriteUnits)
-		warnHotKey(resp, p, rate, plan.ShardCount)
-		plan.EstimatedLoadSeconds = estimateSeconds(p, rate)
-		changeSeconds = estimateSecondsOf(changes.WriteUnits, p, rate)
+		warnHotKey(resp, validated, rate, plan.ShardCount)
+		plan.EstimatedLoadSeconds = estimateSeconds(validated, rate)
+		changeSeconds = estimateSecondsOf(changes.WriteUnits, validated, rate)
 	} // else the table's capacity is known only once it exists: unknown until apply
 	if guard := newPlanGuard(name, opts); guard != nil {
-		prev, changed := guard.changedSincePlan(planNote{Files: hex.EncodeToString(fingerprint(p)), Digest: p.Digest,
+		prev, changed := guard.changedSincePlan(planNote{Files: hex.EncodeToString(fingerprint(validated)), Digest: validated.Digest,
 			LoadSeconds: noteOf(plan.EstimatedLoadSeconds), ChangeSeconds: noteOf(changeSeconds)})
 		if changed {
 			resp.Diagnostics.AddAttributeError(plan.sourceAttribute(), "Dataset Changed Since Plan",
 				fmt.Sprintf("The files of the dataset for %q changed after terraform plan read them (content_sha256 %s at plan "+
 					"time, %s now), so this apply would not do what the plan showed. Nothing was written. Run terraform plan "+
-					"(or terraform apply) again to load the files as they are now.", name, prev.Digest, p.Digest))
+					"(or terraform apply) again to load the files as they are now.", name, prev.Digest, validated.Digest))
 			return
 		}
 		if prev != nil { // this run's final plan: the estimates stay as planned, whatever the capacity now
@@ -166,9 +166,9 @@ func (r *datasetResource) tableAtPlan(ctx context.Context, name types.String, de
 	return table, diags
 }
 
-// fingerprint is the SHA-256 of the bytes validated into p.
-func fingerprint(p *loader.Plan) []byte {
-	f := p.FilesFingerprint()
+// fingerprint is the SHA-256 of the bytes validated into v.
+func fingerprint(v *loader.Validated) []byte {
+	f := v.FilesFingerprint()
 	return f[:]
 }
 
@@ -190,17 +190,17 @@ func writeRate(t *tableinfo.Table, capWCU types.Int64) float64 {
 
 // estimateSeconds divides the load's WCU by the rate, where the hottest partition key can take
 // no more than one partition's 1,000 WCU/s.
-func estimateSeconds(p *loader.Plan, rate float64) types.Int64 {
-	return estimateSecondsOf(p.WriteUnits, p, rate)
+func estimateSeconds(v *loader.Validated, rate float64) types.Int64 {
+	return estimateSecondsOf(v.WriteUnits, v, rate)
 }
 
 // estimateSecondsOf is estimateSeconds for wcu of the dataset's writes (an update's share).
-func estimateSecondsOf(wcu int64, p *loader.Plan, rate float64) types.Int64 {
+func estimateSecondsOf(wcu int64, v *loader.Validated, rate float64) types.Int64 {
 	if rate <= 0 {
 		return types.Int64Null()
 	}
-	if len(p.Keys.Hottest) > 0 && p.Keys.Hottest[0].ItemShare > 0 {
-		rate = math.Min(rate, partition.PartitionWCU/p.Keys.Hottest[0].ItemShare)
+	if len(v.Keys.Hottest) > 0 && v.Keys.Hottest[0].ItemShare > 0 {
+		rate = math.Min(rate, partition.PartitionWCU/v.Keys.Hottest[0].ItemShare)
 	}
 	return types.Int64Value(int64(math.Ceil(float64(wcu) / rate)))
 }
@@ -220,14 +220,14 @@ const (
 // writing its share of the WCU at 1,000 WCU/s takes at least hotKeyMinDelay seconds and a
 // quarter longer than the whole load would take at the table's rate. Small datasets never
 // warn, however skewed.
-func warnHotKey(resp *resource.ModifyPlanResponse, p *loader.Plan, rate float64, shardCount types.Int64) {
-	if rate <= 0 || len(p.Keys.Hottest) == 0 {
+func warnHotKey(resp *resource.ModifyPlanResponse, v *loader.Validated, rate float64, shardCount types.Int64) {
+	if rate <= 0 || len(v.Keys.Hottest) == 0 {
 		return
 	}
-	hot := p.Keys.Hottest[0]
+	hot := v.Keys.Hottest[0]
 	demand := hot.ItemShare * rate
-	tableSeconds := float64(p.WriteUnits) / rate
-	keySeconds := hot.ItemShare * float64(p.WriteUnits) / partition.PartitionWCU
+	tableSeconds := float64(v.WriteUnits) / rate
+	keySeconds := hot.ItemShare * float64(v.WriteUnits) / partition.PartitionWCU
 	delay := keySeconds - tableSeconds
 	if demand <= partition.PartitionWCU || delay < hotKeyMinDelay || delay < hotKeyMinSlowdown*tableSeconds {
 		return
@@ -243,7 +243,7 @@ func warnHotKey(resp *resource.ModifyPlanResponse, p *loader.Plan, rate float64,
 		fmt.Sprintf("Partition key %s holds %.0f%% of the items (%d of %d). At %.0f WCU/s it would need %.0f WCU/s, but one partition "+
 			"serves at most %.0f, so writing that key alone takes about %s, where the table's rate would load the whole dataset in "+
 			"about %s: the load runs at that key's pace (about %.0f%% of the table's rate). %s, or accept the longer load.",
-			loader.PartitionKeyText(hot.PartitionKey), hot.ItemShare*100, hot.Items, p.Items, rate, demand, partition.PartitionWCU,
+			loader.PartitionKeyText(hot.PartitionKey), hot.ItemShare*100, hot.Items, v.Items, rate, demand, partition.PartitionWCU,
 			roughDuration(keySeconds), roughDuration(tableSeconds), 100*partition.PartitionWCU/demand, advice))
 }
 

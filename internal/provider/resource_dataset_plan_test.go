@@ -15,7 +15,7 @@ func TestHotKeyWarning(t *testing.T) {
 	t.Parallel()
 	// Two candidates, 90/10, 1,000,000 WCU on a table provisioned at 100,000 WCU: the table
 	// could take it in 10 s, the hot key alone needs 900 s.
-	plan := &loader.Plan{Items: 1000000, WriteUnits: 1000000, Keys: loader.KeyStats{Items: 1000000, Hottest: []loader.KeyShare{
+	validated := &loader.Validated{Items: 1000000, WriteUnits: 1000000, Keys: loader.KeyStats{Items: 1000000, Hottest: []loader.KeyShare{
 		{PartitionKey: "S:alice", Items: 900000, ItemShare: 0.9},
 		{PartitionKey: "S:bob", Items: 100000, ItemShare: 0.1},
 	}}}
@@ -23,7 +23,7 @@ func TestHotKeyWarning(t *testing.T) {
 	rate := writeRate(table, types.Int64Null())
 
 	var resp resource.ModifyPlanResponse
-	warnHotKey(&resp, plan, rate, types.Int64Null())
+	warnHotKey(&resp, validated, rate, types.Int64Null())
 	if len(resp.Diagnostics) != 1 {
 		t.Fatalf("want one warning, got %v", resp.Diagnostics)
 	}
@@ -35,20 +35,20 @@ func TestHotKeyWarning(t *testing.T) {
 	}
 	// Already sharded 2 ways, with one shard still too hot: the advice scales the count.
 	resp = resource.ModifyPlanResponse{}
-	warnHotKey(&resp, &loader.Plan{Items: 1000000, WriteUnits: 1000000, Keys: loader.KeyStats{Items: 1000000, Hottest: []loader.KeyShare{
+	warnHotKey(&resp, &loader.Validated{Items: 1000000, WriteUnits: 1000000, Keys: loader.KeyStats{Items: 1000000, Hottest: []loader.KeyShare{
 		{PartitionKey: "S:acme#1", Items: 190000, ItemShare: 0.19}}}}, 10000, types.Int64Value(2))
 	if len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Detail(), "from 2 to 4 or more") {
 		t.Fatalf("sharded advice: %v", resp.Diagnostics)
 	}
 	// A cap below one partition's throughput makes the same data fine.
 	resp = resource.ModifyPlanResponse{}
-	warnHotKey(&resp, plan, writeRate(table, types.Int64Value(1000)), types.Int64Null())
+	warnHotKey(&resp, validated, writeRate(table, types.Int64Value(1000)), types.Int64Null())
 	if len(resp.Diagnostics) != 0 {
 		t.Fatalf("no warning expected at 1,000 WCU/s, got %v", resp.Diagnostics)
 	}
 	// The estimate runs at the hot key's pace, not the table's: the hot key takes 90% of the
 	// writes at most 1,000 WCU/s, so the load runs at 1,111 WCU/s: 1,000,000 WCU in 900 s.
-	if got := estimateSeconds(plan, rate); got.ValueInt64() != 900 {
+	if got := estimateSeconds(validated, rate); got.ValueInt64() != 900 {
 		t.Fatalf("estimate %v s, want 900", got)
 	}
 }
@@ -57,15 +57,15 @@ func TestHotKeyWarning(t *testing.T) {
 // the load at least 10 s and a quarter longer.
 func TestHotKeyWarningOnlyWhenItCosts(t *testing.T) {
 	t.Parallel()
-	skewed := func(items, wcu int64, share float64) *loader.Plan {
-		return &loader.Plan{Items: items, WriteUnits: wcu, Keys: loader.KeyStats{Items: items, Hottest: []loader.KeyShare{
+	skewed := func(items, wcu int64, share float64) *loader.Validated {
+		return &loader.Validated{Items: items, WriteUnits: wcu, Keys: loader.KeyStats{Items: items, Hottest: []loader.KeyShare{
 			{PartitionKey: "S:tenant", Items: int64(share * float64(items)), ItemShare: share}}}}
 	}
 	for _, tc := range []struct {
-		name string
-		plan *loader.Plan
-		rate float64
-		warn bool
+		name      string
+		validated *loader.Validated
+		rate      float64
+		warn      bool
 	}{
 		// Warm on-demand table (4,000 WCU/s); every item on one key: n WCU take n/1,000 s instead
 		// of n/4,000 s, so the key adds 0.75·n/1,000 s.
@@ -81,7 +81,7 @@ func TestHotKeyWarningOnlyWhenItCosts(t *testing.T) {
 		{"unknown rate", skewed(10000000, 10000000, 1), 0, false},
 	} {
 		var resp resource.ModifyPlanResponse
-		warnHotKey(&resp, tc.plan, tc.rate, types.Int64Null())
+		warnHotKey(&resp, tc.validated, tc.rate, types.Int64Null())
 		if got := len(resp.Diagnostics) == 1; got != tc.warn {
 			t.Errorf("%s: warned %v, want %v: %v", tc.name, got, tc.warn, resp.Diagnostics)
 		}

@@ -64,14 +64,14 @@ func SchemaFromTable(t *tableinfo.Table) Schema {
 	return s
 }
 
-// validate rejects a schema no DynamoDB table can have, so later messages can trust it.
-func (s Schema) validate() error {
-	if err := s.PartitionKey.validate("the table's partition key"); err != nil {
+// check rejects a schema no DynamoDB table can have, so later messages can trust it.
+func (s Schema) check() error {
+	if err := s.PartitionKey.check("the table's partition key"); err != nil {
 		return err
 	}
 	seen := map[string]typedRole{s.PartitionKey.Name: {"the table's partition key", s.PartitionKey.Type}}
 	if s.SortKey != nil {
-		if err := s.SortKey.validate("the table's sort key"); err != nil {
+		if err := s.SortKey.check("the table's sort key"); err != nil {
 			return err
 		}
 		if err := sameType(seen, *s.SortKey, "the table's sort key"); err != nil {
@@ -86,7 +86,7 @@ func (s Schema) validate() error {
 			return &ConfigError{Reason: "a secondary index (" + string(k.Kind) + ") of the table has no name"}
 		}
 		role := "the table's " + k.role()
-		if err := k.Attr.validate(role); err != nil {
+		if err := k.Attr.check(role); err != nil {
 			return err
 		}
 		if err := sameType(seen, k.Attr, role); err != nil {
@@ -114,7 +114,7 @@ func sameType(seen map[string]typedRole, a Attr, role string) error {
 	return nil
 }
 
-func (a Attr) validate(role string) error {
+func (a Attr) check(role string) error {
 	if a.Name == "" {
 		return &ConfigError{Reason: role + " has no name"}
 	}

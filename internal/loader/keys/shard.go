@@ -23,7 +23,7 @@ const MaxShardCount = 100000
 //
 // The result is part of the provider's contract and never changes across releases, so it can
 // be recomputed in any language to read a sharded item directly. Shard panics if count < 1:
-// that is a programming error, and configuration is validated long before.
+// that is a programming error, and configuration is checked long before.
 func Shard(value string, count int) int {
 	if count < 1 {
 		panic("keys.Shard: count must be at least 1, got " + strconv.Itoa(count))

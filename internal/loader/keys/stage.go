@@ -44,7 +44,7 @@ type Stage struct {
 
 // NewStage checks the options against the schema. Its errors are *ConfigError.
 func NewStage(s Schema, o Options) (*Stage, error) {
-	if err := s.validate(); err != nil {
+	if err := s.check(); err != nil {
 		return nil, err
 	}
 	st := &Stage{schema: s, index: indexChecks(s), shardAttr: o.ShardAttribute, shardCount: o.ShardCount}

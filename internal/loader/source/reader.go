@@ -29,7 +29,7 @@ type Reader interface {
 
 var errClosed = errors.New("source: Next called after Close")
 
-// Open validates the spec, resolves its files and returns a Reader over all their records,
+// Open checks the spec, resolves its files and returns a Reader over all their records,
 // file after file in the order Files gives. Files are opened one at a time as reading
 // reaches them.
 func Open(spec Spec) (Reader, error) { return OpenSkipping(spec, nil) }

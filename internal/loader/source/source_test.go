@@ -207,12 +207,12 @@ func TestSpecErrors(t *testing.T) {
 	t.Parallel()
 	dir := writeFiles(t, map[string]string{"a.txt": "x", "a.json": "[{}]", "sub/b.json": "[{}]", "c.csv": "pk,price\na,1\n"})
 	for _, tc := range []struct {
-		name      string
-		spec      Spec
-		field     string
-		want      string
-		validates bool // Validate passes: the problem shows only when files are resolved
-		openOnly  bool // only Open reads CSV headers
+		name     string
+		spec     Spec
+		field    string
+		want     string
+		checks   bool // Spec.Check passes: the problem shows only when files are resolved
+		openOnly bool // only Open reads CSV headers
 	}{
 		{"neither", Spec{}, "Patterns", "set file patterns or inline items", false, false},
 		{"both", Spec{Patterns: []string{"a.json"}, Inline: "[]"}, "Inline", "cannot be used together", false, false},
@@ -233,8 +233,8 @@ func TestSpecErrors(t *testing.T) {
 			t.Parallel()
 			spec := tc.spec
 			spec.BaseDir = dir
-			if err := Validate(spec); (err == nil) != tc.validates {
-				t.Errorf("Validate = %v, want error: %v", err, !tc.validates)
+			if err := spec.Check(); (err == nil) != tc.checks {
+				t.Errorf("Check = %v, want error: %v", err, !tc.checks)
 			}
 			errs := map[string]error{"Open": openErr(spec)}
 			if !tc.openOnly {

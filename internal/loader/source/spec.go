@@ -122,10 +122,11 @@ type options struct {
 	keepEmpty  bool
 }
 
-// Validate checks the Spec without reading any file: exactly one of Patterns and Inline, known
-// format and type names, well-formed patterns.
-func Validate(spec Spec) error {
-	_, err := compile(&spec)
+// Check reports the first problem with the Spec's settings, without reading any file: exactly
+// one of Patterns and Inline, known format and type names, well-formed patterns. (Validating
+// is the loader's pass over the data; checking is of settings.)
+func (s Spec) Check() error {
+	_, err := compile(&s)
 	return err
 }
 

@@ -14,16 +14,17 @@
 //   - Shared by all workers, one token bucket in write units (golang.org/x/time/rate). Every
 //     call is charged its estimated WCU before it is sent and corrected afterwards with the
 //     ConsumedCapacity DynamoDB reports (GSI writes, size estimates a byte off).
-//   - A controller (aimd.go) sets that bucket's rate: min(MaxWriteUnitsPerSecond, its rate). We
-//     chose a shared WCU/s rate over a shared concurrency window because a window cannot slow a
-//     small table below one call per round trip; a rate can. Every 100 ms it judges the calls
-//     sent in the last period: when items came back unprocessed (or calls throttled) it sets
-//     the rate to 95% of what the table admitted in that period, its real capacity once its
-//     burst is spent, rather than a fixed share of the rate; a fraction the last cut halved is
-//     left to die down. Clean calls probe upwards from there, 1% of the measured capacity per
-//     second at first, the slope doubling every 3 s. Without a cap the rate is unlimited until
-//     the first throttle, which halves the measured send rate. A fraction that cuts do not move
-//     is taken for faults, not capacity, and the rate is won back (see aimd.go).
+//   - A controller (ratecontrol.go) sets that bucket's rate: min(MaxWriteUnitsPerSecond, its
+//     rate). We chose a shared WCU/s rate over a shared concurrency window because a window
+//     cannot slow a small table below one call per round trip; a rate can. Every 100 ms it
+//     judges the calls sent in the last period: when items came back unprocessed (or calls
+//     throttled) it sets the rate to 95% of what the table admitted in that period, its real
+//     capacity once its burst is spent, rather than a fixed share of the rate; a fraction the
+//     last cut halved is left to die down. Clean calls probe upwards from there, 1% of the
+//     measured capacity per second at first, the slope doubling every 3 s. Without a cap the
+//     rate is unlimited until the first throttle, which halves the measured send rate. A
+//     fraction that cuts do not move is taken for faults, not capacity, and the rate is won
+//     back (see ratecontrol.go).
 //
 // The SDK client (package awsclient) already retries 5xx and throttling errors a few times per
 // call; this package handles what the SDK does not: UnprocessedItems, which the SDK treats as

@@ -72,7 +72,7 @@ func TestDynalite(t *testing.T) {
 		wcu += first[i].WCU
 	}
 	st := run(first)
-	if st.Requests != 1000 || st.Puts != 1000 || st.Batches != 40 || st.WCUEstimated != wcu || st.WCUConsumed != float64(wcu) {
+	if st.Requests != 1000 || st.Written != 1000 || st.Batches != 40 || st.WCUEstimated != wcu || st.WCUConsumed != float64(wcu) {
 		t.Errorf("first load stats %+v, want 1000 puts in 40 calls, %d WCU estimated and consumed", st, wcu)
 	}
 
@@ -92,7 +92,7 @@ func TestDynalite(t *testing.T) {
 		}
 	}
 	st = run(second)
-	if st.Puts != 50 || st.Deletes != 100 {
+	if st.Written != 50 || st.Deleted != 100 {
 		t.Errorf("second load stats %+v, want 50 puts and 100 deletes", st)
 	}
 

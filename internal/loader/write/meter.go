@@ -10,7 +10,7 @@ const (
 	meterSpan  = meterSlots * meterSlot
 )
 
-// meter measures a rate (WCU/s) over the last second. Not safe for concurrent use: the aimd
+// meter measures a rate (WCU/s) over the last second. Not safe for concurrent use: the rate
 // controller's mutex guards it.
 type meter struct {
 	slots     [meterSlots]float64

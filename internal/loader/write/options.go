@@ -77,16 +77,16 @@ type Options struct {
 	Progress         func(Stats)
 	ProgressInterval time.Duration // default 5s
 
-	// Now and Sleep are the clock: backoff, rate waits, no-progress timeouts, AIMD timing and
-	// Stats.Duration all go through them, so tests can run on fake time. Sleep must return
-	// ctx's error when ctx ends first. Defaults: time.Now and a timer.
+	// Now and Sleep are the clock: backoff, rate waits, no-progress timeouts, rate control
+	// timing and Stats.Duration all go through them, so tests can run on fake time. Sleep must
+	// return ctx's error when ctx ends first. Defaults: time.Now and a timer.
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Rand is the jitter source; default a randomly seeded PCG. The pool serialises access.
 	Rand rand.Source
 }
 
-// withDefaults validates o and fills in its zero values.
+// withDefaults checks o and fills in its zero values.
 func (o Options) withDefaults() (Options, error) {
 	switch {
 	case o.Table == "":

@@ -16,7 +16,7 @@ type pool struct {
 	api     API
 	o       Options
 	bucket  *bucket
-	aimd    *aimd
+	control *rateController
 	backoff *backoff
 	stats   counters
 	lastAck atomic.Int64 // Options.Now of the latest acknowledgment, in Unix nanoseconds
@@ -37,7 +37,7 @@ func Run(ctx context.Context, api API, batches <-chan Batch, o Options) (Stats, 
 		capWCU = o.MaxWriteUnitsPerSecond
 	}
 	p.bucket = newBucket(capWCU, o.Now, o.Sleep)
-	p.aimd = newAIMD(o.MaxWriteUnitsPerSecond, o.Now, p.bucket)
+	p.control = newRateController(o.MaxWriteUnitsPerSecond, o.Now, p.bucket)
 
 	start := o.Now()
 	stopProgress := p.reportProgress(start)

@@ -113,7 +113,7 @@ func TestRunOutcomes(t *testing.T) {
 				t.Errorf("table holds %d items, want %d", len(f.table), items)
 			}
 			wcu := int64(items) // every test item is under 1 KB
-			if st.Requests != items || st.Puts != items || st.Deletes != 0 || st.WCUEstimated != wcu || st.WCUConsumed != float64(wcu) {
+			if st.Requests != items || st.Written != items || st.Deleted != 0 || st.WCUEstimated != wcu || st.WCUConsumed != float64(wcu) {
 				t.Errorf("counts = %+v, want %d puts and %d WCU estimated and consumed", st, items, wcu)
 			}
 			if st.Duration != clk.Now().Sub(newFakeClock().Now()) {
@@ -207,7 +207,7 @@ func TestFatalErrorStopsTheLoad(t *testing.T) {
 	})
 }
 
-func TestOptionsValidation(t *testing.T) {
+func TestOptionsCheck(t *testing.T) {
 	t.Parallel()
 	for name, o := range map[string]Options{
 		"no table":          {},

@@ -31,7 +31,7 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 			return err
 		}
 		st.paced += waited
-		p.aimd.sent(wcu)
+		p.control.sent(wcu)
 		if attempt > 0 {
 			p.stats.retries.Add(1)
 			p.stats.unprocess.Add(int64(resend))
@@ -54,7 +54,7 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 			}
 			if kind == throttled {
 				p.stats.throttled.Add(1)
-				p.aimd.observe(sentAt, len(pending), len(pending))
+				p.control.observe(sentAt, len(pending), len(pending))
 			}
 			// A failed call reports no consumed capacity, so its charge stands: a struggling
 			// table gets a little more room.
@@ -73,7 +73,7 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 				p.ack(acked)
 				st = stall{since: p.o.Now()}
 			}
-			p.aimd.observe(sentAt, len(rest), len(pending))
+			p.control.observe(sentAt, len(rest), len(pending))
 			if len(rest) == 0 {
 				return nil
 			}

@@ -6,21 +6,22 @@ import (
 	"time"
 )
 
-// Stats count what a load did. Request counts are of acknowledged (written) requests.
+// Stats count what a load did. Request counts are of acknowledged requests: Written of puts,
+// Deleted of deletes (the names of last_load's attributes).
 type Stats struct {
-	Requests, Puts, Deletes int64
-	Batches                 int64   // BatchWriteItem calls, re-sends included
-	WCUEstimated            int64   // estimated write units of the acknowledged requests
-	WCUConsumed             float64 // the sum of the ConsumedCapacity DynamoDB reported
-	Retries                 int64   // re-sends of any kind
-	Throttled               int64   // calls that failed with a throttling error or came back with UnprocessedItems
-	Unprocessed             int64   // requests re-sent because they came back in UnprocessedItems
-	Duration                time.Duration
+	Requests, Written, Deleted int64
+	Batches                    int64   // BatchWriteItem calls, re-sends included
+	WCUEstimated               int64   // estimated write units of the acknowledged requests
+	WCUConsumed                float64 // the sum of the ConsumedCapacity DynamoDB reported
+	Retries                    int64   // re-sends of any kind
+	Throttled                  int64   // calls that failed with a throttling error or came back with UnprocessedItems
+	Unprocessed                int64   // requests re-sent because they came back in UnprocessedItems
+	Duration                   time.Duration
 }
 
 // counters are the live Stats, updated by all workers.
 type counters struct {
-	requests, puts, deletes       atomic.Int64
+	requests, written, deleted    atomic.Int64
 	batches, wcuEstimated         atomic.Int64
 	retries, throttled, unprocess atomic.Int64
 	consumedBits                  atomic.Uint64 // float64 bits of WCUConsumed
@@ -35,8 +36,8 @@ func (c *counters) acked(reqs []Request) {
 		wcu += reqs[i].cost()
 	}
 	c.requests.Add(int64(len(reqs)))
-	c.puts.Add(puts)
-	c.deletes.Add(int64(len(reqs)) - puts)
+	c.written.Add(puts)
+	c.deleted.Add(int64(len(reqs)) - puts)
 	c.wcuEstimated.Add(wcu)
 }
 
@@ -52,8 +53,8 @@ func (c *counters) addConsumed(units float64) {
 func (c *counters) snapshot(d time.Duration) Stats {
 	return Stats{
 		Requests:     c.requests.Load(),
-		Puts:         c.puts.Load(),
-		Deletes:      c.deletes.Load(),
+		Written:      c.written.Load(),
+		Deleted:      c.deleted.Load(),
 		Batches:      c.batches.Load(),
 		WCUEstimated: c.wcuEstimated.Load(),
 		WCUConsumed:  math.Float64frombits(c.consumedBits.Load()),

@@ -96,7 +96,7 @@ func runLoad(ctx context.Context, c LoadConfig) (*LoadResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &LoadResult{Items: res.Stats.Puts, WriteSeconds: res.Stats.Duration.Seconds(), Seconds: time.Since(start).Seconds(), Retries: res.Stats.Retries}, nil
+		return &LoadResult{Items: res.Stats.Written, WriteSeconds: res.Stats.Duration.Seconds(), Seconds: time.Since(start).Seconds(), Retries: res.Stats.Retries}, nil
 	case "naive":
 		r, err := naiveLoad(ctx, client, c.Table, spec)
 		if err != nil {

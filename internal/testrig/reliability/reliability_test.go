@@ -220,13 +220,13 @@ func TestFaultyLoadIsExact(t *testing.T) {
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	t.Logf("loaded %d items (%d WCU) in %s: %d calls, %d retries, %d throttled, %d unprocessed", res.Stats.Puts, d.wcu,
+	t.Logf("loaded %d items (%d WCU) in %s: %d calls, %d retries, %d throttled, %d unprocessed", res.Stats.Written, d.wcu,
 		time.Since(start).Round(time.Millisecond), res.Stats.Batches, res.Stats.Retries, res.Stats.Throttled, res.Stats.Unprocessed)
 	stats := st.sim.Stats()
 	logStats(t, "simulator", stats)
 	requireFaults(t, stats)
-	if res.Stats.Puts != int64(n) || res.Acked.Len() != n || res.Plan.Items != int64(n) {
-		t.Errorf("the load reports %d puts, %d acknowledged, %d planned; want %d", res.Stats.Puts, res.Acked.Len(), res.Plan.Items, n)
+	if res.Stats.Written != int64(n) || res.Acked.Len() != n || res.Validated.Items != int64(n) {
+		t.Errorf("the load reports %d written, %d acknowledged, %d validated; want %d", res.Stats.Written, res.Acked.Len(), res.Validated.Items, n)
 	}
 	// Faults strike before the simulator applies anything, so each put is applied once, unless
 	// the SDK re-sent a call whose answer it lost after the write (a transport error): harmless,
@@ -301,14 +301,14 @@ func TestCancelledLoadResumesExact(t *testing.T) {
 	logStats(t, "both runs", run2)
 	requireFaults(t, run2)
 	rest := int64(n - first)
-	if res2.Skipped != int64(first) || res2.Stats.Puts != rest || res2.Acked.Len() != n {
-		t.Errorf("resumed run: skipped %d, wrote %d, acknowledged %d in all; want %d, %d, %d", res2.Skipped, res2.Stats.Puts, res2.Acked.Len(), first, rest, n)
+	if res2.Resumed != int64(first) || res2.Stats.Written != rest || res2.Acked.Len() != n {
+		t.Errorf("resumed run: resumed %d, wrote %d, acknowledged %d in all; want %d, %d, %d", res2.Resumed, res2.Stats.Written, res2.Acked.Len(), first, rest, n)
 	}
 	// The simulator applies exactly the rest, give or take a call the SDK re-sent after its
 	// answer was lost (bounded like the batches in flight: one per worker).
 	if written := run2.ItemsWritten - run1.ItemsWritten; written < rest || written > rest+int64(o.Write.Concurrency*25) {
 		t.Errorf("resumed run: the simulator applied %d writes; want the %d items not acknowledged before", written, rest)
 	}
-	t.Logf("first run acknowledged %d of %d (%d more written unacknowledged); the resumed run wrote %d", first, n, inFlight, res2.Stats.Puts)
+	t.Logf("first run acknowledged %d of %d (%d more written unacknowledged); the resumed run wrote %d", first, n, inFlight, res2.Stats.Written)
 	checkExact(t, st.client, d)
 }

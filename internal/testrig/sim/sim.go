@@ -116,9 +116,9 @@ type Sim struct {
 	served chan struct{}
 }
 
-// New validates cfg and returns a simulator; serve it with Start or any http.Server.
+// New checks cfg and returns a simulator; serve it with Start or any http.Server.
 func New(cfg Config) (*Sim, error) {
-	if err := validate(&cfg); err != nil {
+	if err := checkConfig(&cfg); err != nil {
 		return nil, err
 	}
 	cfg.Tables = maps.Clone(cfg.Tables) // the caller may reuse its map
@@ -157,7 +157,8 @@ func New(cfg Config) (*Sim, error) {
 	return s, nil
 }
 
-func validate(cfg *Config) error {
+// checkConfig reports the first setting of cfg out of its range.
+func checkConfig(cfg *Config) error {
 	f := cfg.Faults
 	for name, r := range map[string]float64{
 		"ServerErrorRate": f.ServerErrorRate, "ResetRate": f.ResetRate,

@@ -166,8 +166,8 @@ func check(c config) (result, error) {
 	if w.profileErr != nil {
 		return r, fmt.Errorf("heap profile: %w", w.profileErr)
 	}
-	if res.Stats.Puts != r.Loaded {
-		return r, fmt.Errorf("the writer received %d items but the load reports %d", r.Loaded, res.Stats.Puts)
+	if res.Stats.Written != r.Loaded {
+		return r, fmt.Errorf("the writer received %d items but the load reports %d", r.Loaded, res.Stats.Written)
 	}
 	if r.PeakRSSKB, err = peakRSSKB(); err != nil {
 		return r, err

@@ -10,9 +10,9 @@ import (
 )
 
 // bucket is the token bucket, in write units, that every call is charged to before it is sent.
-// Its rate is min(MaxWriteUnitsPerSecond, the AIMD rate), rate.Inf while neither limits; its
-// burst is one second of that rate but never less than the largest charge seen, so a single
-// batch of big items always fits.
+// Its rate is min(MaxWriteUnitsPerSecond, the controlled rate), rate.Inf while neither limits;
+// its burst is one second of that rate but never less than the largest charge seen, so a
+// single batch of big items always fits.
 type bucket struct {
 	now   func() time.Time
 	sleep func(context.Context, time.Duration) error

@@ -10,9 +10,9 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 )
 
-// TestCheckWithoutKeySchema: what needs no key schema is found without one, every invalid
-// record at once; what needs it (a missing key attribute, a duplicate) is left to Validate.
-func TestCheckWithoutKeySchema(t *testing.T) {
+// TestValidateUnkeyed: what needs no key schema is found without one, every invalid record at
+// once; what needs it (a missing key attribute, a duplicate) is left to Validate.
+func TestValidateUnkeyed(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	big := strings.Repeat("x", 410*1024)
@@ -28,7 +28,7 @@ func TestCheckWithoutKeySchema(t *testing.T) {
 		Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}, Format: "jsonl"},
 		Keys:   keys.Options{PartitionKey: "{tenant}#{shard}", ShardAttribute: "user", ShardCount: 4},
 	}
-	_, err := Check(context.Background(), o)
+	_, err := ValidateUnkeyed(context.Background(), o)
 	var ire *InvalidRecordsError
 	if !errors.As(err, &ire) {
 		t.Fatalf("err = %v; want an InvalidRecordsError", err)
@@ -45,12 +45,12 @@ func TestCheckWithoutKeySchema(t *testing.T) {
 
 	writeFile(t, dir, "good.jsonl", "{\"tenant\":\"acme\",\"user\":\"u1\"}\n{\"tenant\":\"acme\",\"user\":\"u1\"}\n")
 	o.Source.Patterns = []string{"good.jsonl"}
-	c, err := Check(context.Background(), o)
-	if err != nil || c.Records != 2 {
-		t.Fatalf("Check = %+v, %v; want 2 records (duplicates need the key schema)", c, err)
+	v, err := ValidateUnkeyed(context.Background(), o)
+	if err != nil || v.Records != 2 {
+		t.Fatalf("ValidateUnkeyed = %+v, %v; want 2 records (duplicates need the key schema)", v, err)
 	}
 	o.Keys.ShardCount = 1
-	if _, err := Check(context.Background(), o); !errors.As(err, new(*ConfigError)) {
+	if _, err := ValidateUnkeyed(context.Background(), o); !errors.As(err, new(*ConfigError)) {
 		t.Fatalf("shard count 1: err = %v, want a ConfigError", err)
 	}
 }

@@ -9,20 +9,21 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 )
 
-// Checked is what Check learns about a dataset without the table's key schema.
-type Checked struct {
+// ValidatedUnkeyed is what ValidateUnkeyed learns about a dataset without the table's key
+// schema.
+type ValidatedUnkeyed struct {
 	Records int64 // valid records read; duplicates cannot be told without the key schema
 	Files   []string
 }
 
-// Check validates everything about the dataset that needs no key schema, for a plan made
-// before the table exists: every record is read and converted (syntax, numbers, sets,
+// ValidateUnkeyed validates everything about the dataset that needs no key schema, for a plan
+// made before the table exists: every record is read and converted (syntax, numbers, sets,
 // binaries, encodings), the key templates are rendered (every attribute they use is there,
 // with a usable type) and every item is held to DynamoDB's size limit. The table's keys,
-// index keys and duplicate keys need the schema: Validate checks those. Errors are those of
+// index keys and duplicate keys need the schema: Validate covers those. Errors are those of
 // Validate: an *InvalidRecordsError for the data, a *ConfigError or source error for the
 // options.
-func Check(ctx context.Context, o Options) (*Checked, error) {
+func ValidateUnkeyed(ctx context.Context, o Options) (*ValidatedUnkeyed, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
@@ -38,14 +39,14 @@ func Check(ctx context.Context, o Options) (*Checked, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Checked{Files: files}
+	v := &ValidatedUnkeyed{Files: files}
 	invalid := &invalidRecords{}
 	_, err = scan(ctx, o.Source, stage, invalid.add, func(_, _ uint64, _ *record.Record, _ keys.Key, _ int) error {
-		c.Records++
+		v.Records++
 		return nil
 	})
 	if err := invalid.result(err); err != nil {
 		return nil, err
 	}
-	return c, nil
+	return v, nil
 }

@@ -9,8 +9,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/awsclient"
+	"github.com/ddbload/terraform-provider-ddbload/internal/drift"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
+	"github.com/ddbload/terraform-provider-ddbload/internal/prewarm"
 	"github.com/ddbload/terraform-provider-ddbload/internal/tableinfo"
 )
+
+// dynamoAPI is the part of the DynamoDB client the provider hands to engine packages. It
+// grows with them; *dynamodb.Client satisfies it, tests can put a fake in its place.
+type dynamoAPI interface {
+	tableinfo.DescribeAPI
+	write.API
+	drift.API
+	prewarm.UpdateAPI
+}
 
 // dynamoClient returns the provider's DynamoDB client, or diagnostics that say which provider
 // setting to fix. It is the single place where client-building errors become diagnostics.
@@ -29,6 +41,8 @@ func (d *providerData) dynamoClient(ctx context.Context) (dynamoAPI, diag.Diagno
 	return c, diags
 }
 
+// clientErrorDiag turns a failure to build the client into a diagnostic that names the setting
+// to fix.
 func clientErrorDiag(err error) diag.Diagnostic {
 	if errors.Is(err, awsclient.ErrUnknownConfig) {
 		return diag.NewErrorDiagnostic("Provider Configuration Unknown",
@@ -47,21 +61,4 @@ func clientErrorDiag(err error) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Cannot Create DynamoDB Client",
 		fmt.Sprintf("Building the AWS configuration for DynamoDB failed. Check the provider settings and the AWS "+
 			"environment variables and shared config files.\n\n%v", err))
-}
-
-// tableErrorDiag turns an error describing a table into a diagnostic.
-func tableErrorDiag(name string, err error) diag.Diagnostic {
-	if d, ok := unreachableDiag(err, fmt.Sprintf("describing table %q", name)); ok {
-		return d
-	}
-	var nf *tableinfo.NotFoundError
-	if errors.As(err, &nf) {
-		return diag.NewErrorDiagnostic("Table Not Found",
-			fmt.Sprintf("DynamoDB table %q does not exist in this account and region (or at this endpoint). "+
-				"Create it first, for example with the hashicorp/aws provider's aws_dynamodb_table, and reference its name "+
-				"(table_name = aws_dynamodb_table.example.name) so Terraform orders the two.\n\n%v", name, err))
-	}
-	return diag.NewErrorDiagnostic("Cannot Describe Table",
-		fmt.Sprintf("Calling DescribeTable for %q failed. Check the credentials, the region and the endpoint, and that "+
-			"the identity may call dynamodb:DescribeTable.\n\n%v", name, err))
 }
