@@ -46,6 +46,15 @@ func runTests(m *testing.M) int {
 	if os.Getenv("TF_ACC_PROVIDER_NAMESPACE") == "" {
 		_ = os.Setenv("TF_ACC_PROVIDER_NAMESPACE", "ddbload")
 	}
+	// A CLI configuration file that does not exist makes OpenTofu 1.12 print a warning on
+	// standard output before its version, where the test framework reads the version; the
+	// tests need no CLI configuration of the machine's.
+	if f := os.Getenv("TF_CLI_CONFIG_FILE"); f != "" {
+		if _, err := os.Stat(f); err != nil {
+			fmt.Fprintf(os.Stderr, "acceptance tests: ignoring TF_CLI_CONFIG_FILE=%s (%v)\n", f, err)
+			_ = os.Unsetenv("TF_CLI_CONFIG_FILE")
+		}
+	}
 	d, err := devstack.StartDynalite(context.Background(), devstack.Options{Log: os.Stderr})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "acceptance tests need dynalite: %v\n", err)
