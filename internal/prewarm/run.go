@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
+	"github.com/hashicorp/go-hclog"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/tableinfo"
 )
@@ -30,9 +31,9 @@ type Engine struct {
 	Clock Clock // default SystemClock
 	// PollMin and PollMax bound the delay between DescribeTable calls while waiting.
 	PollMin, PollMax time.Duration
-	// Log receives lifecycle messages with structured fields (nil: silent), so the provider
-	// can log through tflog without this package importing it.
-	Log func(ctx context.Context, msg string, fields map[string]any)
+	// Logger receives lifecycle messages at the INFO level (nil: silent); the provider passes
+	// one that writes through tflog.
+	Logger hclog.Logger
 }
 
 // Result is what a run did.
@@ -81,8 +82,8 @@ func (e *Engine) Run(ctx context.Context, spec Spec) (*Result, error) {
 		return res, err
 	}
 	res.Plan = plan
-	e.log(ctx, "Pre-warm planned", map[string]any{"table_name": spec.Table, "strategy": string(spec.Strategy),
-		"update_calls": plan.UpdateCalls(), "actions": plan.Actions()})
+	e.log("Pre-warm planned", "table_name", spec.Table, "strategy", string(spec.Strategy),
+		"update_calls", plan.UpdateCalls(), "actions", plan.Actions())
 	if plan.NoOp {
 		res.Finalized = true
 		res.CompletedAt = clock.Now()
@@ -97,8 +98,8 @@ func (e *Engine) Run(ctx context.Context, spec Spec) (*Result, error) {
 		return res, err
 	}
 	res.CompletedAt = clock.Now()
-	e.log(ctx, "Pre-warm done", map[string]any{"table_name": spec.Table, "strategy": string(spec.Strategy),
-		"update_calls": res.UpdateCalls, "billing_mode": res.Final.BillingMode})
+	e.log("Pre-warm done", "table_name", spec.Table, "strategy", string(spec.Strategy),
+		"update_calls", res.UpdateCalls, "billing_mode", res.Final.BillingMode)
 	return res, nil
 }
 
@@ -152,8 +153,8 @@ func (e *Engine) runSwitch(ctx context.Context, p *Plan, res *Result) error {
 	}
 	if p.Hold > 0 {
 		res.HoldStartedAt = clock.Now()
-		e.log(ctx, "Holding at the peak capacity", map[string]any{"table_name": p.Table, "hold": p.Hold.String(),
-			"until": res.HoldStartedAt.Add(p.Hold).UTC().Format(time.RFC3339)})
+		e.log("Holding at the peak capacity", "table_name", p.Table, "hold", p.Hold.String(),
+			"until", res.HoldStartedAt.Add(p.Hold).UTC().Format(time.RFC3339))
 		if err := clock.Sleep(ctx, p.Hold); err != nil {
 			return &WaitError{Table: p.Table, For: fmt.Sprintf("the end of the %s hold at the peak capacity", p.Hold),
 				Last: "held since " + res.HoldStartedAt.UTC().Format(time.RFC3339), Err: err}
@@ -200,7 +201,7 @@ func (e *Engine) runSwitch(ctx context.Context, p *Plan, res *Result) error {
 func (e *Engine) update(ctx context.Context, res *Result, step Step, in *dynamodb.UpdateTableInput) error {
 	table := *in.TableName
 	for attempt := 1; ; attempt++ {
-		e.log(ctx, "Calling UpdateTable", map[string]any{"table_name": table, "step": string(step.Kind), "indexes": step.Indexes})
+		e.log("Calling UpdateTable", "table_name", table, "step", string(step.Kind), "indexes", step.Indexes)
 		_, err := e.API.UpdateTable(ctx, in)
 		if err == nil {
 			res.UpdateCalls++
@@ -211,7 +212,7 @@ func (e *Engine) update(ctx context.Context, res *Result, step Step, in *dynamod
 		if !errors.As(err, &inUse) || attempt >= maxInUseRetries || ctx.Err() != nil {
 			return &UpdateError{Table: table, Step: step.Kind, Err: err}
 		}
-		e.log(ctx, "Table busy with another update; waiting to retry", map[string]any{"table_name": table, "attempt": attempt})
+		e.log("Table busy with another update; waiting to retry", "table_name", table, "attempt", attempt)
 		if _, err := e.waitFor(ctx, table, "another update to finish", idle); err != nil {
 			return err
 		}
@@ -257,9 +258,9 @@ func (e *Engine) clock() Clock {
 	return e.Clock
 }
 
-func (e *Engine) log(ctx context.Context, msg string, fields map[string]any) {
-	if e.Log != nil {
-		e.Log(ctx, msg, fields)
+func (e *Engine) log(msg string, args ...any) {
+	if e.Logger != nil {
+		e.Logger.Info(msg, args...)
 	}
 }
 

@@ -1,8 +1,12 @@
 package prewarm
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/hashicorp/go-hclog"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/tableinfo"
 )
@@ -456,5 +461,34 @@ func TestSystemClockSleepHonoursContext(t *testing.T) {
 	}
 	if err := (SystemClock{}).Sleep(context.Background(), time.Millisecond); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRunLogsItsLifecycle: a run tells its logger what it plans, each UpdateTable call and
+// that it is done, with the table's name.
+func TestRunLogsItsLifecycle(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	f := newFake(clock, onDemandWithGSIs())
+	var buf bytes.Buffer
+	e := newEngine(f)
+	e.Logger = hclog.New(&hclog.LoggerOptions{Output: &buf, JSONFormat: true, Level: hclog.Info})
+	if _, err := e.Run(context.Background(), warmSpec(20000, 10000)); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for line := range bytes.Lines(buf.Bytes()) {
+		var entry map[string]any
+		if err := json.Unmarshal(line, &entry); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if entry["table_name"] == nil {
+			t.Errorf("log line without table_name: %v", entry)
+		}
+		got = append(got, fmt.Sprint(entry["@message"]))
+	}
+	want := []string{"Pre-warm planned", "Calling UpdateTable", "Pre-warm done"}
+	if !slices.Equal(got, want) {
+		t.Errorf("logged %q, want %q", got, want)
 	}
 }

@@ -85,7 +85,7 @@ func (r *prewarmResource) run(ctx context.Context, m *prewarmModel) (*prewarm.Re
 		return nil, diags
 	}
 	engine := &prewarm.Engine{API: client, Clock: r.clock, PollMin: r.pollMin, PollMax: r.pollMax,
-		Log: func(ctx context.Context, msg string, fields map[string]any) { tflog.Info(ctx, msg, fields) }}
+		Logger: newTFLogger(ctx)}
 	res, err := engine.Run(ctx, spec)
 	if res.Plan != nil && m.PlannedActions.IsUnknown() {
 		m.PlannedActions, m.HoldCapacityHours = plannedActions(res.Plan), holdHoursObject(res.Plan)
