@@ -89,8 +89,16 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 		}
 		ackMu.Unlock()
 	}
-	if o.Progress != nil {
-		wo.Progress = func(s write.Stats) { o.Progress(progressOf(s, res.Resumed, v.Items)) }
+	if o.Logger != nil || o.Progress != nil {
+		wo.Progress = func(s write.Stats) {
+			p := progressOf(s, res.Resumed, v.Items)
+			if o.Logger != nil {
+				p.log(o.Logger, table)
+			}
+			if o.Progress != nil {
+				o.Progress(p)
+			}
+		}
 	}
 
 	var unchanged atomic.Int64

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hashicorp/go-hclog"
+
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
@@ -20,7 +22,10 @@ type Options struct {
 	// Write tunes the writer pool (concurrency, WCU/s cap, backoff, no-progress budget). Its
 	// Table, OnAck and Progress are set by Load.
 	Write write.Options
-	// Progress, if set, is called every Write.ProgressInterval (default 5 s) and at the end.
+	// Logger, if set, gets a progress line every Write.ProgressInterval (default 5 s) and at
+	// the end, at the INFO level.
+	Logger hclog.Logger
+	// Progress, if set, is called with the same progress as Logger.
 	Progress func(Progress)
 	// Resume lists records (by sequence number) an earlier, interrupted load of the same
 	// dataset already wrote; they are not written again. Only valid with the same Digest.

@@ -1,7 +1,10 @@
 package loader
 
 import (
+	"fmt"
 	"time"
+
+	"github.com/hashicorp/go-hclog"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
 )
@@ -32,4 +35,11 @@ func progressOf(s write.Stats, resumed, total int64) Progress {
 		}
 	}
 	return p
+}
+
+// log writes p as a progress line a person can read, with its numbers as fields.
+func (p Progress) log(l hclog.Logger, table string) {
+	l.Info(fmt.Sprintf("Loading %s: %d/%d items", table, p.Done, p.Total),
+		"table_name", table, "items", p.Done, "total", p.Total, "items_per_second", int64(p.ItemsPerSec),
+		"wcu_per_second", int64(p.WCUPerSec), "throttled", p.Throttled, "eta_seconds", int64(p.ETA.Seconds()))
 }

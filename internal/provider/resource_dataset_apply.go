@@ -170,7 +170,7 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	if !planned.IsUnknown() && !planned.IsNull() {
 		p.PlannedDigest = planned.ValueString()
 	}
-	p.Options.Progress = func(pr loader.Progress) { logProgress(ctx, name, pr) }
+	p.Options.Logger = newTFLogger(ctx)
 	tflog.Info(ctx, "Loading dataset", map[string]any{"table_name": name, "resuming": p.Prior.Resume != nil,
 		"rewrite_all": p.Prior.Drifted || p.Prior.Ledger == nil, "unconfirmed": p.Prior.Unconfirmed.Len()})
 
@@ -245,13 +245,6 @@ func interruptedDiag(m *datasetModel, err error, out converge.Outcome, timeout t
 			"If this was the resource's first load, Terraform marks it tainted and the next apply removes the partial load "+
 			"and loads again; run terraform untaint first to continue where it stopped instead.",
 			countOf(out.Validated.Items, "item", "items"), m.TableName.ValueString(), countOf(out.Load.Acked.Len(), "was", "were"), why, unsure, next))
-}
-
-func logProgress(ctx context.Context, table string, p loader.Progress) {
-	tflog.Info(ctx, fmt.Sprintf("Loading %s: %d/%d items", table, p.Done, p.Total), map[string]any{
-		"table_name": table, "items": p.Done, "total": p.Total, "items_per_second": int64(p.ItemsPerSec),
-		"wcu_per_second": int64(p.WCUPerSec), "throttled": p.Throttled, "eta_seconds": int64(p.ETA.Seconds()),
-	})
 }
 
 func randomSuffix() string {
