@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -209,9 +210,14 @@ func showItems(ctx context.Context, client *dynamodb.Client, data ordersInfo) er
 
 	pk := fmt.Sprintf("%s#%d", hotCustomer, keys.Shard(data.HotOrder, shardCount))
 	sk := data.HotDate + "#" + data.HotOrder
-	got, err := client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(tableName), Key: map[string]types.AttributeValue{
-		"pk": &types.AttributeValueMemberS{Value: pk}, "sk": &types.AttributeValueMemberS{Value: sk},
-	}})
+	key, err := attributevalue.MarshalMap(struct {
+		PK string `dynamodbav:"pk"`
+		SK string `dynamodbav:"sk"`
+	}{pk, sk})
+	if err != nil {
+		return err
+	}
+	got, err := client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(tableName), Key: key})
 	if err != nil {
 		return fmt.Errorf("reading order %s: %w", data.HotOrder, err)
 	}
@@ -223,10 +229,16 @@ func showItems(ctx context.Context, client *dynamodb.Client, data ordersInfo) er
 	return nil
 }
 
-// itemText renders an item on one line, keys first: pk="a" sk="b" total=12.5 ...
+// itemText renders an item on one line, keys first: pk="a" sk="b" total=12.5 ... Numbers keep
+// DynamoDB's text (attributevalue.Number), strings are quoted, anything else printed as Go
+// prints the value attributevalue gives it.
 func itemText(item map[string]types.AttributeValue) string {
-	names := make([]string, 0, len(item))
-	for n := range item {
+	var values map[string]any
+	if err := attributevalue.UnmarshalMapWithOptions(item, &values, func(o *attributevalue.DecoderOptions) { o.UseNumber = true }); err != nil {
+		return fmt.Sprintf("(unreadable item: %v)", err)
+	}
+	names := make([]string, 0, len(values))
+	for n := range values {
 		if n != "pk" && n != "sk" {
 			names = append(names, n)
 		}
@@ -238,11 +250,9 @@ func itemText(item map[string]types.AttributeValue) string {
 			b.WriteByte(' ')
 		}
 		b.WriteString(n + "=")
-		switch v := item[n].(type) {
-		case *types.AttributeValueMemberS:
-			b.WriteString(strconv.Quote(v.Value))
-		case *types.AttributeValueMemberN:
-			b.WriteString(v.Value)
+		switch v := values[n].(type) {
+		case string:
+			b.WriteString(strconv.Quote(v))
 		default:
 			fmt.Fprintf(&b, "%v", v)
 		}
