@@ -121,9 +121,15 @@ func run(ctx context.Context, terraform, workdir string) error {
 
 	step("terraform apply (examples/demo, provider from the local build through dev_overrides)")
 	began := time.Now()
-	apply := command(ctx, work, env, terraform, "apply", "-auto-approve", "-input=false", "-no-color",
+	// TF_LOG_PROVIDER=INFO makes the provider's progress lines reach standard error, where
+	// showProgress keeps them and drops the rest of the log.
+	apply := command(ctx, work, append(env, "TF_LOG_PROVIDER=INFO"), terraform, "apply", "-auto-approve", "-input=false", "-no-color",
 		"-var", "endpoint="+d.Endpoint, "-var", "table_name="+tableName, "-var", "data_file="+data.Path)
-	if err := apply.Run(); err != nil {
+	progress := showProgress(os.Stdout)
+	apply.Stderr = progress
+	err = apply.Run()
+	_ = progress.Close()
+	if err != nil {
 		return fmt.Errorf("terraform apply: %w", err)
 	}
 	applied := time.Since(began)
