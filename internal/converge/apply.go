@@ -82,7 +82,7 @@ func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
 		return out, loadErr
 	}
 	next := v.next()
-	deleted, err := deleteRemoved(ctx, api, p.Table, p.Schema, v.removed(), o.Write)
+	deleted, err := deleteRemoved(ctx, api, p.Table, p.Schema, v.gone, o.Write)
 	out.Deleted = deleted
 	if err != nil {
 		// Keep the removed keys: the next apply deletes them again.
@@ -166,9 +166,6 @@ func validate(ctx context.Context, p Params) (*validation, error) {
 	return v, nil
 }
 
-// removed are the keys the prior state says the table may hold that the dataset lacks.
-func (v *validation) removed() []string { return v.gone }
-
 // next is the ledger once the table holds exactly the dataset.
 func (v *validation) next() *ledger.Ledger {
 	if v.led == nil {
@@ -201,7 +198,7 @@ func (v *validation) changes() Changes {
 			c.WriteUnits += v.seen.wcu(i)
 		}
 	}
-	c.Delete = int64(len(v.removed()))
+	c.Delete = int64(len(v.gone))
 	c.WriteUnits += c.Delete
 	return c
 }

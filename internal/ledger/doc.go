@@ -2,7 +2,7 @@
 // primary key (keys.Key.ID()) and a 32-bit hash of its content (ContentHash of
 // loader.CanonicalBytes). The dataset resource keeps it in its private state, so that an
 // update can delete the items the new dataset no longer has, write only new and changed items
-// (Compare), and check a deterministic sample of items for drift (Sample, Lookup), all without
+// (Find, Lookup), and check a deterministic sample of items for drift (Sample, Lookup), all without
 // the old source files. ParseKeyID and KeyItem turn a ledger key back into the key attributes
 // of a DeleteRequest or BatchGetItem.
 //

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -117,8 +118,8 @@ func TestLedgerSizeAtAMillion(t *testing.T) {
 			if got.Len() != n {
 				t.Fatalf("decoded Len = %d, want %d", got.Len(), n)
 			}
-			if d := Compare(l, got, nil, nil); d != (Diff{Unchanged: n}) {
-				t.Errorf("Compare(built, decoded) = %+v, want all %d unchanged", d, n)
+			if !slices.Equal(entries(got), entries(l)) {
+				t.Errorf("the decoded ledger's entries differ from the built one's")
 			}
 			rng := rand.New(rand.NewPCG(1, 2))
 			for range 300 {
