@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Writes the provider's schema, as `providers schema -json` reports it, to the file given, for
-# tfplugindocs --providers-schema. It asks OpenTofu: Terraform 1.5.7, the suite's other CLI,
-# predates provider functions and leaves them out of the schema (and out of the docs).
+# tfplugindocs --providers-schema. It asks the current Terraform: Terraform 1.5.7 predates provider
+# functions and OpenTofu has no actions, so either would leave those out of the schema (and out
+# of the docs).
 #
-#   scripts/providers-schema.sh TOFU_BINARY OUTPUT_JSON
+#   scripts/providers-schema.sh CLI_BINARY OUTPUT_JSON
 set -euo pipefail
 
-tofu=$1
+cli=$1
 out=$2
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -16,6 +17,7 @@ trap 'rm -rf "$work"' EXIT
 cat >"$work/cli.tfrc" <<RC
 provider_installation {
   dev_overrides {
+    "registry.terraform.io/ddbload/ddbload" = "$work/bin"
     "registry.opentofu.org/ddbload/ddbload" = "$work/bin"
   }
   direct {}
@@ -33,7 +35,7 @@ terraform {
 TF
 
 # tfplugindocs looks the schema up by the provider's short name.
-(cd "$work/config" && TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 "$tofu" providers schema -json) |
-  sed 's#"registry.opentofu.org/ddbload/ddbload":#"ddbload":#' >"$work/schema.json"
+(cd "$work/config" && TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 "$cli" providers schema -json) |
+  sed -E 's#"registry\.(terraform\.io|opentofu\.org)/ddbload/ddbload":#"ddbload":#' >"$work/schema.json"
 grep -q '"ddbload":' "$work/schema.json" || { echo "providers-schema: no ddbload schema in the output" >&2; exit 1; }
 mv "$work/schema.json" "$out"

@@ -18,6 +18,7 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
 )
 
 // datasetSourceModel is the part of a dataset's configuration that decides its items: where
@@ -148,5 +149,30 @@ func shardCountValidators(shardAttribute path.Expression) []validator.Int64 {
 }
 
 func onDuplicateValidators() []validator.String {
-	return []validator.String{stringvalidator.OneOf("error", "last_wins", "first_wins")}
+	return []validator.String{stringvalidator.OneOf(defaultOnDuplicate, "last_wins", "first_wins")}
+}
+
+// Defaults and descriptions of the write settings, the same in ddbload_dataset and ddbload_load.
+const (
+	defaultOrder       = "interleave"
+	defaultOnDuplicate = "error"
+)
+
+var (
+	docOrder = "Write order. `interleave` (default) takes items round-robin across partition keys within a window of " +
+		"10,000 items, so consecutive batches hit different partitions even when the input is sorted by key (no rolling hot " +
+		"partition); `shuffle` is a windowed shuffle seeded by `order_seed`; `preserve` keeps the input order."
+	docOrderSeed     = "Seed of the `shuffle` order; the same seed gives the same order on every machine. Defaults to `0`."
+	docConcurrency   = fmt.Sprintf("Concurrent BatchWriteItem writers. Defaults to `%d`; at most %d.", write.DefaultConcurrency, write.MaxConcurrency)
+	docMaxWriteUnits = "Caps the load's write rate, in WCU/s (a token bucket charged with each batch's estimated WCU and " +
+		"corrected with the consumed capacity DynamoDB reports). Unset: as fast as the table accepts, slowing down together " +
+		"when DynamoDB throttles."
+)
+
+func orderValidators() []validator.String {
+	return []validator.String{stringvalidator.OneOf(defaultOrder, "shuffle", "preserve")}
+}
+
+func concurrencyValidators() []validator.Int64 {
+	return []validator.Int64{int64validator.Between(1, write.MaxConcurrency)}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -29,6 +30,7 @@ var (
 	_ provider.Provider                   = (*ddbloadProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*ddbloadProvider)(nil)
 	_ provider.ProviderWithFunctions      = (*ddbloadProvider)(nil)
+	_ provider.ProviderWithActions        = (*ddbloadProvider)(nil)
 )
 
 // ddbloadProvider is the provider. version is set by the release build.
@@ -216,6 +218,7 @@ func (p *ddbloadProvider) Configure(ctx context.Context, req provider.ConfigureR
 	data := &providerData{aws: awsclient.NewLazy(settings, unknown)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.ActionData = data
 }
 
 // settings converts the model. unknown reports a value that is not known yet (it depends on a
@@ -291,5 +294,11 @@ func (p *ddbloadProvider) Functions(context.Context) []func() function.Function 
 		NewShardFunction,
 		NewPartitionsFunction,
 		NewItemSizeFunction,
+	}
+}
+
+func (p *ddbloadProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewLoadAction,
 	}
 }

@@ -186,7 +186,7 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 					"changed in between. Nothing was written. Run terraform plan and apply again.", name, ce.Planned, ce.Now))
 			return diags
 		}
-		diags.Append(datasetErrorDiag(m, err))
+		diags.Append(datasetErrorDiag(&m.datasetSourceModel, err))
 		return diags
 	}
 
@@ -231,7 +231,7 @@ func interruptedDiag(m *datasetModel, err error, out converge.Outcome, timeout t
 	case errors.Is(err, context.Canceled):
 		why = "it was cancelled"
 	default:
-		d := datasetErrorDiag(m, err)
+		d := datasetErrorDiag(&m.datasetSourceModel, err)
 		why = d.Detail()
 	}
 	unsure := ""

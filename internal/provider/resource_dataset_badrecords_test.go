@@ -121,7 +121,7 @@ func TestDatasetErrorDiag_invalidRecords(t *testing.T) {
 			t.Parallel()
 			m := &datasetModel{}
 			m.Items = types.StringNull()
-			d := datasetErrorDiag(m, tc.err)
+			d := datasetErrorDiag(&m.datasetSourceModel, tc.err)
 			if d.Summary() != "Invalid Dataset" || d.Detail() != tc.want {
 				t.Errorf("%s:\n%s\n\twant:\n%s", d.Summary(), d.Detail(), tc.want)
 			}
@@ -137,10 +137,10 @@ func TestDatasetErrorDiag_invalidRecords(t *testing.T) {
 		})
 	}
 	// Errors that are not about records keep their own diagnostics.
-	if d := datasetErrorDiag(&datasetModel{}, loader.ErrDatasetChanged); d.Summary() != "Dataset Changed During Apply" {
+	if d := datasetErrorDiag(&datasetSourceModel{}, loader.ErrDatasetChanged); d.Summary() != "Dataset Changed During Apply" {
 		t.Errorf("ErrDatasetChanged gives %q", d.Summary())
 	}
-	if d := datasetErrorDiag(&datasetModel{}, fmt.Errorf("reading: %w", errors.New("disk"))); d.Summary() != "Load Failed" {
+	if d := datasetErrorDiag(&datasetSourceModel{}, fmt.Errorf("reading: %w", errors.New("disk"))); d.Summary() != "Load Failed" {
 		t.Errorf("a failed read gives %q", d.Summary())
 	}
 }

@@ -15,8 +15,8 @@ import (
 )
 
 // datasetErrorDiag turns a loader error into a diagnostic on the attribute at fault.
-func datasetErrorDiag(m *datasetModel, err error) diag.Diagnostic {
-	sourceAttr := m.sourceAttribute()
+func datasetErrorDiag(s *datasetSourceModel, err error) diag.Diagnostic {
+	sourceAttr := s.sourceAttribute()
 	var (
 		se *source.SpecError
 		ce *loader.ConfigError
@@ -94,8 +94,8 @@ func invalidRecordsDetail(err error) (list string, n int64) {
 }
 
 // sourceAttribute is the attribute the dataset comes from: files or items.
-func (m *datasetModel) sourceAttribute() path.Path {
-	if !m.Items.IsNull() {
+func (s *datasetSourceModel) sourceAttribute() path.Path {
+	if !s.Items.IsNull() {
 		return path.Root("items")
 	}
 	return path.Root("files")

@@ -102,12 +102,23 @@ const (
 // loaderOptions maps the model onto the engine's options.
 func (m *datasetModel) loaderOptions(ctx context.Context) (loader.Options, diag.Diagnostics) {
 	o, diags := m.options(ctx)
-	o.Order = order.Options{Mode: order.Mode(m.Order.ValueString()), Seed: m.OrderSeed.ValueInt64()}
-	o.Write = write.Options{
-		Concurrency:            int(m.Concurrency.ValueInt64()),
-		MaxWriteUnitsPerSecond: float64(m.MaxWriteUnits.ValueInt64()),
-	}
+	datasetWriteSettings{Order: m.Order, OrderSeed: m.OrderSeed, Concurrency: m.Concurrency, MaxWriteUnits: m.MaxWriteUnits}.apply(&o)
 	return o, diags
+}
+
+// datasetWriteSettings are the attributes that say how a dataset is written, the same in
+// ddbload_dataset and ddbload_load.
+type datasetWriteSettings struct {
+	Order                                 types.String
+	OrderSeed, Concurrency, MaxWriteUnits types.Int64
+}
+
+func (w datasetWriteSettings) apply(o *loader.Options) {
+	o.Order = order.Options{Mode: order.Mode(w.Order.ValueString()), Seed: w.OrderSeed.ValueInt64()}
+	o.Write = write.Options{
+		Concurrency:            int(w.Concurrency.ValueInt64()),
+		MaxWriteUnitsPerSecond: float64(w.MaxWriteUnits.ValueInt64()),
+	}
 }
 
 func lastLoadValue(ctx context.Context, res *loader.Result, deleted int64) (types.Object, diag.Diagnostics) {

@@ -72,7 +72,7 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	default:
 		// No key schema yet: validate what needs none; the rest waits for apply.
 		if _, err := loader.ValidateUnkeyed(ctx, opts); err != nil {
-			resp.Diagnostics.Append(datasetErrorDiag(&plan, err))
+			resp.Diagnostics.Append(datasetErrorDiag(&plan.datasetSourceModel, err))
 		}
 		return
 	}
@@ -86,7 +86,7 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 	validated, changes, err := converge.Preview(ctx, params)
 	if err != nil {
-		resp.Diagnostics.Append(datasetErrorDiag(&plan, err))
+		resp.Diagnostics.Append(datasetErrorDiag(&plan.datasetSourceModel, err))
 		return
 	}
 	tflog.Debug(ctx, "Validated dataset", map[string]any{"table_name": name, "items": validated.Items, "wcu": validated.WriteUnits})
