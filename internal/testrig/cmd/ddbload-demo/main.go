@@ -148,6 +148,9 @@ func run(ctx context.Context, terraform, workdir string) error {
 	}
 
 	step("Reading back through the AWS SDK")
+	if err := checkCount(ctx, d.Client(), out.ItemCount); err != nil {
+		return err
+	}
 	if err := showItems(ctx, d.Client(), data); err != nil {
 		return err
 	}
@@ -199,6 +202,25 @@ func outputs(ctx context.Context, work string, env []string, terraform string) (
 		}
 	}
 	return &out, nil
+}
+
+// checkCount fails unless the table holds exactly the orders generated and the dataset's
+// item_count says so: make test runs the demo, so a demo that loads less fails there.
+func checkCount(ctx context.Context, client *dynamodb.Client, itemCount int64) error {
+	var n int64
+	p := dynamodb.NewScanPaginator(client, &dynamodb.ScanInput{TableName: aws.String(tableName), Select: types.SelectCount})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("counting the items of %s: %w", tableName, err)
+		}
+		n += int64(page.Count)
+	}
+	if n != orderCount || itemCount != orderCount {
+		return fmt.Errorf("%s holds %d items and item_count is %d; the demo generated %d orders", tableName, n, itemCount, orderCount)
+	}
+	fmt.Printf("  %s holds %d items, all %d orders\n", tableName, n, orderCount)
+	return nil
 }
 
 // showItems prints a few stored items (a Scan with Limit 3), then reads one order of the hot
