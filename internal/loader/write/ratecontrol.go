@@ -6,15 +6,7 @@ import (
 	"time"
 )
 
-// Controller tuning. Throttling is judged once per verdictPeriod (about ten round trips, so
-// one burst of throttled replies counts once) from the calls sent in the period, except that
-// the first throttled call of an episode ends its period at once. A cut settles just under
-// what the table admitted in the period, or since the last episode if that is less (see
-// sustainedLocked), which is its real capacity once its burst is spent, instead of far below
-// it; the few throttles that follow a cut are its residue, not a reason for another (see
-// residueLocked). The probe afterwards starts slow (the capacity was just measured) and speeds
-// up the longer no throttling comes back (the capacity may have grown: auto scaling,
-// on-demand, a GSI warming up).
+// Controller tuning; docs/design/rate-control.md says why the controller works this way.
 const (
 	verdictPeriod      = 100 * time.Millisecond
 	firstVerdictPeriod = 10 * time.Millisecond // the shortest period judged when throttling begins
