@@ -22,7 +22,8 @@ log "${major:+java $major is older than 17; }installing openjdk-17-jre-headless 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+# --no-upgrade: install what is missing, never upgrade a Java already there.
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-upgrade openjdk-17-jre-headless >/dev/null
 major=$(java_major)
 if [ -z "$major" ] || [ "$major" -lt 17 ]; then
   log "java on PATH is still not 17 or later (${major:-none}): put Java 17's bin folder first on PATH"
