@@ -16,11 +16,17 @@ import (
 )
 
 // Acceptance tests (TF_ACC=1) run real Terraform or OpenTofu (TF_ACC_TERRAFORM_PATH) against a
-// dynalite server that TestMain starts on 127.0.0.1 and always stops.
+// local server that TestMain starts on 127.0.0.1 and always stops: dynalite, or AWS's DynamoDB
+// Local when accServerEnv says so. accServer names the one running, for the tests that need a
+// behaviour only one of them has (see skipUnlessServer).
 var (
+	accServer   string
 	accEndpoint string
 	accClient   *dynamodb.Client
 )
+
+// accServerEnv picks the acceptance tests' server by its devstack name; unset means dynalite.
+const accServerEnv = "DDBLOAD_ACC_SERVER"
 
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"ddbload": providerserver.NewProtocol6WithError(New("test")()),
@@ -55,14 +61,18 @@ func runTests(m *testing.M) int {
 			_ = os.Unsetenv("TF_CLI_CONFIG_FILE")
 		}
 	}
-	d, err := devstack.StartDynalite(context.Background(), devstack.Options{Log: os.Stderr})
+	name := os.Getenv(accServerEnv)
+	if name == "" {
+		name = devstack.DynaliteName
+	}
+	d, err := devstack.Start(context.Background(), name, devstack.Options{Log: os.Stderr})
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "acceptance tests need dynalite: %v\n", err)
+		fmt.Fprintf(os.Stderr, "acceptance tests need %s (%s=%s): %v\n", name, accServerEnv, name, err)
 		return 1
 	}
 	defer d.Stop()
-	accEndpoint, accClient = d.Endpoint, d.Client()
-	fmt.Fprintf(os.Stderr, "acceptance tests: %s against dynalite at %s\n", cliVersion(), accEndpoint)
+	accServer, accEndpoint, accClient = d.Name, d.Endpoint, d.Client()
+	fmt.Fprintf(os.Stderr, "acceptance tests: %s against %s at %s\n", cliVersion(), accServer, accEndpoint)
 	return m.Run()
 }
 
@@ -80,7 +90,17 @@ func cliVersion() string {
 	return fmt.Sprintf("%s (%s)", first, bin)
 }
 
-// testAccConfig prefixes a test configuration with the provider pointed at dynalite.
+// skipUnlessServer skips an acceptance test that relies on a behaviour only the named local
+// server has, naming the server running and the behaviour, so the summary lists it.
+func skipUnlessServer(t *testing.T, server, behaviour string) {
+	t.Helper()
+	// Without TF_ACC no server runs, and the test framework skips the test itself, saying why.
+	if accServer != "" && accServer != server {
+		t.Skipf("needs %s, which %s; this run is against %s", server, behaviour, accServer)
+	}
+}
+
+// testAccConfig prefixes a test configuration with the provider pointed at the local server.
 func testAccConfig(body string) string {
 	return testAccProviderBlock(fmt.Sprintf(`
   region     = %q
@@ -105,7 +125,7 @@ provider "ddbload" {` + settings + `}
 `
 }
 
-// createTable makes a table on dynalite for one test and deletes it when the test ends.
+// createTable makes a table on the local server for one test and deletes it when the test ends.
 func createTable(t *testing.T, spec devstack.TableSpec) {
 	t.Helper()
 	ctx := context.Background()

@@ -533,6 +533,90 @@ func TestAccPrewarm_provisionedSwitch(t *testing.T) {
 	})
 }
 
+// TestAccPrewarm_provisionedSwitchRaisedAgain: raising a target pre-warms again, so a table
+// that already went PAY_PER_REQUEST → PROVISIONED → PAY_PER_REQUEST switches a second time, with
+// the unchanged GSI target sent again. DynamoDB reports an on-demand table's GSIs at 0 RCU / 0
+// WCU, so that update is a change; DynamoDB Local keeps reporting the GSI's last provisioned
+// capacity and refuses it as unchanged, so this test needs dynalite.
+func TestAccPrewarm_provisionedSwitchRaisedAgain(t *testing.T) {
+	skipUnlessServer(t, devstack.DynaliteName,
+		"reports an on-demand table's GSIs at 0 RCU / 0 WCU after a switch back to PAY_PER_REQUEST, as DynamoDB does "+
+			"(DynamoDB Local keeps their last provisioned capacity and refuses the next switch at that capacity as unchanged)")
+	table := uniqueName(t)
+	spec := devstack.WithGSIs(table)
+	spec.OnDemand = true
+	cfg := func(read int64) string {
+		return testAccConfig(prewarmResourceConfig(table, fmt.Sprintf(`
+  strategy               = "provisioned_switch"
+  read_units_per_second  = %d
+  write_units_per_second = 200
+  hold_duration          = "0s"
+  global_secondary_indexes = {
+    by_owner = { read_units_per_second = 50, write_units_per_second = 60 }
+  }`, read)))
+	}
+	// switched is when the table last went PAY_PER_REQUEST: created so, then each switch back.
+	var switched time.Time
+	lastSwitch := func() (time.Time, error) {
+		d, err := describeAcc(accClient, table)
+		if err != nil {
+			return time.Time{}, err
+		}
+		s := d.BillingModeSummary
+		if s == nil || s.BillingMode != types.BillingModePayPerRequest || d.TableStatus != types.TableStatusActive {
+			return time.Time{}, fmt.Errorf("table %s is %s %+v, want PAY_PER_REQUEST ACTIVE", table, d.TableStatus, s)
+		}
+		return aws.ToTime(s.LastUpdateToPayPerRequestDateTime), nil
+	}
+	// switchedAgain checks that the table is back on-demand after a switch later than the last.
+	switchedAgain := func(*terraform.State) error {
+		at, err := lastSwitch()
+		if err != nil {
+			return err
+		}
+		if !at.After(switched) {
+			return fmt.Errorf("the table did not switch to on-demand again (last switch %v, the one before %v)", at, switched)
+		}
+		switched = at
+		return nil
+	}
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck: func() {
+			createTable(t, spec)
+			var err error
+			if switched, err = lastSwitch(); err != nil {
+				t.Fatal(err)
+			}
+		},
+		Steps: []acc.TestStep{
+			{
+				Config: cfg(300),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(prewarmAddr, run("update_table_calls"), knownvalue.Int64Exact(2)),
+				},
+				Check: switchedAgain,
+			},
+			{
+				// A raised target: the same switch again, GSI by_owner at the same 50 / 60.
+				Config: cfg(400),
+				ConfigPlanChecks: acc.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(prewarmAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(prewarmAddr, tfjsonpath.New("planned_actions"), knownvalue.ListPartial(map[int]knownvalue.Check{
+						0: knownvalue.StringExact("UpdateTable BillingMode PAY_PER_REQUEST → PROVISIONED: table " + table + " at 400 RCU / 200 WCU; " +
+							"GSI by_status at 400 RCU / 200 WCU; GSI by_owner at 50 RCU / 60 WCU"),
+					})),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(prewarmAddr, run("update_table_calls"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(prewarmAddr, run("billing_mode"), knownvalue.StringExact("PAY_PER_REQUEST")),
+				},
+				Check: switchedAgain,
+			},
+		},
+	})
+}
+
 func TestAccPrewarm_provisionedSwitchToSteadyCapacity(t *testing.T) {
 	table := uniqueName(t)
 	spec := devstack.WithGSIs(table) // PROVISIONED at 5 RCU / 5 WCU, GSIs too

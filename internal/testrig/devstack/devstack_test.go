@@ -3,20 +3,33 @@ package devstack
 import (
 	"context"
 	"errors"
+	"net"
+	"net/url"
 	"testing"
+	"time"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/tableinfo"
 )
 
-// TestTableShapes starts a real dynalite, creates every table shape the provider handles,
-// reads each back through tableinfo, and deletes it.
+// TestTableShapes starts each local server, creates every table shape the provider handles,
+// reads each back through tableinfo, and deletes it. A server that cannot start (node or java
+// missing) fails the test with the reason.
 func TestTableShapes(t *testing.T) {
+	for _, name := range ServerNames {
+		t.Run(name, func(t *testing.T) { testTableShapes(t, name) })
+	}
+}
+
+func testTableShapes(t *testing.T, server string) {
 	ctx := context.Background()
-	d, err := StartDynalite(ctx, Options{})
+	d, err := Start(ctx, server, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Stop()
+	if d.Name != server {
+		t.Errorf("Start(%q) returned a server named %q", server, d.Name)
+	}
 	c := d.Client()
 
 	onDemand := WithGSIs("gsis_on_demand")
@@ -38,7 +51,8 @@ func TestTableShapes(t *testing.T) {
 		{WithGSIs("with_gsis"), "PROVISIONED", "sk", 0, 2, 5},
 		{onDemand, "PAY_PER_REQUEST", "sk", 0, 2, 0},
 	}
-	for _, tc := range cases {
+	for i := range cases {
+		tc := &cases[i]
 		t.Run(tc.spec.Name, func(t *testing.T) {
 			if err := CreateTable(ctx, c, tc.spec); err != nil {
 				t.Fatal(err)
@@ -74,13 +88,77 @@ func TestTableShapes(t *testing.T) {
 }
 
 func TestStopIsIdempotentAndEndsServer(t *testing.T) {
-	d, err := StartDynalite(context.Background(), Options{})
+	for _, name := range ServerNames {
+		t.Run(name, func(t *testing.T) {
+			d, err := Start(context.Background(), name, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The launcher exits by itself once its stdin closes; Stop kills it only after 5s.
+			start := time.Now()
+			d.Stop()
+			if took := time.Since(start); took > 4*time.Second {
+				t.Errorf("Stop took %s: the launcher did not exit when its stdin closed", took)
+			}
+			d.Stop()
+			if _, err := tableinfo.Describe(context.Background(), d.Client(), "x"); err == nil {
+				t.Fatal("server still answers after Stop")
+			}
+		})
+	}
+}
+
+// TestListensOnLoopbackOnly checks that each server answers on 127.0.0.1 and refuses the same
+// port on the machine's other addresses: the test servers accept any credentials.
+func TestListensOnLoopbackOnly(t *testing.T) {
+	other := nonLoopbackAddress(t)
+	for _, name := range ServerNames {
+		t.Run(name, func(t *testing.T) {
+			d, err := Start(context.Background(), name, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Stop()
+			u, err := url.Parse(d.Endpoint)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.Hostname() != "127.0.0.1" {
+				t.Fatalf("endpoint %s is not on 127.0.0.1", d.Endpoint)
+			}
+			conn, err := net.DialTimeout("tcp", u.Host, time.Second)
+			if err != nil {
+				t.Fatalf("nothing listens at %s: %v", u.Host, err)
+			}
+			_ = conn.Close()
+			addr := net.JoinHostPort(other.String(), u.Port())
+			if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+				_ = conn.Close()
+				t.Fatalf("%s also listens at %s, not on 127.0.0.1 only", name, addr)
+			}
+		})
+	}
+}
+
+// nonLoopbackAddress returns an address of this machine other than loopback, or skips the
+// test, saying so, on a machine that has none.
+func nonLoopbackAddress(t *testing.T) net.IP {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Stop()
-	d.Stop()
-	if _, err := tableinfo.Describe(context.Background(), d.Client(), "x"); err == nil {
-		t.Fatal("server still answers after Stop")
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() && n.IP.To4() != nil {
+			return n.IP
+		}
+	}
+	t.Skip("this machine has no IPv4 address but loopback, so binding 127.0.0.1 only cannot be told from binding every interface")
+	return nil
+}
+
+func TestStartUnknownServer(t *testing.T) {
+	if _, err := Start(context.Background(), "localstack", Options{}); err == nil {
+		t.Fatal("Start accepted a server it does not know")
 	}
 }
