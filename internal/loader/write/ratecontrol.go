@@ -181,6 +181,14 @@ func (c *rateController) verdictLocked(now time.Time, age time.Duration) {
 	}
 }
 
+// faultLikeThrottling reports whether the throttling episode in progress looks like faults that
+// no slowdown cures: the cuts left the unprocessed share where it was.
+func (c *rateController) faultLikeThrottling() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.faultLike
+}
+
 // residueLocked says whether a throttled verdict after a cut may be its residue, not a
 // capacity smaller than measured: the cut left the partitions' banks empty, and the re-sends
 // of what it refused land on the partitions that were full. That holds for a fraction that

@@ -3,6 +3,7 @@ package write
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -24,6 +25,9 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 	st := stall{since: p.o.Now()}
 	var lastErr error
 	resend := 0 // requests being re-sent because they came back unprocessed
+	// Consecutive failed calls (server errors, broken connections) and rounds of throttling
+	// of this batch: each kind backs off on its own count.
+	faults, throttles := 0, 0
 	for attempt := 0; ; attempt++ {
 		wcu := totalCost(pending)
 		waited, err := p.bucket.take(ctx, wcu)
@@ -40,7 +44,7 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 			p.o.OnSend(pending) // from here on, the call may have written them, whatever it returns
 		}
 		sentAt := p.o.Now()
-		out, err := p.api.BatchWriteItem(ctx, p.input(pending))
+		out, err := p.api.BatchWriteItem(ctx, p.input(pending), noSDKRetries)
 		p.stats.batches.Add(1)
 		resend = 0
 
@@ -55,11 +59,15 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 			if kind == throttled {
 				p.stats.throttled.Add(1)
 				p.control.observe(sentAt, len(pending), len(pending))
+				faults, throttles = 0, throttles+1
+			} else {
+				faults++
 			}
 			// A failed call reports no consumed capacity, so its charge stands: a struggling
 			// table gets a little more room.
 			lastErr = err
 		} else {
+			faults = 0
 			if consumed, ok := consumedUnits(out.ConsumedCapacity); ok {
 				p.stats.addConsumed(consumed)
 				waited, err := p.bucket.correct(ctx, wcu, consumed)
@@ -78,6 +86,7 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 				return nil
 			}
 			p.stats.throttled.Add(1)
+			throttles++
 			pending, resend = rest, len(rest)
 			lastErr = fmt.Errorf("%d requests came back in UnprocessedItems", len(rest))
 		}
@@ -86,11 +95,34 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 			return &BatchError{Pos: pending[0].Pos, Table: p.o.Table, Requests: len(pending), Attempts: attempt + 1, Retryable: true,
 				Err: fmt.Errorf("%w: %s (NoProgressTimeout %s); last cause: %w", ErrNoProgress, why, p.o.NoProgressTimeout, lastErr)}
 		}
-		if err := p.o.Sleep(ctx, p.backoff.delay(attempt)); err != nil {
+		if err := p.o.Sleep(ctx, p.pause(faults, throttles)); err != nil {
 			return err
 		}
 	}
 }
+
+// pause is how long a worker waits before re-sending its batch. A server error or a broken
+// connection says nothing about capacity: the first re-send follows within the base delay, and
+// only a fault that persists backs off further. Throttling backs off exponentially, unless the
+// rate controller has found that the unprocessed share does not follow the rate (faults that no
+// slowdown cures): the shared rate already paces every worker, and a backoff per batch would
+// only idle the workers.
+func (p *pool) pause(faults, throttles int) time.Duration {
+	switch {
+	case faults > 0:
+		return p.backoff.delay(faults - 1)
+	case p.control.faultLikeThrottling():
+		return p.backoff.delay(0)
+	default:
+		return p.backoff.delay(throttles - 1)
+	}
+}
+
+// noSDKRetries makes one BatchWriteItem call one attempt: the pool retries it itself, so that a
+// throttled call reaches the rate controller at once and a server error or a reset connection
+// costs a short jittered pause, instead of the SDK's backoff (up to seconds for throttling)
+// holding the worker while it sees nothing.
+func noSDKRetries(o *dynamodb.Options) { o.RetryMaxAttempts = 1 }
 
 func (p *pool) ack(acked []Request) {
 	p.stats.acked(acked)

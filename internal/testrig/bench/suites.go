@@ -103,7 +103,14 @@ func (e *Env) Efficiency(ctx context.Context, w io.Writer, sz Sizes) error {
 		order string
 		maxW  float64
 		once  bool
+		// faults are injected by the simulator on top of its capacity limits.
+		faults sim.Faults
 	}
+	// Faults that are not capacity: server errors and connection resets say nothing about the
+	// table's capacity; items returned unprocessed regardless of capacity look like throttling.
+	serverFaults := sim.Faults{ServerErrorRate: 0.05, ResetRate: 0.02, Latency: 40 * time.Millisecond}
+	unprocessed := sim.Faults{UnprocessedRate: 0.3}
+	allFaults := sim.Faults{ServerErrorRate: 0.05, ResetRate: 0.02, UnprocessedRate: 0.3, ThrottleRate: 0.05}
 	cases := []tcase{
 		{name: "uniform", dist: Uniform, n: sz.Efficiency},
 		{name: "sorted by key", dist: Sorted, n: sz.Efficiency},
@@ -113,9 +120,13 @@ func (e *Env) Efficiency(ctx context.Context, w io.Writer, sz Sizes) error {
 		// and sorted input written in file order (a rolling hot partition).
 		{name: "uniform, max_write_units_per_second = table cap", dist: Uniform, n: sz.Efficiency, maxW: float64(p * partitionWCU), once: true},
 		{name: "sorted by key, order = preserve", dist: Sorted, n: sz.Efficiency, order: "preserve", once: true},
+		{name: "uniform, faults: 5% HTTP 500 + 2% connection resets", dist: Uniform, n: sz.Efficiency, faults: serverFaults},
+		{name: "uniform, faults: 30% of items unprocessed", dist: Uniform, n: sz.Efficiency, faults: unprocessed},
+		{name: "uniform, faults: all of the above + 5% whole-call throttles", dist: Uniform, n: sz.Efficiency, faults: allFaults},
 	}
 	t := &table{header: []string{"input", "items", "hot partition", "T_phys s", "R_phys WCU/s", "runs", "write span s", "WCU/s", "÷ R_phys", "throttled calls"}}
-	for _, c := range cases {
+	for i := range cases {
+		c := &cases[i]
 		if e.Cases != "" && !strings.Contains(c.name, e.Cases) {
 			continue
 		}
@@ -129,7 +140,7 @@ func (e *Env) Efficiency(ctx context.Context, w io.Writer, sz Sizes) error {
 		}
 		var runs []*measured
 		for range reps {
-			m, err := e.measure(provisioned(p), sim.Faults{}, func(endpoint string) (*Run, error) {
+			m, err := e.measure(provisioned(p), c.faults, func(endpoint string) (*Run, error) {
 				return e.runLoad(ctx, LoadConfig{Loader: "ours", Endpoint: endpoint, Table: benchTable, File: d.Path, ShardCount: c.shard, Order: c.order, MaxWCU: c.maxW})
 			})
 			if err != nil {
