@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -242,38 +243,17 @@ func itemText(item record.Item) string {
 	return b.String()
 }
 
+// dumpValue renders a value for failure messages in DynamoDB JSON, which shows its type and a
+// number's text as stored.
 func dumpValue(v types.AttributeValue) string {
-	switch v := v.(type) {
-	case *types.AttributeValueMemberS:
-		return "S" + strconv.Quote(v.Value)
-	case *types.AttributeValueMemberN:
-		return "N(" + v.Value + ")"
-	case *types.AttributeValueMemberB:
-		return "B(" + base64.StdEncoding.EncodeToString(v.Value) + ")"
-	case *types.AttributeValueMemberBOOL:
-		return strconv.FormatBool(v.Value)
-	case *types.AttributeValueMemberNULL:
-		return "null"
-	case *types.AttributeValueMemberSS:
-		return fmt.Sprintf("SS%q", v.Value)
-	case *types.AttributeValueMemberNS:
-		return fmt.Sprintf("NS%v", v.Value)
-	case *types.AttributeValueMemberBS:
-		s := make([]string, len(v.Value))
-		for i, b := range v.Value {
-			s[i] = base64.StdEncoding.EncodeToString(b)
-		}
-		return fmt.Sprintf("BS%v", s)
-	case *types.AttributeValueMemberL:
-		s := make([]string, len(v.Value))
-		for i, e := range v.Value {
-			s[i] = dumpValue(e)
-		}
-		return "[" + strings.Join(s, ", ") + "]"
-	case *types.AttributeValueMemberM:
-		return itemText(v.Value)
+	if v == nil {
+		return "(missing)"
 	}
-	return fmt.Sprintf("%T", v)
+	b, err := attributevalue.MarshalJSON(v)
+	if err != nil {
+		return fmt.Sprintf("(%T: %v)", v, err)
+	}
+	return string(b)
 }
 
 func sKey(pk, sk string) record.Item {

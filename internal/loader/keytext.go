@@ -3,12 +3,15 @@ package loader
 import (
 	"encoding/base64"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // valueText renders a key value for people: strings quoted, numbers as written, binary as
-// base64, truncated to keep messages readable.
+// base64, truncated to keep messages readable. It is written by hand rather than as
+// attributevalue.Unmarshal and JSON, which would quote a number (UseNumber) or round it
+// (float64) and print binary as a quoted string: a key's type would no longer show.
 func valueText(v types.AttributeValue) string {
 	const limit = 80
 	var s string
@@ -25,7 +28,13 @@ func valueText(v types.AttributeValue) string {
 		return "(not a key type)"
 	}
 	if len(s) > limit {
-		s = s[:limit] + "..."
+		// Cut at a character boundary: half a character is invalid UTF-8, which people see as
+		// a stray "�" (terraform-plugin-go puts one in a diagnostic for each bad byte).
+		cut := limit
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
 	}
 	return s
 }

@@ -62,6 +62,9 @@ func (f *itemSizeFunction) Run(ctx context.Context, req function.RunRequest, res
 	if resp.Error != nil {
 		return
 	}
+	// The dataset's own conversion rather than json.Unmarshal and attributevalue.MarshalMap:
+	// the size must be that of the item ddbload_dataset would write, and an error the one it
+	// would give (attributevalue checks no number against DynamoDB's limits, for one).
 	item, err := source.PlainItem("json", []byte(text))
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(0, "invalid item: "+err.Error())

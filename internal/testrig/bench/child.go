@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"strconv"
 	"time"
+
+	"github.com/hashicorp/go-hclog"
 )
 
 // Run is one loader's run in a child process, as the harness measured it.
@@ -58,8 +60,18 @@ type Env struct {
 	WorkDir      string // datasets and scratch files
 	// Timeline, if set, receives the simulator's per-partition timeline of every run.
 	Timeline io.Writer
+	// Log, if set, gets a line as each run ends, so a long suite shows where it is.
+	Log hclog.Logger
 	// Cases, if set, limits the efficiency suite to the cases whose name contains it.
 	Cases string
+}
+
+// log is e.Log, or a logger that drops everything.
+func (e *Env) log() hclog.Logger {
+	if e.Log == nil {
+		return hclog.NewNullLogger()
+	}
+	return e.Log
 }
 
 // runOurs runs `ddbload-bench load` for c in a child.

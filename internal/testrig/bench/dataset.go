@@ -3,6 +3,7 @@ package bench
 import (
 	"bufio"
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -10,6 +11,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // Dist is how a dataset's partition keys are drawn and ordered.
@@ -44,22 +48,61 @@ type Dataset struct {
 }
 
 // benchItem is one generated item: partition key pk (a customer), sort key sk (an order id),
-// and about 200 bytes in all (one write unit).
+// and its sequence number, from which the rest of its attributes follow (record). Only these
+// are kept in memory: a dataset holds up to a million items.
 type benchItem struct {
 	pk, sk string
 	seq    int
 }
 
-// plainJSON is the item as a line of plain JSON, the loader's and boto3's input.
-func (it benchItem) plainJSON() string {
-	return fmt.Sprintf(`{"pk":%q,"sk":%q,"total":%d.%02d,"qty":%d,"status":"shipped","note":"größe — order %08d ok","paid":%t,"tags":["a","b","c"],"addr":{"city":"Zürich","zip":"80%02d"}}`,
-		it.pk, it.sk, it.seq%5000, 1+it.seq%99, 1+it.seq%7, it.seq, it.seq%2 == 0, it.seq%100)
+// benchRecord is an item as a Go value, about 200 bytes in all (one write unit). Every loader
+// gets it from this one value: encoding/json writes it as plain JSON (the loader's and boto3's
+// input), attributevalue as DynamoDB attribute values (the AWS CLI's input), so the peers load
+// the same items.
+type benchRecord struct {
+	PK string `json:"pk" dynamodbav:"pk"`
+	SK string `json:"sk" dynamodbav:"sk"`
+	// Total is decimal text that encoding/json and attributevalue both write as a number, as
+	// it is: a float64 would write 12.10 as 12.1.
+	Total  json.Number `json:"total" dynamodbav:"total"`
+	Qty    int         `json:"qty" dynamodbav:"qty"`
+	Status string      `json:"status" dynamodbav:"status"`
+	Note   string      `json:"note" dynamodbav:"note"`
+	Paid   bool        `json:"paid" dynamodbav:"paid"`
+	Tags   []string    `json:"tags" dynamodbav:"tags"`
+	Addr   benchAddr   `json:"addr" dynamodbav:"addr"`
 }
 
-// dynamoJSON is the item in DynamoDB JSON, the AWS CLI's input.
-func (it benchItem) dynamoJSON() string {
-	return fmt.Sprintf(`{"pk":{"S":%q},"sk":{"S":%q},"total":{"N":"%d.%02d"},"qty":{"N":"%d"},"status":{"S":"shipped"},"note":{"S":"größe — order %08d ok"},"paid":{"BOOL":%t},"tags":{"L":[{"S":"a"},{"S":"b"},{"S":"c"}]},"addr":{"M":{"city":{"S":"Zürich"},"zip":{"S":"80%02d"}}}}`,
-		it.pk, it.sk, it.seq%5000, 1+it.seq%99, 1+it.seq%7, it.seq, it.seq%2 == 0, it.seq%100)
+type benchAddr struct {
+	City string `json:"city" dynamodbav:"city"`
+	Zip  string `json:"zip" dynamodbav:"zip"`
+}
+
+var benchTags = []string{"a", "b", "c"}
+
+// record is the item as a Go value.
+func (it benchItem) record() benchRecord {
+	return benchRecord{
+		PK:     it.pk,
+		SK:     it.sk,
+		Total:  json.Number(fmt.Sprintf("%d.%02d", it.seq%5000, 1+it.seq%99)),
+		Qty:    1 + it.seq%7,
+		Status: "shipped",
+		Note:   fmt.Sprintf("größe — order %08d ok", it.seq),
+		Paid:   it.seq%2 == 0,
+		Tags:   benchTags,
+		Addr:   benchAddr{City: "Zürich", Zip: fmt.Sprintf("80%02d", it.seq%100)},
+	}
+}
+
+// plainJSON is the item as a line of plain JSON.
+func (it benchItem) plainJSON() ([]byte, error) {
+	return json.Marshal(it.record())
+}
+
+// attributeValues is the item as DynamoDB attribute values.
+func (it benchItem) attributeValues() (map[string]types.AttributeValue, error) {
+	return attributevalue.MarshalMap(it.record())
 }
 
 func genItems(n int, dist Dist, seed uint64) []benchItem {
@@ -97,7 +140,12 @@ func Generate(dir string, n int, dist Dist) (*Dataset, error) {
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	for _, it := range items {
-		_, _ = w.WriteString(it.plainJSON())
+		line, err := it.plainJSON()
+		if err != nil {
+			_ = f.Close()
+			return nil, err
+		}
+		_, _ = w.Write(line)
 		_ = w.WriteByte('\n')
 	}
 	if err := w.Flush(); err != nil {
@@ -123,19 +171,36 @@ func WriteCLIBatches(dir, table string, n int, dist Dist, datasetItems int) (int
 	items = items[:min(n, len(items))]
 	files := 0
 	for start := 0; start < len(items); start += 25 {
-		var b strings.Builder
-		b.WriteString(`{"` + table + `":[`)
-		for i, it := range items[start:min(start+25, len(items))] {
-			if i > 0 {
-				b.WriteByte(',')
+		var puts []putRequest
+		for _, it := range items[start:min(start+25, len(items))] {
+			av, err := it.attributeValues()
+			if err != nil {
+				return 0, err
 			}
-			b.WriteString(`{"PutRequest":{"Item":` + it.dynamoJSON() + `}}`)
+			item, err := attributevalue.MarshalMapJSON(av)
+			if err != nil {
+				return 0, err
+			}
+			var p putRequest
+			p.PutRequest.Item = item
+			puts = append(puts, p)
 		}
-		b.WriteString("]}")
+		b, err := json.Marshal(map[string][]putRequest{table: puts})
+		if err != nil {
+			return 0, err
+		}
 		files++
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("batch-%05d.json", files)), []byte(b.String()), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("batch-%05d.json", files)), b, 0o600); err != nil {
 			return 0, err
 		}
 	}
 	return len(items), nil
+}
+
+// putRequest is a PutRequest of a --request-items file, its item in DynamoDB JSON. (The SDK
+// has no public encoder for a whole WriteRequest, only for attribute values.)
+type putRequest struct {
+	PutRequest struct {
+		Item json.RawMessage
+	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
+
 	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
 )
 
@@ -147,7 +149,8 @@ func (e *Env) Efficiency(ctx context.Context, w io.Writer, sz Sizes) error {
 				return fmt.Errorf("%s: %w", c.name, err)
 			}
 			runs = append(runs, m)
-			_, _ = fmt.Fprintf(os.Stderr, "  efficiency: %s: %.2f of R_phys, %.1f%% throttled\n", c.name, m.limit.Efficiency(m.counts.Span()), 100*m.counts.ThrottledRatio())
+			e.log().Info("Efficiency run done", "case", c.name, "of_r_phys", hclog.Fmt("%.2f", m.limit.Efficiency(m.counts.Span())),
+				"throttled_percent", hclog.Fmt("%.1f", 100*m.counts.ThrottledRatio()))
 		}
 		eff := func(m *measured) float64 { return m.limit.Efficiency(m.counts.Span()) }
 		thr := func(m *measured) float64 { return m.counts.ThrottledRatio() }
@@ -232,7 +235,7 @@ func (e *Env) Peers(ctx context.Context, w io.Writer, sz Sizes) error {
 			}
 			t.add(p.name, fmt.Sprint(p.n), f1(m.run.Wall.Seconds()), f0(rate), f1(ours/rate), f1(span.Seconds()), f0(float64(p.n)/span.Seconds()),
 				eff, pct(m.counts.ThrottledRatio()), f2(m.run.CPU.Seconds()/float64(p.n)*100_000), mb(m.run.MaxRSSKB))
-			_, _ = fmt.Fprintf(os.Stderr, "  peers: %s done (%.0f items/s)\n", p.name, rate)
+			e.log().Info("Peer run done", "peer", p.name, "items_per_second", int64(rate))
 		}
 		t.print(w)
 	}

@@ -3,6 +3,7 @@ package reliability
 import (
 	"bufio"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/ddbitem"
@@ -34,12 +36,12 @@ type dataset struct {
 	wcu  int64 // Σ write units of the items
 }
 
-// writeDataset generates n items into dir/items.jsonl, from a fixed seed. Every item is built
-// twice from the same random draws: as JSON text for the file, and as the SDK attribute values
-// the table must return, so the expectation does not depend on the loader's parser. The items
-// hold every DynamoDB type (S, N, B, BOOL, NULL, SS, NS, L, M), unicode in names, values and
-// keys, numbers of up to 38 digits, and 2% of them are 1.5–3.5 KB (several write units).
-// Partition keys repeat (about 25 items per key) and arrive in random order.
+// writeDataset generates n items into dir/items.jsonl, from a fixed seed. Every item is one Go
+// value (orderItem), written to the file by encoding/json and made the SDK attribute values the
+// table must return by attributevalue, so the expectation does not depend on the loader's
+// parser. The items hold every DynamoDB type (S, N, B, BOOL, NULL, SS, NS, L, M), unicode in
+// names, values and keys, numbers of up to 38 digits, and 2% of them are 1.5–3.5 KB (several
+// write units). Partition keys repeat (about 25 items per key) and arrive in random order.
 func writeDataset(t *testing.T, dir string, n int) *dataset {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(7, 11))
@@ -54,7 +56,7 @@ func writeDataset(t *testing.T, dir string, n int) *dataset {
 	}
 	perm := rng.Perm(n) // sort keys in random order: the file is not sorted
 	for i := range n {
-		line, item := genItem(rng, perm[i], max(1, n/25))
+		line, item := genItem(t, rng, perm[i], max(1, n/25))
 		if _, err := w.WriteString(line + "\n"); err != nil {
 			t.Fatal(err)
 		}
@@ -77,102 +79,95 @@ func writeDataset(t *testing.T, dir string, n int) *dataset {
 // notes are string values with multi-byte UTF-8, combining marks, emoji and JSON escapes.
 var notes = []string{"plain", "größe — Zürich", "日本語のメモ", "e\u0301 (combining)", "👩‍👩‍👧 family", "quote \" and \\ backslash", "tab\tand\nnewline", ""}
 
+// orderItem is a generated item as a Go value. encoding/json writes it as the file's line and
+// attributevalue makes of it the attribute values the table must return: neither is the
+// loader's parser, so the expectation does not depend on it.
+type orderItem struct {
+	PK    string      `json:"pk" dynamodbav:"pk"`
+	SK    int         `json:"sk" dynamodbav:"sk"`
+	Total json.Number `json:"total" dynamodbav:"total"` // decimal text, as written: a float64 would round it
+	Big   json.Number `json:"big,omitempty" dynamodbav:"big,omitempty"`
+	Note  string      `json:"note" dynamodbav:"note"`
+	Paid  bool        `json:"paid" dynamodbav:"paid"`
+	Gone  null        `json:"gone,omitempty" dynamodbav:"gone,omitempty"`
+	// Tags, Scores and Blob are what attributeTypes makes of them: a JSON array of strings a
+	// string set, one of numbers a number set, a base64 string (encoding/json's []byte) binary.
+	Tags   []string      `json:"tags,omitempty" dynamodbav:"tags,omitempty,stringset"`
+	Scores []json.Number `json:"scores,omitempty" dynamodbav:"scores,omitempty,numberset"`
+	Blob   []byte        `json:"blob,omitempty" dynamodbav:"blob,omitempty"`
+	Addr   address       `json:"addr" dynamodbav:"addr"`
+	Lines  []orderLine   `json:"lines" dynamodbav:"lines"` // never nil: no lines is an empty list
+	Pad    string        `json:"pad,omitempty" dynamodbav:"pad,omitempty"`
+	Name   string        `json:"ключ" dynamodbav:"ключ"`
+}
+
+type address struct {
+	City  string        `json:"city" dynamodbav:"city"`
+	Zip   string        `json:"zip" dynamodbav:"zip"`
+	Geo   []json.Number `json:"geo" dynamodbav:"geo"`
+	Extra struct {
+		Floor int `json:"floor" dynamodbav:"floor"`
+	} `json:"extra" dynamodbav:"extra"`
+}
+
+type orderLine struct {
+	SKU  string `json:"sku" dynamodbav:"sku"`
+	Qty  int    `json:"qty" dynamodbav:"qty"`
+	Gift bool   `json:"gift" dynamodbav:"gift"`
+}
+
+// null is a null attribute when true (JSON null, DynamoDB NULL) and, with omitempty, none when
+// false: neither library has a value that is null in one case and absent in the other.
+type null bool
+
+func (null) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
+
+func (null) MarshalDynamoDBAttributeValue() (types.AttributeValue, error) {
+	return &types.AttributeValueMemberNULL{Value: true}, nil
+}
+
 // genItem returns item number seq as a JSON line and as attribute values.
-func genItem(rng *rand.Rand, seq, partitionKeys int) (string, map[string]types.AttributeValue) {
-	var js []string
-	item := map[string]types.AttributeValue{}
-	add := func(name, jsonText string, v types.AttributeValue) {
-		js = append(js, strconv.Quote(name)+":"+jsonText)
-		item[name] = v
-	}
-	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-	num := func(v string) types.AttributeValue { return &types.AttributeValueMemberN{Value: v} }
-
-	pk := fmt.Sprintf("cust-%05d", rng.IntN(partitionKeys))
+func genItem(t *testing.T, rng *rand.Rand, seq, partitionKeys int) (string, map[string]types.AttributeValue) {
+	t.Helper()
+	it := orderItem{PK: fmt.Sprintf("cust-%05d", rng.IntN(partitionKeys)), SK: seq}
 	if seq%97 == 0 {
-		pk += "·ü🦆" // unicode in some keys
+		it.PK += "·ü🦆" // unicode in some keys
 	}
-	add("pk", jsonString(pk), s(pk))
-	sk := strconv.Itoa(seq)
-	add("sk", sk, num(sk))
-
-	total := fmt.Sprintf("%d.%02d", rng.IntN(100000), 1+rng.IntN(99))
-	add("total", total, num(total))
+	it.Total = json.Number(fmt.Sprintf("%d.%02d", rng.IntN(100000), 1+rng.IntN(99)))
 	if seq%5 == 0 {
-		big := "9" + strings.Repeat(strconv.Itoa(rng.IntN(10)), 37) // 38 significant digits
-		add("big", big, num(big))
+		it.Big = json.Number("9" + strings.Repeat(strconv.Itoa(rng.IntN(10)), 37)) // 38 significant digits
 	}
-	note := notes[rng.IntN(len(notes))]
-	add("note", jsonString(note), s(note))
-	paid := rng.IntN(2) == 0
-	add("paid", strconv.FormatBool(paid), &types.AttributeValueMemberBOOL{Value: paid})
-	if seq%3 == 0 {
-		add("gone", "null", &types.AttributeValueMemberNULL{Value: true})
-	}
+	it.Note = notes[rng.IntN(len(notes))]
+	it.Paid = rng.IntN(2) == 0
+	it.Gone = seq%3 == 0
 	if seq%2 == 0 {
-		tags := []string{"a", "β", "tag-" + strconv.Itoa(rng.IntN(50))}
-		add("tags", jsonStrings(tags), &types.AttributeValueMemberSS{Value: tags})
-		scores := []string{strconv.Itoa(rng.IntN(1000)), "1000.5", "-3"}
-		add("scores", "["+strings.Join(scores, ",")+"]", &types.AttributeValueMemberNS{Value: scores})
+		it.Tags = []string{"a", "β", "tag-" + strconv.Itoa(rng.IntN(50))}
+		it.Scores = []json.Number{json.Number(strconv.Itoa(rng.IntN(1000))), "1000.5", "-3"}
 	}
 	if seq%4 == 1 {
-		raw := []byte{0, 1, byte(seq), byte(seq >> 8), 0xff}
-		add("blob", jsonString(base64.StdEncoding.EncodeToString(raw)), &types.AttributeValueMemberB{Value: raw})
+		it.Blob = []byte{0, 1, byte(seq), byte(seq >> 8), 0xff}
 	}
-	city, zip := []string{"Zürich", "Genève", "Kraków"}[seq%3], strconv.Itoa(8000+rng.IntN(999))
-	lat := strconv.Itoa(rng.IntN(90)) + ".5"
-	add("addr", fmt.Sprintf(`{"city":%s,"zip":%s,"geo":[%s,8.25],"extra":{"floor":%d}}`, jsonString(city), jsonString(zip), lat, seq%9),
-		&types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
-			"city": s(city), "zip": s(zip),
-			"geo":   &types.AttributeValueMemberL{Value: []types.AttributeValue{num(lat), num("8.25")}},
-			"extra": &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"floor": num(strconv.Itoa(seq % 9))}},
-		}})
-	lines := rng.IntN(3)
-	var lineJS []string
-	var lineAV []types.AttributeValue
-	for j := range lines {
-		sku := fmt.Sprintf("sku-%d", rng.IntN(500))
-		lineJS = append(lineJS, fmt.Sprintf(`{"sku":%s,"qty":%d,"gift":false}`, jsonString(sku), j+1))
-		lineAV = append(lineAV, &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
-			"sku": s(sku), "qty": num(strconv.Itoa(j + 1)), "gift": &types.AttributeValueMemberBOOL{Value: false}}})
+	it.Addr = address{City: []string{"Zürich", "Genève", "Kraków"}[seq%3], Zip: strconv.Itoa(8000 + rng.IntN(999))}
+	it.Addr.Geo = []json.Number{json.Number(strconv.Itoa(rng.IntN(90)) + ".5"), "8.25"}
+	it.Addr.Extra.Floor = seq % 9
+	it.Lines = make([]orderLine, rng.IntN(3))
+	for j := range it.Lines {
+		it.Lines[j] = orderLine{SKU: fmt.Sprintf("sku-%d", rng.IntN(500)), Qty: j + 1}
 	}
-	add("lines", "["+strings.Join(lineJS, ",")+"]", &types.AttributeValueMemberL{Value: append([]types.AttributeValue{}, lineAV...)})
 	if seq%50 == 7 {
-		pad := strings.Repeat("x", 1500+rng.IntN(2000)) // several write units
-		add("pad", jsonString(pad), s(pad))
+		it.Pad = strings.Repeat("x", 1500+rng.IntN(2000)) // several write units
 	}
-	add("ключ", jsonString("unicode name"), s("unicode name"))
-	return "{" + strings.Join(js, ",") + "}", item
-}
+	it.Name = "unicode name"
 
-func jsonString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
+	line, err := json.Marshal(it)
+	if err != nil {
+		t.Fatal(err)
 	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-func jsonStrings(ss []string) string {
-	q := make([]string, len(ss))
-	for i, s := range ss {
-		q[i] = jsonString(s)
+	item, err := attributevalue.MarshalMap(it)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return "[" + strings.Join(q, ",") + "]"
+	return string(line), item
 }
 
 // keyOf renders an item's primary key.
@@ -182,7 +177,9 @@ func keyOf(item map[string]types.AttributeValue) string {
 
 // render is an item's exact, order-independent text: map members sorted by name, set members
 // sorted (DynamoDB keeps no set order), numbers in canonical form (DynamoDB compares numbers by
-// value: "1.50" and "1.5" are the same number), everything else as is.
+// value: "1.50" and "1.5" are the same number), everything else as is. It is written by hand
+// rather than as attributevalue.UnmarshalMap and JSON: that makes numbers float64 (or, with
+// UseNumber, text that is not canonical) and renders a set like a list, binary like a string.
 func render(item map[string]types.AttributeValue) string {
 	var b strings.Builder
 	renderMap(&b, item)

@@ -1,5 +1,6 @@
 // Command ddbload-bench runs the benchmarks of `make bench` (package bench) and prints their
-// tables in Markdown on standard output; progress goes to standard error.
+// tables in Markdown on standard output; its log (progress, errors) goes to standard error
+// through hclog.
 //
 //	ddbload-bench [flags] [suite ...]      # suites: efficiency peers speed terraform (default: all)
 //	ddbload-bench load -loader ours|naive -endpoint URL -table T -file F [...]
@@ -21,6 +22,8 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/hashicorp/go-hclog"
+
 	"github.com/ddbload/terraform-provider-ddbload/internal/gcpolicy"
 	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/bench"
 	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/devstack"
@@ -29,16 +32,17 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	log := hclog.New(&hclog.LoggerOptions{Name: "ddbload-bench", Output: os.Stderr})
 	var err error
 	if len(os.Args) > 1 && os.Args[1] == "load" {
 		gcpolicy.Apply() // the provider's policy: the load is measured as the provider runs it
 		err = load(ctx, os.Args[2:])
 	} else {
-		err = benchmarks(ctx, os.Args[1:])
+		err = benchmarks(ctx, log, os.Args[1:])
 	}
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "ddbload-bench:", err)
+		log.Error("Failed", "error", err)
 		os.Exit(1)
 	}
 }
@@ -81,10 +85,10 @@ func load(ctx context.Context, args []string) (err error) {
 	return json.NewEncoder(os.Stdout).Encode(res)
 }
 
-func benchmarks(ctx context.Context, args []string) error {
+func benchmarks(ctx context.Context, log hclog.Logger, args []string) error {
 	fs := flag.NewFlagSet("ddbload-bench", flag.ContinueOnError)
 	sz := bench.DefaultSizes
-	var e bench.Env
+	e := bench.Env{Log: log}
 	var quick, timeline bool
 	fs.StringVar(&e.WorkDir, "workdir", filepath.Join(os.TempDir(), "ddbload-bench"), "datasets and scratch files (kept for reuse)")
 	fs.StringVar(&e.Python, "python", "/usr/bin/python3", "Python 3 with boto3 (Debian python3-boto3)")
@@ -119,7 +123,7 @@ func benchmarks(ctx context.Context, args []string) error {
 		names = []string{"efficiency", "peers", "speed", "terraform"}
 	}
 	for _, name := range names {
-		fmt.Fprintf(os.Stderr, "ddbload-bench: %s\n", name)
+		log.Info("Running suite", "suite", name)
 		var err error
 		switch name {
 		case "efficiency":

@@ -27,6 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/hashicorp/go-hclog"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/devstack"
@@ -45,20 +46,23 @@ func main() {
 	workdir := flag.String("workdir", ".demo", "scratch folder for the build, CLI config and state (recreated)")
 	flag.Parse()
 
-	if err := runInterruptible(*terraform, *workdir); err != nil {
-		fmt.Fprintf(os.Stderr, "demo: %v\n", err)
+	log := hclog.New(&hclog.LoggerOptions{Name: "demo", Output: os.Stderr})
+	if err := runInterruptible(log, *terraform, *workdir); err != nil {
+		log.Error("Failed", "error", err)
 		os.Exit(1)
 	}
 }
 
 // runInterruptible runs the demo; Ctrl-C stops it and still stops dynalite.
-func runInterruptible(terraform, workdir string) error {
+func runInterruptible(log hclog.Logger, terraform, workdir string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return run(ctx, terraform, workdir)
+	return run(ctx, log, terraform, workdir)
 }
 
-func run(ctx context.Context, terraform, workdir string) error {
+// run shows the demo on standard output. dynalite's standard error (it writes there only when
+// something is wrong) goes to log, as warnings: the error that follows, if any, is returned.
+func run(ctx context.Context, log hclog.Logger, terraform, workdir string) error {
 	root, err := devstack.RepoRoot()
 	if err != nil {
 		return err
@@ -82,7 +86,9 @@ func run(ctx context.Context, terraform, workdir string) error {
 	}
 
 	step("Starting dynalite on 127.0.0.1")
-	d, err := devstack.StartDynalite(ctx, devstack.Options{Log: os.Stderr})
+	d, err := devstack.StartDynalite(ctx, devstack.Options{
+		Log: log.Named("dynalite").StandardWriter(&hclog.StandardLoggerOptions{ForceLevel: hclog.Warn}),
+	})
 	if err != nil {
 		return err
 	}

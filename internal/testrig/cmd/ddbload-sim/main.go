@@ -18,6 +18,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/hashicorp/go-hclog"
+
 	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/profiling"
 	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
 )
@@ -28,7 +30,7 @@ func main() {
 	stop()
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "ddbload-sim:", err)
+			hclog.New(&hclog.LoggerOptions{Name: "ddbload-sim", Output: os.Stderr}).Error("Failed", "error", err)
 		}
 		os.Exit(2)
 	}

@@ -46,6 +46,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/hashicorp/go-hclog"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/gcpolicy"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
@@ -95,7 +96,7 @@ func main() {
 		err = runOne(c)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "memcheck:", err)
+		hclog.New(&hclog.LoggerOptions{Name: "memcheck", Output: os.Stderr}).Error("Failed", "error", err)
 		os.Exit(1)
 	}
 }

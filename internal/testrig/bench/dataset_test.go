@@ -1,0 +1,90 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
+)
+
+// TestPlainJSONLine pins the text of a dataset line: datasets are kept in the work folder and
+// reused, so a generator that wrote other bytes would mix old and new files in one report.
+func TestPlainJSONLine(t *testing.T) {
+	t.Parallel()
+	got, err := benchItem{pk: "cust-00042", sk: "order-00000110", seq: 110}.plainJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"pk":"cust-00042","sk":"order-00000110","total":110.12,"qty":6,"status":"shipped",` +
+		`"note":"größe — order 00000110 ok","paid":true,"tags":["a","b","c"],"addr":{"city":"Zürich","zip":"8010"}}`
+	if string(got) != want {
+		t.Errorf("line:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestCLIBatchesHoldTheDataset: the AWS CLI's request files hold the dataset's first items,
+// each the item the loader makes of the dataset's line, so every peer loads the same items.
+func TestCLIBatchesHoldTheDataset(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const datasetItems, cliItems = 100, 30
+	d, err := Generate(dir, datasetItems, Uniform)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := WriteCLIBatches(dir, "bench", cliItems, Uniform, datasetItems)
+	if err != nil || n != cliItems {
+		t.Fatalf("WriteCLIBatches = %d, %v; want %d items", n, err, cliItems)
+	}
+	f, err := os.Open(d.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	lines := bufio.NewScanner(f)
+
+	for _, file := range []struct {
+		name string
+		puts int
+	}{{"batch-00001.json", 25}, {"batch-00002.json", 5}} {
+		b, err := os.ReadFile(filepath.Join(dir, file.name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var batch map[string][]struct {
+			PutRequest struct{ Item json.RawMessage }
+		}
+		if err := json.Unmarshal(b, &batch); err != nil {
+			t.Fatalf("%s: %v", file.name, err)
+		}
+		if len(batch) != 1 || len(batch["bench"]) != file.puts {
+			t.Fatalf("%s holds %d tables, %d puts for bench; want 1 and %d", file.name, len(batch), len(batch["bench"]), file.puts)
+		}
+		for i, put := range batch["bench"] {
+			cli, err := attributevalue.UnmarshalMapJSON(put.PutRequest.Item)
+			if err != nil {
+				t.Fatalf("%s, put %d: %v", file.name, i, err)
+			}
+			if !lines.Scan() {
+				t.Fatalf("the dataset has fewer lines than the batches hold puts: %v", lines.Err())
+			}
+			plain, err := source.PlainItem(d.Path, lines.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(loader.CanonicalBytes(cli), loader.CanonicalBytes(plain)) {
+				t.Errorf("%s, put %d: %s\nis not the item of the dataset's line\n%s", file.name, i, put.PutRequest.Item, lines.Bytes())
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "batch-00003.json")); err == nil {
+		t.Errorf("a third request file for %d items", cliItems)
+	}
+}
