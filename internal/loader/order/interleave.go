@@ -12,13 +12,14 @@ var _ Iterator = (*interleave)(nil)
 // the next refill, so any other key that arrived meanwhile comes first. That guarantees two
 // consecutive entries share a partition key only when the window holds no other key.
 //
-// Entries live in one slot array of at most window elements; a bucket is a linked list of
-// slot indexes. Memory is therefore fixed by the window, however the keys are distributed,
-// and a steady stream allocates nothing.
+// Entries live in one slot array of at most limits.entries elements; a bucket is a linked list
+// of slot indexes. Memory is therefore fixed by the window's limits, however the keys are
+// distributed, and a steady stream allocates nothing.
 type interleave struct {
 	in     Iterator
-	window int
+	limits limits
 	held   int
+	heldB  int // heldBytes of the entries held
 	eof    bool
 
 	slots    []Entry
@@ -36,12 +37,12 @@ type bucket struct {
 	head, tail int // slot indexes; -1 when empty
 }
 
-func newInterleave(in Iterator, window int) *interleave {
-	return &interleave{in: in, window: window, freeSlot: -1, buckets: map[string]*bucket{}}
+func newInterleave(in Iterator, l limits) *interleave {
+	return &interleave{in: in, limits: l, freeSlot: -1, buckets: map[string]*bucket{}}
 }
 
 func (it *interleave) Next() (Entry, error) {
-	for !it.eof && it.held < it.window {
+	for !it.eof && it.limits.room(it.held, it.heldB) {
 		e, err := it.in.Next()
 		if errors.Is(err, io.EOF) {
 			it.eof = true
@@ -75,6 +76,7 @@ func (it *interleave) Next() (Entry, error) {
 	}
 	it.next[s], it.freeSlot = it.freeSlot, s
 	it.held--
+	it.heldB -= heldBytes(&e)
 	it.last = b
 	return e, nil
 }
@@ -97,6 +99,7 @@ func (it *interleave) add(e Entry) {
 	}
 	b.tail = s
 	it.held++
+	it.heldB += heldBytes(&e)
 }
 
 // slot returns a free slot index, growing the arrays (never beyond the window) when none is.
@@ -108,7 +111,7 @@ func (it *interleave) slot() int {
 	if len(it.slots) == cap(it.slots) {
 		// Grow by doubling but stop at the window, so small inputs stay small and big ones
 		// never hold more than Window entries of capacity.
-		c := min(max(2*cap(it.slots), 64), it.window)
+		c := min(max(2*cap(it.slots), 64), it.limits.entries)
 		slots := make([]Entry, len(it.slots), c)
 		copy(slots, it.slots)
 		next := make([]int, len(it.next), c)

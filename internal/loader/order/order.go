@@ -15,11 +15,41 @@ const (
 // DefaultWindow is how many entries the order stage holds when Options.Window is not set.
 const DefaultWindow = 10000
 
+// DefaultWindowBytes bounds the bytes the order stage holds when Options.WindowBytes is not
+// set: 10,000 items of up to about 1.4 KB fit, and large items cannot make the window large.
+const DefaultWindowBytes = 16 << 20
+
+// entryOverhead approximates what holding an entry costs beside its item: the Entry struct,
+// its key strings and its slot.
+const entryOverhead = 250
+
 // Options configure the order stage.
 type Options struct {
 	Mode   Mode  // "" means Interleave
 	Window int   // entries held at most; < 1 means DefaultWindow
-	Seed   int64 // Shuffle only: the same seed gives the same order
+	// WindowBytes bounds the entries held by their size (see heldBytes); < 1 means
+	// DefaultWindowBytes. One entry is held whatever its size.
+	WindowBytes int
+	Seed        int64 // Shuffle only: the same seed gives the same order
+}
+
+// heldBytes is what holding e in the window costs: its item in the form it waits in, and the
+// entry around it.
+func heldBytes(e *Entry) int {
+	if e.Packed != "" {
+		return len(e.Packed) + entryOverhead
+	}
+	return e.Size + entryOverhead
+}
+
+// limits is how much a window may hold.
+type limits struct {
+	entries, bytes int
+}
+
+// room reports whether a window holding held entries of heldB bytes takes another one.
+func (l limits) room(held, heldB int) bool {
+	return held == 0 || (held < l.entries && heldB < l.bytes)
 }
 
 // ParseMode checks a mode name; "" is Interleave.
@@ -40,17 +70,20 @@ func New(in Iterator, o Options) Iterator {
 	if err != nil {
 		return failing{err}
 	}
-	w := o.Window
-	if w < 1 {
-		w = DefaultWindow
+	l := limits{entries: o.Window, bytes: o.WindowBytes}
+	if l.entries < 1 {
+		l.entries = DefaultWindow
+	}
+	if l.bytes < 1 {
+		l.bytes = DefaultWindowBytes
 	}
 	switch m {
 	case Shuffle:
-		return newShuffle(in, w, o.Seed)
+		return newShuffle(in, l, o.Seed)
 	case Preserve:
 		return in
 	}
-	return newInterleave(in, w)
+	return newInterleave(in, l)
 }
 
 type failing struct{ err error }

@@ -13,24 +13,25 @@ var _ Iterator = (*shuffle)(nil)
 const pcgStream = 0x6464626c6f6164 // "ddbload"
 
 // shuffle is a windowed shuffle: it fills a window of entries, emits one chosen uniformly at
-// random, and refills from the input. It is not a uniform permutation of the whole input: an
-// entry can come out at most Window-1 positions earlier than it went in (the input is only
-// read that far ahead), while it may come out much later (it stays behind with probability
-// 1-1/Window at each step). With Window ≥ the number of entries it is a full shuffle.
+// random, and refills from the input. It is not a uniform permutation of the whole input: with
+// a window of W entries, an entry can come out at most W-1 positions earlier than it went in
+// (the input is only read that far ahead), while it may come out much later (it stays behind
+// with probability 1-1/W at each step). A window that holds every entry makes a full shuffle.
 type shuffle struct {
 	in     Iterator
-	window int
+	limits limits
+	heldB  int // heldBytes of the entries in buf
 	buf    []Entry
 	eof    bool
 	src    *rand.PCG
 }
 
-func newShuffle(in Iterator, window int, seed int64) *shuffle {
-	return &shuffle{in: in, window: window, src: rand.NewPCG(uint64(seed), pcgStream)}
+func newShuffle(in Iterator, l limits, seed int64) *shuffle {
+	return &shuffle{in: in, limits: l, src: rand.NewPCG(uint64(seed), pcgStream)}
 }
 
 func (s *shuffle) Next() (Entry, error) {
-	for !s.eof && len(s.buf) < s.window {
+	for !s.eof && s.limits.room(len(s.buf), s.heldB) {
 		e, err := s.in.Next()
 		if errors.Is(err, io.EOF) {
 			s.eof = true
@@ -40,12 +41,14 @@ func (s *shuffle) Next() (Entry, error) {
 			return Entry{}, err
 		}
 		s.buf = append(s.buf, e)
+		s.heldB += heldBytes(&e)
 	}
 	if len(s.buf) == 0 {
 		return Entry{}, io.EOF
 	}
 	i := s.pick(len(s.buf))
 	e := s.buf[i]
+	s.heldB -= heldBytes(&e)
 	last := len(s.buf) - 1
 	s.buf[i] = s.buf[last]
 	s.buf[last] = Entry{}
