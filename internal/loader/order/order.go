@@ -25,8 +25,8 @@ const entryOverhead = 250
 
 // Options configure the order stage.
 type Options struct {
-	Mode   Mode  // "" means Interleave
-	Window int   // entries held at most; < 1 means DefaultWindow
+	Mode   Mode // "" means Interleave
+	Window int  // entries held at most; < 1 means DefaultWindow
 	// WindowBytes bounds the entries held by their size (see heldBytes); < 1 means
 	// DefaultWindowBytes. One entry is held whatever its size.
 	WindowBytes int
