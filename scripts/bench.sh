@@ -49,4 +49,10 @@ if grep -qw memory <<<"$suites"; then
   echo '```'
   go run ./internal/testrig/cmd/memcheck -compare
   echo '```'
+  echo
+  echo "Items near DynamoDB's 400 KB limit (600 items of about 390 KB, 223 MB):"
+  echo
+  echo '```'
+  go run ./internal/testrig/cmd/memcheck -items 600 -pad 390000
+  echo '```'
 fi

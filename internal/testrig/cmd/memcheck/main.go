@@ -73,6 +73,7 @@ type config struct {
 	items      int64
 	file       string
 	mode       string
+	pad        int
 	memprofile string
 	compare    bool
 	asJSON     bool
@@ -83,6 +84,7 @@ func main() {
 	flag.Int64Var(&c.items, "items", 3_000_000, "items to generate and load (with -file: the number the file must hold)")
 	flag.StringVar(&c.file, "file", "", "JSON Lines file to load; written there first (and kept) if it does not exist")
 	flag.StringVar(&c.mode, "order", string(order.Interleave), "order mode: interleave, shuffle or preserve")
+	flag.IntVar(&c.pad, "pad", 0, "bytes of padding added to every item (e.g. 400000 for items near DynamoDB's 400 KB limit)")
 	flag.StringVar(&c.memprofile, "memprofile", "", "write a heap profile here when half the items are written (-compare: one per size, suffixed .<items>)")
 	flag.BoolVar(&c.compare, "compare", false, "run -items/10 and -items in fresh processes and compare their peak RSS")
 	flag.BoolVar(&c.asJSON, "json", false, "print the result as JSON (used by -compare)")
@@ -135,7 +137,7 @@ func check(c config) (result, error) {
 		path = filepath.Join(dir, "items.jsonl")
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		if err := generate(path, c.items); err != nil {
+		if err := generate(path, c.items, c.pad); err != nil {
 			return result{}, err
 		}
 	} else if err != nil {
@@ -177,17 +179,21 @@ func check(c config) (result, error) {
 	return r, nil
 }
 
-// generate writes n items to path, streaming. Primary keys are unique: pk is the item index
-// divided by perKey, sk the index.
-func generate(path string, n int64) error {
+// generate writes n items to path, streaming, each with pad bytes of padding. Primary keys are
+// unique: pk is the item index divided by perKey, sk the index.
+func generate(path string, n int64, pad int) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
+	padding := ""
+	if pad > 0 {
+		padding = `,"pad":"` + strings.Repeat("x", pad) + `"`
+	}
 	for i := range n {
-		fmt.Fprintf(w, `{"pk":"customer#%07d","sk":%d,"total":%d.%02d,"qty":%d,"status":"shipped","note":"größe — order %09d ok","paid":%t,"tags":["a","b","c"],"addr":{"city":"Zürich","zip":"80%02d","geo":[47.3769,8.5417]}}`+"\n",
-			i/perKey, i, i%5000, i%100, i%7, i, i%2 == 0, i%100)
+		fmt.Fprintf(w, `{"pk":"customer#%07d","sk":%d,"total":%d.%02d,"qty":%d,"status":"shipped","note":"größe — order %09d ok","paid":%t,"tags":["a","b","c"],"addr":{"city":"Zürich","zip":"80%02d","geo":[47.3769,8.5417]}%s}`+"\n",
+			i/perKey, i, i%5000, i%100, i%7, i, i%2 == 0, i%100, padding)
 	}
 	if err := w.Flush(); err != nil {
 		_ = f.Close()
@@ -281,7 +287,7 @@ func compare(c config) error {
 
 // child re-executes this program for n items and reads its JSON result.
 func child(c config, n int64) (result, error) {
-	args := []string{"-items", strconv.FormatInt(n, 10), "-order", c.mode, "-json"}
+	args := []string{"-items", strconv.FormatInt(n, 10), "-order", c.mode, "-pad", strconv.Itoa(c.pad), "-json"}
 	if c.memprofile != "" {
 		args = append(args, "-memprofile", c.memprofile+"."+strconv.FormatInt(n, 10))
 	}
