@@ -75,6 +75,10 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 
 	wo := o.Write
 	wo.Table = table
+	if wo.Budget == nil {
+		wo.Budget = write.NewBudget(0)
+	}
+	o.Write.Budget = wo.Budget // the producer acquires what the pool releases
 	wo.OnAck = func(reqs []write.Request) {
 		ackMu.Lock()
 		for _, r := range reqs {
@@ -137,6 +141,14 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, v *Validated, re
 			break
 		}
 		if err != nil {
+			return err
+		}
+		var wcu int64
+		for i := range b {
+			wcu += b[i].WCU
+		}
+		// Before the items are unpacked: the budget bounds them as Go values too.
+		if err := o.Write.Budget.Acquire(ctx, wcu); err != nil {
 			return err
 		}
 		wb := make(write.Batch, len(b))

@@ -76,6 +76,9 @@ type Options struct {
 	// end with the final Stats (the ones Run returns); never concurrently.
 	Progress         func(Stats)
 	ProgressInterval time.Duration // default 5s
+	// Budget, if set, is released by the pool as it finishes each batch; the producer of the
+	// batches acquires it (Budget.Acquire) before building each one.
+	Budget *Budget
 
 	// Now and Sleep are the clock: backoff, rate waits, no-progress timeouts, rate control
 	// timing and Stats.Duration all go through them, so tests can run on fake time. Sleep must

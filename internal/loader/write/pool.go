@@ -72,7 +72,11 @@ func (p *pool) work(ctx context.Context, batches <-chan Batch) error {
 			if err := ctx.Err(); err != nil {
 				return err // both were ready: the select picked at random
 			}
-			if err := p.write(ctx, b); err != nil {
+			err := p.write(ctx, b)
+			if p.o.Budget != nil {
+				p.o.Budget.release(b)
+			}
+			if err != nil {
 				return err
 			}
 		}
