@@ -110,6 +110,8 @@ func (e *Env) Efficiency(ctx context.Context, w io.Writer, sz Sizes) error {
 	}
 	// Faults that are not capacity: server errors and connection resets say nothing about the
 	// table's capacity; items returned unprocessed regardless of capacity look like throttling.
+	// The 40 ms per call makes the writers, not the table, the bottleneck once a fault idles
+	// one, as against a slow endpoint; at loopback speed idle writers cost nothing.
 	serverFaults := sim.Faults{ServerErrorRate: 0.05, ResetRate: 0.02, Latency: 40 * time.Millisecond}
 	unprocessed := sim.Faults{UnprocessedRate: 0.3}
 	allFaults := sim.Faults{ServerErrorRate: 0.05, ResetRate: 0.02, UnprocessedRate: 0.3, ThrottleRate: 0.05}

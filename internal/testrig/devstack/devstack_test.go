@@ -153,7 +153,7 @@ func nonLoopbackAddress(t *testing.T) net.IP {
 			return n.IP
 		}
 	}
-	t.Skip("this machine has no IPv4 address but loopback, so binding 127.0.0.1 only cannot be told from binding every interface")
+	t.Skip("needs a network interface with an IPv4 address besides loopback (this machine has none), to tell binding 127.0.0.1 only from binding every interface")
 	return nil
 }
 
