@@ -27,7 +27,7 @@ func (r *jsonReader) plainItem(overrides map[string]attrType) (record.Item, erro
 		return nil, newFieldError(nil, "a record must be a JSON object, found %s", kindName(k))
 	}
 	item, err := r.plainObject(overrides)
-	if err := note(new(*fieldError), err); err != nil {
+	if err := final(err); err != nil {
 		return nil, err
 	}
 	if err := r.end(); err != nil {
@@ -49,7 +49,7 @@ func (r *jsonReader) plainValue() (types.AttributeValue, error) {
 		v.Value = s
 		return v, nil
 	case '0':
-		s, err := r.number()
+		s, err := r.numberText()
 		if err != nil {
 			return nil, err
 		}
@@ -196,7 +196,7 @@ func (r *jsonReader) plainAs(t attrType) (types.AttributeValue, error) {
 			return r.plainValue()
 		}
 		if k == '0' {
-			s, err := r.number()
+			s, err := r.numberText()
 			if err != nil {
 				return nil, err
 			}
@@ -266,7 +266,7 @@ func (r *jsonReader) scalarText(k jsontext.Kind) (string, error) {
 	if k == '"' {
 		return r.string()
 	}
-	return r.number()
+	return r.numberText()
 }
 
 // plainSet builds a set from the members of a JSON array: strings (or numbers) for SS,

@@ -221,7 +221,7 @@ func (c *csvReader) jsonCell(t attrType, v string) (types.AttributeValue, *field
 	} else {
 		err = r.skip()
 	}
-	if err := note(new(*fieldError), err); err != nil {
+	if err := final(err); err != nil {
 		return nil, cellError(t, err)
 	}
 	if err := r.end(); err != nil {

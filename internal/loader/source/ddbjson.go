@@ -127,7 +127,7 @@ func (r *jsonReader) typedValue(depth int) (types.AttributeValue, error) {
 	}
 	v, err := r.tagged(tag, t, depth)
 	if err != nil {
-		if err := note(new(*fieldError), err); err != nil {
+		if err := final(err); err != nil {
 			return nil, atKey(err, tag)
 		}
 	}

@@ -146,8 +146,8 @@ func (r *jsonReader) string() (string, error) {
 	return r.text[end-len(v)+1 : end-1], nil
 }
 
-// number reads a number's text; DynamoDB's rules (digits, range) are the converters' to apply.
-func (r *jsonReader) number() (string, error) {
+// numberText reads a number's text; DynamoDB's rules (digits, range) are the converters' to apply.
+func (r *jsonReader) numberText() (string, error) {
 	v, err := r.dec.ReadValue()
 	if err != nil {
 		return "", r.syntax(err)
@@ -187,6 +187,19 @@ func (r *jsonReader) skip() error {
 		}
 	}
 	_, err := r.token()
+	return err
+}
+
+// final returns err if it ends the reading: malformed text, or a problem of the text itself.
+// nil and a problem with one value give nil.
+func final(err error) error {
+	if err == nil {
+		return nil
+	}
+	var fe *fieldError
+	if errors.As(err, &fe) && !fe.final {
+		return nil
+	}
 	return err
 }
 
