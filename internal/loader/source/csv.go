@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
 )
@@ -25,6 +26,7 @@ type csvReader struct {
 	n    int         // data rows returned so far
 	line int         // line where the last row read (header included) starts
 	err  error       // sticky
+	json jsonReader  // for L and M cells
 }
 
 type csvColumn struct {
@@ -182,7 +184,7 @@ func (c *csvReader) cell(t attrType, cell string) (types.AttributeValue, *fieldE
 	case typeSS, typeNS, typeBS:
 		return c.set(t, cell)
 	default: // typeL, typeM
-		return jsonCell(t, v)
+		return c.jsonCell(t, v)
 	}
 }
 
@@ -202,25 +204,45 @@ func (c *csvReader) set(t attrType, cell string) (types.AttributeValue, *fieldEr
 	return buildSet(t, members)
 }
 
-// jsonCell parses an L or M cell as plain JSON; the cell is one attribute, so its lists and
+// jsonCell reads an L or M cell as plain JSON; the cell is one attribute, so its lists and
 // maps start at depth 1.
-func jsonCell(t attrType, v string) (types.AttributeValue, *fieldError) {
-	parsed, err := parseJSON([]byte(v), 1, plainMaxDepth)
-	if err != nil {
-		var fe *fieldError
-		if errors.As(err, &fe) {
-			return nil, fe
-		}
-		return nil, newFieldError(nil, "an %s cell must hold JSON: malformed JSON: %s", t, err.Error())
-	}
-	want := "an array"
+func (c *csvReader) jsonCell(t attrType, v string) (types.AttributeValue, *fieldError) {
+	r := &c.json
+	r.start([]byte(v), v, 1, plainMaxDepth)
+	want := jsontext.Kind('[')
 	if t == typeM {
-		want = "an object"
+		want = '{'
 	}
-	if kind(parsed) != want {
-		return nil, newFieldError(nil, "an %s cell must hold %s in JSON, found %s", t, want, kind(parsed))
+	k := r.kind()
+	var av types.AttributeValue
+	var err error
+	if k == want {
+		av, err = r.plainValue()
+	} else {
+		err = r.skip()
 	}
-	return plainValue(parsed)
+	if err := final(err); err != nil {
+		return nil, cellError(t, err)
+	}
+	if err := r.end(); err != nil {
+		return nil, cellError(t, err)
+	}
+	if k != want {
+		return nil, newFieldError(nil, "an %s cell must hold %s in JSON, found %s", t, kindName(want), kindName(k))
+	}
+	if err != nil {
+		return nil, cellError(t, err)
+	}
+	return av, nil
+}
+
+// cellError is the error of a JSON cell: a *fieldError as it is, malformed JSON in a sentence.
+func cellError(t attrType, err error) *fieldError {
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return newFieldError(nil, "an %s cell must hold JSON: malformed JSON: %s", t, err.Error())
 }
 
 // checkCSVColumns reports a typed column that is in no CSV file's header, which is almost

@@ -12,7 +12,7 @@ import (
 type recordDecoder struct {
 	typed     bool                // DynamoDB JSON rather than plain JSON
 	overrides map[string]attrType // plain JSON only
-	fast      *fastPlain          // the fast path, made on first use
+	r         jsonReader
 }
 
 // decode converts raw, whose first byte is on line pos.Line, into a record. Every error is a
@@ -22,46 +22,26 @@ func (d *recordDecoder) decode(raw []byte, pos record.Position) (rec record.Reco
 	if off := invalidUTF8(raw); off >= 0 {
 		return record.Record{}, false, inputError(lineAt(pos, raw, off), utf8Reason(raw[off]), nil)
 	}
-	if d.fast == nil {
-		d.fast = &fastPlain{overrides: d.overrides}
-	}
 	var item record.Item
-	var ok bool
 	if d.typed {
-		item, ok = d.fast.typedItem(raw)
+		d.r.start(raw, string(raw), 0, typedMaxDepth)
+		item, err = d.r.typedItem()
 	} else {
-		item, ok = d.fast.item(raw)
+		d.r.start(raw, string(raw), 0, plainMaxDepth)
+		item, err = d.r.plainItem(d.overrides)
 	}
-	if ok {
+	if err == nil {
 		return record.Record{Item: item, Pos: pos}, false, nil
 	}
-	// The full path: it accepts nothing the fast path refused without a reason to give.
-	maxDepth := plainMaxDepth
-	if d.typed {
-		maxDepth = typedMaxDepth
-	}
-	v, err := parseJSON(raw, 0, maxDepth)
-	if err != nil {
-		var se *jsonSyntaxError
-		if errors.As(err, &se) {
-			return record.Record{}, true, inputError(lineAt(pos, raw, se.Offset), "malformed JSON: "+se.msg, nil)
-		}
-		var fe *fieldError
-		if errors.As(err, &fe) {
-			return record.Record{}, false, fe.toInputError(pos)
-		}
-		return record.Record{}, false, inputError(pos, err.Error(), err)
-	}
+	var se *jsonSyntaxError
 	var fe *fieldError
-	if d.typed {
-		item, fe = typedItem(v)
-	} else {
-		item, fe = plainItem(v, d.overrides)
-	}
-	if fe != nil {
+	switch {
+	case errors.As(err, &se):
+		return record.Record{}, true, inputError(lineAt(pos, raw, se.Offset), "malformed JSON: "+se.msg, nil)
+	case errors.As(err, &fe):
 		return record.Record{}, false, fe.toInputError(pos)
 	}
-	return record.Record{Item: item, Pos: pos}, false, nil
+	return record.Record{}, false, inputError(pos, err.Error(), err)
 }
 
 // lineAt moves pos to the line of byte off of raw.

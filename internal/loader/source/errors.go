@@ -3,7 +3,6 @@ package source
 import (
 	"compress/flate"
 	"compress/gzip"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,11 +14,13 @@ import (
 
 // fieldError is a problem with one value inside a record. The path is collected while the
 // error travels up out of the nesting, innermost segment first, so that the happy path never
-// builds path strings.
+// builds path strings. final marks a problem of the text itself (a repeated name, too deep),
+// found while reading it: like malformed JSON it is reported before any problem with a value.
 type fieldError struct {
 	path   []segment
 	reason string
 	err    error
+	final  bool
 }
 
 type segment struct {
@@ -77,25 +78,6 @@ func (e *fieldError) toInputError(pos record.Position) *record.InputError {
 
 func inputError(pos record.Position, reason string, err error) *record.InputError {
 	return &record.InputError{Pos: pos, Reason: reason, Err: err}
-}
-
-// kind names a decoded JSON value's type for messages.
-func kind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case []any:
-		return "an array"
-	case jsonObject:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
 }
 
 // isGzipDataError tells corrupt or truncated compressed data from a failing disk.

@@ -38,6 +38,8 @@ type LoadConfig struct {
 	Endpoint string
 	Table    string
 	File     string
+	// Format is the file's source format ("": JSON Lines), for loads outside the suites.
+	Format string
 	// ShardCount > 1 writes the partition key as "{pk}#{shard}" with the shard computed from
 	// sk (ours only).
 	ShardCount int
@@ -84,6 +86,9 @@ func runLoad(ctx context.Context, c LoadConfig) (*LoadResult, error) {
 		return nil, err
 	}
 	spec := source.Spec{Patterns: []string{abs}, Format: source.FormatJSONLines}
+	if c.Format != "" {
+		spec.Format = source.Format(c.Format)
+	}
 	start := time.Now()
 	switch c.Loader {
 	case "ours":

@@ -54,6 +54,7 @@ func load(ctx context.Context, args []string) (err error) {
 	fs.StringVar(&c.Endpoint, "endpoint", "", "DynamoDB endpoint (the simulator)")
 	fs.StringVar(&c.Table, "table", "bench", "table")
 	fs.StringVar(&c.File, "file", "", "JSON Lines file")
+	fs.StringVar(&c.Format, "format", "", `the file's format (as a dataset's format: "dynamodb_json" for S3-export lines; "": jsonl)`)
 	fs.IntVar(&c.ShardCount, "shard-count", 0, `ours: write the partition key as "{pk}#{shard}" with this many shards of sk (0: no sharding)`)
 	fs.StringVar(&c.Order, "order", "", "ours: order mode (interleave, shuffle, preserve; default interleave)")
 	fs.IntVar(&c.Concurrency, "concurrency", 0, "ours: workers (0: the default)")
