@@ -81,28 +81,35 @@ func TestFaultsReachThePool(t *testing.T) {
 }
 
 // TestPause: a fault's first re-send follows within the base delay however often the batch was
-// throttled before; throttling backs off exponentially until the rate controller finds it
-// fault-like, and then every re-send follows within the base delay too.
+// throttled before; throttling backs off exponentially, a whole-call throttle from a higher
+// start than unprocessed items, until the rate controller finds it fault-like, and then every
+// re-send follows within the base delay too.
 func TestPause(t *testing.T) {
 	t.Parallel()
 	const base = 10 * time.Millisecond
 	_, c := newTestController(0)
 	p := &pool{backoff: newBackoff(base, 10*time.Second, newPCG(7)), control: c}
-	longest := func(faults, throttles int) time.Duration {
+	longest := func(faults, throttles int, refused bool) time.Duration {
 		var m time.Duration
 		for range 200 {
-			m = max(m, p.pause(faults, throttles))
+			m = max(m, p.pause(faults, throttles, refused))
 		}
 		return m
 	}
-	if d := longest(1, 6); d > base {
+	if d := longest(1, 6, true); d > base {
 		t.Errorf("a first fault after 6 throttled rounds waits up to %s; want at most %s", d, base)
 	}
-	if d := longest(0, 6); d <= 4*base {
+	if d := longest(0, 6, false); d <= 4*base {
 		t.Errorf("the 6th throttled round waits at most %s; want exponential backoff beyond %s", d, 4*base)
 	}
+	if d := longest(0, 1, false); d > 2*base {
+		t.Errorf("the first round of unprocessed items waits up to %s; want at most %s", d, 2*base)
+	}
+	if d := longest(0, 1, true); d <= 2*base {
+		t.Errorf("a first whole-call throttle waits at most %s; want a longer backoff than unprocessed items (beyond %s)", d, 2*base)
+	}
 	c.faultLike = true
-	if d := longest(0, 6); d > base {
+	if d := longest(0, 6, false); d > base {
 		t.Errorf("with fault-like throttling the 6th round waits up to %s; want at most %s", d, base)
 	}
 }

@@ -28,6 +28,7 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 	// Consecutive failed calls (server errors, broken connections) and rounds of throttling
 	// of this batch: each kind backs off on its own count.
 	faults, throttles := 0, 0
+	refused := false // the last call was throttled whole
 	for attempt := 0; ; attempt++ {
 		wcu := totalCost(pending)
 		waited, err := p.bucket.take(ctx, wcu)
@@ -46,7 +47,7 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 		sentAt := p.o.Now()
 		out, err := p.api.BatchWriteItem(ctx, p.input(pending), noSDKRetries)
 		p.stats.batches.Add(1)
-		resend = 0
+		resend, refused = 0, false
 
 		if err != nil {
 			if ctx.Err() != nil {
@@ -59,7 +60,7 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 			if kind == throttled {
 				p.stats.throttled.Add(1)
 				p.control.observe(sentAt, len(pending), len(pending))
-				faults, throttles = 0, throttles+1
+				faults, throttles, refused = 0, throttles+1, true
 			} else {
 				faults++
 			}
@@ -95,26 +96,28 @@ func (p *pool) write(ctx context.Context, b Batch) error {
 			return &BatchError{Pos: pending[0].Pos, Table: p.o.Table, Requests: len(pending), Attempts: attempt + 1, Retryable: true,
 				Err: fmt.Errorf("%w: %s (NoProgressTimeout %s); last cause: %w", ErrNoProgress, why, p.o.NoProgressTimeout, lastErr)}
 		}
-		if err := p.o.Sleep(ctx, p.pause(faults, throttles)); err != nil {
+		if err := p.o.Sleep(ctx, p.pause(faults, throttles, refused)); err != nil {
 			return err
 		}
 	}
 }
 
 // pause is how long a worker waits before re-sending its batch. A server error or a broken
-// connection says nothing about capacity: the first re-send follows within the base delay, and
-// only a fault that persists backs off further. Throttling backs off exponentially, unless the
-// rate controller has found that the unprocessed share does not follow the rate (faults that no
-// slowdown cures): the shared rate already paces every worker, and a backoff per batch would
-// only idle the workers.
-func (p *pool) pause(faults, throttles int) time.Duration {
+// connection says nothing about capacity, so its first re-send follows within the base delay.
+// Throttling backs off exponentially, from a higher start when the whole call was refused
+// (the partitions it needs are full for a while), unless the rate controller finds the
+// throttling fault-like: then the shared rate already paces every worker, and a per-batch
+// backoff would only idle them.
+func (p *pool) pause(faults, throttles int, refused bool) time.Duration {
 	switch {
 	case faults > 0:
 		return p.backoff.delay(faults - 1)
 	case p.control.faultLikeThrottling():
 		return p.backoff.delay(0)
+	case refused:
+		return p.backoff.delay(throttles + 1)
 	default:
-		return p.backoff.delay(throttles - 1)
+		return p.backoff.delay(throttles)
 	}
 }
 
