@@ -151,10 +151,12 @@ func loadStoppedDiag(name string, out converge.Outcome, err error, timeout time.
 	default:
 		why = err.Error()
 	}
+	acked := int64(out.Load.Acked.Len())
 	return diag.NewErrorDiagnostic("Load Interrupted",
 		fmt.Sprintf("Loading %s into %q stopped after %s written, because %s. The table holds those items and may hold some "+
 			"of the ones in flight; the action keeps no state, so nothing records them. Invoke the action again to write "+
 			"every item (writing an item twice is harmless), or manage the dataset with ddbload_dataset, whose state lets "+
 			"destroy remove exactly what was loaded.",
-			countOf(out.Validated.Items, "item", "items"), name, countOf(out.Load.Acked.Len(), "was", "were"), why))
+			thousands(out.Validated.Items)+" "+plural(out.Validated.Items, "item", "items"), name,
+			thousands(acked)+" "+plural(acked, "was", "were"), why))
 }
