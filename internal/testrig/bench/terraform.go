@@ -49,6 +49,8 @@ resource "ddbload_dataset" "bench" {
 // throttling. Then the size of the private state the apply left, and a small update: ten
 // items of the dataset changed, planned and applied. sz.Reps rounds, each engine then
 // Terraform, each with its own validation cache: the table shows the median and the range.
+// Last, one apply into the simulated table of benchmark 1, timed against its physical limit:
+// the whole wait a user sees when capacity sets the pace.
 func (e *Env) Terraform(ctx context.Context, w io.Writer, sz Sizes) error {
 	if e.TerraformCLI == "" {
 		return fmt.Errorf("no Terraform CLI: pass -terraform")
@@ -92,7 +94,60 @@ func (e *Env) Terraform(ctx context.Context, w io.Writer, sz Sizes) error {
 	t.add("terraform apply of the saved plan", col(func(r tfRound) float64 { return r.apply.Seconds() }, f1))
 	t.add("both", col(func(r tfRound) float64 { return (r.plan + r.apply).Seconds() }, f1))
 	t.print(w)
+
+	p := sz.Partitions
+	wall, lim, err := e.terraformAtLimit(ctx, d, bin, filepath.Join(dir, "at-limit"), provisioned(p))
+	if err != nil {
+		return err
+	}
+	_, _ = fmt.Fprintf(w, "\nThe same apply into the simulated table of table 1 (%d partitions × %d WCU/s, table cap %d WCU/s), one run:\n\n", p, partitionWCU, p*partitionWCU)
+	t = &table{header: []string{"run", "items", "T_phys s", "wall s", "wall ÷ T_phys"}}
+	t.add("terraform apply -auto-approve (plan, validation, load, state)", fmt.Sprint(d.Items), f1(lim.TPhys.Seconds()), f1(wall.Seconds()), f2(wall.Seconds()/lim.TPhys.Seconds()))
+	t.print(w)
 	return nil
+}
+
+// terraformAtLimit times one `terraform apply -auto-approve` of d into a fresh simulator
+// table tc: what a user waits for against a table whose capacity, not the engine, sets the
+// pace. The limit is computed from what the simulator admitted.
+func (e *Env) terraformAtLimit(ctx context.Context, d *Dataset, bin, dir string, tc sim.TableConfig) (time.Duration, Limit, error) {
+	env, err := tfWorkdir(dir, bin)
+	if err != nil {
+		return 0, Limit{}, err
+	}
+	srv, err := StartServer(sim.Config{Tables: map[string]sim.TableConfig{benchTable: tc}})
+	if err != nil {
+		return 0, Limit{}, err
+	}
+	defer srv.Close()
+	start := time.Now()
+	err = run(ctx, dir, env, e.TerraformCLI, "apply", "-auto-approve", "-input=false", "-no-color",
+		"-var", "endpoint="+srv.Endpoint, "-var", "table_name="+benchTable, "-var", "data_file="+d.Path)
+	wall := time.Since(start)
+	if err != nil {
+		return 0, Limit{}, fmt.Errorf("terraform apply at the table's limit: %w", err)
+	}
+	if n := srv.Sim.Stats().ItemsWritten; n < int64(d.Items) {
+		return 0, Limit{}, fmt.Errorf("terraform apply at the table's limit wrote %d items; want %d", n, d.Items)
+	}
+	return wall, PhysicalLimit(srv.Sim.Timeline(), benchTable, partitionWCU, tc.TableWCU), nil
+}
+
+// tfWorkdir writes a Terraform working directory for tfConfig into dir, with a CLI
+// configuration that takes the provider from bin, and returns the environment to run
+// Terraform there with a validation cache of the directory's own.
+func tfWorkdir(dir, bin string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	if err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/ddbload/ddbload\" = %q\n  }\n  direct {}\n}\n", bin), 0o600); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tfConfig), 0o600); err != nil {
+		return nil, err
+	}
+	return []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "DDBLOAD_VALIDATION_CACHE=" + filepath.Join(dir, "cache")}, nil
 }
 
 // changedItems is how many items the update of benchmark 4 changes.
@@ -108,14 +163,10 @@ type tfRound struct {
 // fresh simulator.
 func (e *Env) terraformRound(ctx context.Context, d *Dataset, bin, dir string) (tfRound, error) {
 	var r tfRound
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return r, err
-	}
-	rc := filepath.Join(dir, "terraformrc")
-	if err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/ddbload/ddbload\" = %q\n  }\n  direct {}\n}\n", bin), 0o600); err != nil {
-		return r, err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tfConfig), 0o600); err != nil {
+	// A cache of the round's own: an earlier round's entries would spare this one's plan the
+	// validation the engine does.
+	env, err := tfWorkdir(dir, bin)
+	if err != nil {
 		return r, err
 	}
 
@@ -137,9 +188,6 @@ func (e *Env) terraformRound(ctx context.Context, d *Dataset, bin, dir string) (
 	if err := copyFile(d.Path, data); err != nil {
 		return r, err
 	}
-	// A cache of the round's own: an earlier round's entries would spare this one's plan the
-	// validation the engine does.
-	env := []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "DDBLOAD_VALIDATION_CACHE=" + filepath.Join(dir, "cache")}
 	vars := []string{"-input=false", "-no-color", "-var", "endpoint=" + srv.Endpoint, "-var", "table_name=terraform", "-var", "data_file=" + data}
 	tf := func(args ...string) (time.Duration, int64, error) {
 		before := srv.Sim.Stats().ItemsWritten
