@@ -44,7 +44,11 @@ const (
 	steadyVerdicts    = 2
 	steadyMinMove     = 0.05
 	steadyAfterShare  = 0.5
-	steadyGrowth      = 1.25
+	// steadyAdmittedShare: a steady fraction is believed only while the table admits less than
+	// this share of the capacity the last cut measured. Faults take the same share of whatever
+	// is sent, so what gets in falls with the cuts; a full table keeps admitting its capacity.
+	steadyAdmittedShare = 0.8
+	steadyGrowth        = 1.25
 )
 
 // rateController sets the write rate shared by all workers: when calls come back throttled it
@@ -152,6 +156,7 @@ func (c *rateController) verdictLocked(now time.Time, age time.Duration) {
 			c.episodeEnd, c.sentSinceEpisode, c.allowedSinceEpisode, c.allowedMark = now, 0, 0, now
 		}
 	case c.fracAtCut > 0 && moved && (c.faultLike || c.rate <= c.steadyAfterLocked()*c.episodeRate) &&
+		(c.faultLike || (1-f)*sentRate < steadyAdmittedShare*c.capacity) &&
 		math.Abs(f-c.fracAtCut) <= partialSteadyBand*c.fracAtCut+2*math.Sqrt(f*(1-f)/n) &&
 		math.Abs(f-c.fracAtCut) < math.Abs(f-c.fullTableFracLocked(sentRate)):
 		// Steady. Once may be chance; after that, win back what the cuts took, quickly: if the

@@ -394,3 +394,35 @@ func TestRateControlCutsToWhatTheTableSustained(t *testing.T) {
 		t.Fatalf("rate %.1f after an episode that follows 3 s at half the rate; want %.1f, 95%% of what the period admitted", got, want)
 	}
 }
+
+// TestRateControlFullTableIsNotFaultLike: a table that keeps admitting about the capacity the
+// last cut measured is full, even when the share of items it refuses does not follow small
+// changes of the send rate (a hot partition refusing its excess). Taking that share for faults
+// would raise the rate, and the workers would re-send without backing off, into a full table.
+func TestRateControlFullTableIsNotFaultLike(t *testing.T) {
+	t.Parallel()
+	clk, c := newTestController(0)
+	period := periods(clk, c)
+	period(4500, 3700, 4500) // 45,000 WCU/s from the unlimited start; the table took 8,000
+	// The table takes 8,000 WCU/s whatever is sent, until the rate is down to it.
+	for range 20 {
+		wcu := sendable(c, 4500)
+		period(wcu, int(max(0, wcu-800)), int(wcu))
+	}
+	capacity := c.current()
+	if capacity > 8500 || capacity < 5000 {
+		t.Fatalf("rate %.0f WCU/s after 2 s of a table taking 8,000; want it cut near 8,000", capacity)
+	}
+	// Now a tenth of every call comes back (the hot partition's excess), while the senders
+	// send the full rate or a tenth less in turn: what gets in stays near the capacity.
+	for i := range 30 {
+		wcu := sendable(c, 4500)
+		if i%2 == 1 {
+			wcu = wcu * 9 / 10
+		}
+		period(wcu, int(wcu/10), int(wcu))
+		if c.faultLikeThrottling() {
+			t.Fatalf("verdict %d: a table admitting %.0f WCU/s after a cut to %.0f was judged fault-like", i+1, float64(wcu)*9, capacity)
+		}
+	}
+}
