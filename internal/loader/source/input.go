@@ -99,11 +99,11 @@ func newFileReader(name string, r io.Reader, format Format, o *options) (fileRea
 	case FormatCSV:
 		return newCSVReader(in, br, o), nil
 	case FormatJSONLines:
-		return newLinesReader(in, br, 0, &recordDecoder{overrides: o.overrides}), nil
+		return newLinesReader(in, br, 0, 0, &recordDecoder{overrides: o.overrides}), nil
 	case FormatDynamoDBJSON:
 		// One array of records, or one record per line: the first byte that is not space
 		// tells which.
-		lines, c, err := skipSpace(br)
+		lines, skipped, c, err := skipSpace(br)
 		switch {
 		case errors.Is(err, io.EOF):
 			return nil, inputError(start, "the file is empty (only white space): no records", nil)
@@ -116,26 +116,26 @@ func newFileReader(name string, r io.Reader, format Format, o *options) (fileRea
 		if c == '[' {
 			return newArrayReader(in, br, lines, &recordDecoder{typed: true}), nil
 		}
-		return newLinesReader(in, br, lines, &recordDecoder{typed: true}), nil
+		return newLinesReader(in, br, lines, skipped, &recordDecoder{typed: true}), nil
 	default:
 		return newArrayReader(in, br, 0, &recordDecoder{overrides: o.overrides}), nil
 	}
 }
 
-// skipSpace consumes JSON white space and returns the newlines it passed and the first other
-// byte, which it consumes too.
-func skipSpace(br *bufio.Reader) (lines int, c byte, err error) {
-	for {
+// skipSpace consumes JSON white space and returns the newlines and bytes it passed and the
+// first other byte, which it consumes too.
+func skipSpace(br *bufio.Reader) (lines int, skipped int64, c byte, err error) {
+	for ; ; skipped++ {
 		c, err = br.ReadByte()
 		if err != nil {
-			return lines, 0, err
+			return lines, skipped, 0, err
 		}
 		switch c {
 		case '\n':
 			lines++
 		case ' ', '\t', '\r':
 		default:
-			return lines, c, nil
+			return lines, skipped, c, nil
 		}
 	}
 }
