@@ -18,7 +18,7 @@ type cutter struct {
 	total int64 // the files' stored sizes, when reading started
 	k     int   // the next stripe to start (targets k × total / n)
 
-	file  int   // index of the current file
+	file  int // index of the current file
 	name  string
 	base  int64 // bytes of the dataset before the current file
 	off   int64 // bytes of the current file seen
@@ -36,11 +36,11 @@ type cutter struct {
 type cutState uint8
 
 const (
-	cutNever cutState = iota // this file is not cut: not a line format, gzip, or inline
-	cutMagic                 // before the first byte
-	cutMagic2                // after a first byte that may start gzip
-	cutSpace                 // DynamoDB JSON before its first byte that is not white space
-	cutLines                 // a line start after here may start a stripe
+	cutNever  cutState = iota // this file is not cut: not a line format, gzip, or inline
+	cutMagic                  // before the first byte
+	cutMagic2                 // after a first byte that may start gzip
+	cutSpace                  // DynamoDB JSON before its first byte that is not white space
+	cutLines                  // a line start after here may start a stripe
 )
 
 // newCutter returns a cutter for files of total stored bytes under l, or nil when they make

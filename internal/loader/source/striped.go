@@ -15,8 +15,9 @@ import (
 // order, in another order that depends on the stored bytes alone. skip is OpenSkipping's.
 //
 // Each stripe's bytes are compared with those recorded (Stripe.Sum) when it ends: if they
-// differ, Next returns an error wrapping ErrChanged. Unlike the other readers it stops at the
-// first error of any kind, since it reads data validated before. Fingerprint, once Next has
+// differ, Next returns an error wrapping ErrChanged; so does a record that no longer reads
+// (a *record.InputError), since the stripes were recorded by a reading that found none. Unlike
+// the other readers it stops at the first error of any kind. Fingerprint, once Next has
 // returned io.EOF, is s.Sum(). It holds one open file and its buffers per stripe.
 func OpenStripes(spec Spec, s Stripes, skip func(seq uint64) bool) (Reader, error) {
 	m, err := openMulti(spec)
@@ -77,6 +78,10 @@ func (s *stripedReader) Next() (record.Record, error) {
 		case err == nil:
 			s.turn++
 			return rec, nil
+		case errors.As(err, new(*record.InputError)):
+			// The bytes were validated: that they no longer read means they changed (perhaps
+			// only before the stripe, which then starts inside a record).
+			s.err = fmt.Errorf("%w: %w", ErrChanged, err)
 		case !errors.Is(err, io.EOF):
 			s.err = err
 		case !s.same(i):
