@@ -380,3 +380,31 @@ func FuzzStripes(f *testing.F) {
 		}
 	})
 }
+
+// TestStripeAtAFileEnd: a stripe may start at the very end of a file (after its last newline)
+// and read on into the next file.
+func TestStripeAtAFileEnd(t *testing.T) {
+	t.Parallel()
+	line := `{"pk":"a","sk":1}` + "\n"
+	dir := writeFiles(t, map[string]string{"a.jsonl": line, "b.jsonl": strings.Replace(line, `"a"`, `"b"`, 1)})
+	spec := Spec{Patterns: []string{"*"}, BaseDir: dir}
+	plain, s, _ := recordStripes(t, spec, Layout{Max: 2, MinBytes: 1})
+	want := []Stripe{{File: 0, Offset: 0}, {File: 0, Offset: int64(len(line)), Line: 1, Record: 1, Seq: 1}}
+	if len(s.List) != 2 {
+		t.Fatalf("stripes %+v, want %+v", s.List, want)
+	}
+	for i := range want {
+		got := s.List[i]
+		got.Sum = [sha256.Size]byte{}
+		if got != want[i] {
+			t.Fatalf("stripe %d = %+v, want %+v", i, got, want[i])
+		}
+	}
+	got, fp, err := readStripes(spec, s, nil)
+	if err != nil || fp != s.Sum() {
+		t.Fatalf("reading: %v", err)
+	}
+	if showAll(bySeq(t, got)) != showAll(plain) {
+		t.Fatalf("read %s, want %s", showAll(got), showAll(plain))
+	}
+}
