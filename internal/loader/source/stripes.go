@@ -36,7 +36,9 @@ type Stripe struct {
 // seal mixes the stripe's place into the SHA-256 of its bytes, so that a stripe whose numbers
 // were altered in storage does not match the bytes it names.
 func (s Stripe) seal(sum [sha256.Size]byte) [sha256.Size]byte {
-	b := append(sum[:], "ddbload-stripe-v1"...)
+	b := make([]byte, 0, 2*sha256.Size+5*8)
+	b = append(b, sum[:]...)
+	b = append(b, "ddbload-stripe-v1"...)
 	for _, n := range []uint64{uint64(s.File), uint64(s.Offset), uint64(s.Line), uint64(s.Record), s.Seq} {
 		b = binary.BigEndian.AppendUint64(b, n)
 	}

@@ -238,7 +238,11 @@ func TestStripesBoundedByLayout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := len(r.(*stripedReader).parts); n != 8 {
+		sr, ok := r.(*stripedReader)
+		if !ok {
+			t.Fatalf("OpenStripes returned a %T", r)
+		}
+		if n := len(sr.parts); n != 8 {
 			t.Fatalf("%s: %d readers, want 8", name, n)
 		}
 		_ = r.Close()
