@@ -14,6 +14,8 @@ import (
 
 const (
 	bufferSize = 64 << 10
+	// stripeBufferSize is a striped reading's, which holds buffers for every stripe at once.
+	stripeBufferSize = 16 << 10
 	// maxRecordBytes bounds the text of one record. A DynamoDB item is at most 400 KB; even
 	// as escaped JSON it stays far below this, so a larger record means a broken structure
 	// (a missing newline or bracket), and reading on would only exhaust memory.
@@ -64,7 +66,7 @@ func (in *input) readError(pos record.Position, err error) error {
 // newFileReader opens the reader for one file's content: it undoes gzip (recognized by its
 // magic bytes, whatever the name), rejects byte order marks, and picks the format's reader.
 func newFileReader(name string, r io.Reader, format Format, o *options) (fileReader, error) {
-	raw := bufio.NewReaderSize(r, bufferSize)
+	raw := bufio.NewReaderSize(r, o.bufferSize())
 	in := &input{name: name, r: raw}
 	start := record.Position{File: name, Line: 1}
 	magic, err := raw.Peek(2)
@@ -82,7 +84,7 @@ func newFileReader(name string, r io.Reader, format Format, o *options) (fileRea
 		}
 		in.r, in.gz = zr, true
 	}
-	br := bufio.NewReaderSize(in, bufferSize)
+	br := bufio.NewReaderSize(in, o.bufferSize())
 	head, err := br.Peek(3)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, in.readError(start, err)

@@ -230,7 +230,7 @@ func (m *multiReader) newReader(p piece, f dataFile, src io.Reader) (fileReader,
 	if dec.typed {
 		dec.overrides = nil
 	}
-	r := newLinesReader(in, bufio.NewReaderSize(in, bufferSize), p.line, p.start, dec)
+	r := newLinesReader(in, bufio.NewReaderSize(in, m.opts.bufferSize()), p.line, p.start, dec)
 	r.n, r.partial = p.recs, true
 	return r, nil
 }

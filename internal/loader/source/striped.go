@@ -18,7 +18,8 @@ import (
 // differ, Next returns an error wrapping ErrChanged; so does a record that no longer reads
 // (a *record.InputError), since the stripes were recorded by a reading that found none. Unlike
 // the other readers it stops at the first error of any kind. Fingerprint, once Next has
-// returned io.EOF, is s.Sum(). It holds one open file and its buffers per stripe.
+// returned io.EOF, is s.Sum(). It holds one open file and its buffers per stripe: 16 KiB for
+// a stripe that starts inside a file, 32 KiB for one at a file's start, plus gzip's state.
 func OpenStripes(spec Spec, s Stripes, skip func(seq uint64) bool) (Reader, error) {
 	m, err := openMulti(spec)
 	if err != nil {
@@ -28,8 +29,10 @@ func OpenStripes(spec Spec, s Stripes, skip func(seq uint64) bool) (Reader, erro
 		return nil, err
 	}
 	r := &stripedReader{want: s}
+	opts := *m.opts
+	opts.buffer = stripeBufferSize
 	for i, st := range s.List {
-		part := &multiReader{files: m.files, opts: m.opts, inline: m.inline, sum: sha256.New(), skip: skip, seq: st.Seq, stripe: true}
+		part := &multiReader{files: m.files, opts: &opts, inline: m.inline, sum: sha256.New(), skip: skip, seq: st.Seq, stripe: true}
 		end := piece{index: len(m.files) - 1, end: -1} // past the dataset's last byte
 		if i+1 < len(s.List) {
 			next := s.List[i+1]
