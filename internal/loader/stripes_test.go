@@ -221,8 +221,8 @@ func TestStripedLoadNoticesChangedFiles(t *testing.T) {
 			}
 			writeFile(t, dir, "a.jsonl", change)
 			_, err = LoadValidated(context.Background(), newSink(hashRange()), "t", hashRange(), o, v)
-			if !errors.Is(err, ErrDatasetChanged) {
-				t.Fatalf("LoadValidated: %v, want ErrDatasetChanged", err)
+			if !errors.Is(err, ErrDatasetChanged) || errors.As(err, new(*record.InputError)) {
+				t.Fatalf("LoadValidated: %v, want ErrDatasetChanged and no invalid input", err)
 			}
 		})
 	}

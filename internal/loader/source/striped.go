@@ -83,8 +83,9 @@ func (s *stripedReader) Next() (record.Record, error) {
 			return rec, nil
 		case errors.As(err, new(*record.InputError)):
 			// The bytes were validated: that they no longer read means they changed (perhaps
-			// only before the stripe, which then starts inside a record).
-			s.err = fmt.Errorf("%w: %w", ErrChanged, err)
+			// only before the stripe, which then starts inside a record). Not wrapped: the
+			// record is not invalid input to fix, the files moved under the reading.
+			s.err = fmt.Errorf("%w: %s", ErrChanged, err.Error())
 		case !errors.Is(err, io.EOF):
 			s.err = err
 		case !s.same(i):
