@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -166,7 +167,7 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, v *Validated, re
 			return ctx.Err()
 		}
 	}
-	if entries.r.Fingerprint() != v.files {
+	if entries.r.Fingerprint() != entries.want {
 		return ErrDatasetChanged
 	}
 	return nil
@@ -174,7 +175,9 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, v *Validated, re
 
 // pending iterates the records to write as order entries: every record but duplicate losers,
 // those already written and those in place, which the reader passes over without decoding
-// where the format allows.
+// where the format allows. Interleaving reads the validated stripes all at once, so that every
+// stretch of the file (in sorted input, every run of one partition key) is under way from the
+// start; the other modes read the files in order.
 type pending struct {
 	ctx       context.Context
 	o         Options
@@ -183,18 +186,26 @@ type pending struct {
 	resumed   *Bitmap // written by an earlier load (Options.Resume)
 	unchanged *atomic.Int64
 
-	r   source.Reader
-	seq uint64
-	buf []byte // pack's scratch space
+	r    source.Reader
+	want [sha256.Size]byte // r's Fingerprint if it reads the bytes validated
+	n    uint64            // records read
+	buf  []byte            // pack's scratch space
 }
 
 func (p *pending) open() error {
-	r, err := openReadAhead(p.o.Source, p.drops)
-	if err != nil {
-		return err
+	var err error
+	mode := p.o.Order.Mode
+	if s := p.validated.stripes; len(s.List) > 1 && (mode == "" || mode == order.Interleave) {
+		p.r, err = openStripes(p.o.Source, s, p.drops)
+		p.want = s.Sum()
+	} else {
+		p.r, err = openReadAhead(p.o.Source, p.drops)
+		p.want = p.validated.files
 	}
-	p.r = r
-	return nil
+	if errors.Is(err, source.ErrChanged) {
+		err = fmt.Errorf("%w: %w", ErrDatasetChanged, err)
+	}
+	return err
 }
 
 // drops tells whether the record numbered seq is not to be written, so the reader need not
@@ -209,17 +220,20 @@ func (p *pending) close() { _ = p.r.Close() }
 
 func (p *pending) Next() (order.Entry, error) {
 	for {
-		if p.seq%1024 == 0 {
+		if p.n%1024 == 0 {
 			if err := p.ctx.Err(); err != nil {
 				return order.Entry{}, err
 			}
 		}
 		rec, err := p.r.Next()
+		if errors.Is(err, source.ErrChanged) {
+			return order.Entry{}, fmt.Errorf("%w: %w", ErrDatasetChanged, err)
+		}
 		if err != nil {
 			return order.Entry{}, err // io.EOF included
 		}
-		seq := p.seq
-		p.seq++
+		p.n++
+		seq := rec.Seq
 		if p.validated.losers.Has(seq) || p.resumed.Has(seq) {
 			continue
 		}

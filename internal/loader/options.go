@@ -47,6 +47,15 @@ type Options struct {
 	// that record what was written by sequence number (converge) set it, so that every record
 	// sent has the key they recorded for it.
 	Expect func(seq uint64, k keys.Key) bool
+
+	stripes source.Layout // tests only: the zero value is source.DefaultLayout
+}
+
+func (o *Options) layout() source.Layout {
+	if o.stripes.Max == 0 {
+		return source.DefaultLayout
+	}
+	return o.stripes
 }
 
 // ConfigError is a problem with the options rather than with the data.

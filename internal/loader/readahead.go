@@ -51,6 +51,24 @@ func openReadAhead(spec source.Spec, skip func(seq uint64) bool) (source.Reader,
 	return newReadAhead(r), nil
 }
 
+// openRecording is openReadAhead for a reading that records stripes (source.OpenRecording).
+func openRecording(spec source.Spec, l source.Layout) (*readAhead, error) {
+	r, err := source.OpenRecording(spec, l)
+	if err != nil {
+		return nil, err
+	}
+	return newReadAhead(r), nil
+}
+
+// openStripes is openReadAhead for a reading of stripes (source.OpenStripes).
+func openStripes(spec source.Spec, s source.Stripes, skip func(seq uint64) bool) (source.Reader, error) {
+	r, err := source.OpenStripes(spec, s, skip)
+	if err != nil {
+		return nil, err
+	}
+	return newReadAhead(r), nil
+}
+
 func newReadAhead(r source.Reader) *readAhead {
 	a := &readAhead{r: r, chunks: make(chan readChunk, 4), stop: make(chan struct{}), done: make(chan struct{})}
 	go a.run()
@@ -114,6 +132,17 @@ func (a *readAhead) Fingerprint() [sha256.Size]byte {
 	}
 	<-a.done
 	return a.r.Fingerprint()
+}
+
+// Stripes is the reader's, once Next has returned io.EOF, if it is a source.Recording; the
+// zero value (one stripe) otherwise.
+func (a *readAhead) Stripes() source.Stripes {
+	rec, ok := a.r.(source.Recording)
+	if !ok || len(a.cur) > 0 || !a.final || !errors.Is(a.err, io.EOF) {
+		return source.Stripes{}
+	}
+	<-a.done
+	return rec.Stripes()
 }
 
 // Close stops the reading goroutine, then closes the files.

@@ -186,7 +186,7 @@ func TestPendingRefusesARecordPassedOverUnasked(t *testing.T) {
 	v := &Validated{losers: &Bitmap{}, unchanged: &Bitmap{}}
 	v.unchanged.Set(0)
 	skipped := func(n int) record.Record {
-		return record.Record{Pos: record.Position{File: "a.jsonl", Line: n, Record: n}, Skipped: true}
+		return record.Record{Pos: record.Position{File: "a.jsonl", Line: n, Record: n}, Skipped: true, Seq: uint64(n - 1)}
 	}
 	var unchanged atomic.Int64
 	p := &pending{ctx: context.Background(), stage: stage, validated: v, resumed: &Bitmap{}, unchanged: &unchanged,

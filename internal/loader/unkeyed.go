@@ -41,7 +41,12 @@ func ValidateUnkeyed(ctx context.Context, o Options) (*ValidatedUnkeyed, error) 
 	}
 	v := &ValidatedUnkeyed{Files: files}
 	invalid := &invalidRecords{}
-	_, err = scan(ctx, o.Source, stage, invalid.add, func(_, _ uint64, _ *record.Record, _ keys.Key, _ int) error {
+	r, err := openReadAhead(o.Source, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	_, err = scan(ctx, r, o.Source, stage, invalid.add, func(_, _ uint64, _ *record.Record, _ keys.Key, _ int) error {
 		v.Records++
 		return nil
 	})

@@ -44,8 +44,13 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Validated, e
 	invalid := &invalidRecords{}
 
 	// Pass 1 reads everything, collects key hashes and, when no key repeats (the usual case),
-	// all the numbers of v. Invalid records are collected and skipped.
-	v.files, err = scan(ctx, o.Source, stage, invalid.add, func(_, seq uint64, rec *record.Record, k keys.Key, size int) error {
+	// all the numbers of v. Invalid records are collected and skipped. It also records the
+	// stripes an interleaving write pass reads all at once.
+	first, err := openRecording(o.Source, o.layout())
+	if err != nil {
+		return nil, err
+	}
+	v.files, err = scan(ctx, first, o.Source, stage, invalid.add, func(_, seq uint64, rec *record.Record, k keys.Key, size int) error {
 		v.Records++
 		counter.add(k.Partition, size)
 		canonical = AppendCanonical(canonical[:0], rec.Item)
@@ -61,6 +66,8 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Validated, e
 		v.WriteUnits += ddbitem.WriteUnits(size)
 		return runs.add(keyHash(k.ID()))
 	})
+	v.stripes = first.Stripes()
+	_ = first.Close()
 	if err != nil {
 		// Reading could not go on: report what was found up to there.
 		return nil, invalid.result(err)
@@ -134,14 +141,19 @@ func resolveDuplicates(ctx context.Context, schema keys.Schema, o Options, stage
 func rescan(ctx context.Context, spec source.Spec, stage *keys.Stage, v *Validated, invalid func(at uint64, err error),
 	visit func(at, seq uint64, rec *record.Record, k keys.Key, size int) error,
 ) error {
-	f, err := scan(ctx, spec, stage, invalid, visit)
+	r, err := openReadAhead(spec, nil)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	f, err := scan(ctx, r, spec, stage, invalid, visit)
 	if err == nil && f != v.files {
 		err = ErrDatasetChanged
 	}
 	return err
 }
 
-// scan reads every record, applies the key stage and checks the item size, calling visit with
+// scan reads every record of r (opened on spec). It applies the key stage and checks the item size, calling visit with
 // the record's index in reading order (invalid records included), its sequence number (its
 // index among the valid records), its key and its size. At the end it returns the source's
 // fingerprint.
@@ -151,15 +163,10 @@ func rescan(ctx context.Context, spec source.Spec, stage *keys.Stage, v *Validat
 // scan ends with the source's error when the source cannot go on (it repeats the error, see
 // source.Reader; invalid has seen it once) or the error is not a record's, and with visit's
 // error.
-func scan(ctx context.Context, spec source.Spec, stage *keys.Stage, invalid func(at uint64, err error),
+func scan(ctx context.Context, r source.Reader, spec source.Spec, stage *keys.Stage, invalid func(at uint64, err error),
 	visit func(at, seq uint64, rec *record.Record, k keys.Key, size int) error,
 ) ([sha256.Size]byte, error) {
 	var none [sha256.Size]byte
-	r, err := openReadAhead(spec, nil)
-	if err != nil {
-		return none, err
-	}
-	defer r.Close()
 	var (
 		seq  uint64 // valid records so far
 		last error  // the source's previous error

@@ -27,6 +27,7 @@ type Validated struct {
 	losers    *Bitmap           // records that lose a duplicate contest
 	unchanged *Bitmap           // records Options.Unchanged reported in place
 	files     [sha256.Size]byte // the source's Fingerprint: the write pass reads the same bytes
+	stripes   source.Stripes    // where an interleaving write pass starts reading; none: one stripe
 }
 
 // Dropped tells whether the record with sequence number seq loses a duplicate contest: it is
@@ -35,6 +36,9 @@ func (v *Validated) Dropped(seq uint64) bool { return v.losers.Has(seq) }
 
 // FilesFingerprint is the SHA-256 of the bytes validated (source.Fingerprint of the files).
 func (v *Validated) FilesFingerprint() [sha256.Size]byte { return v.files }
+
+// Stripes is how many stripes an interleaving write pass reads at once (1: the file order).
+func (v *Validated) Stripes() int { return max(1, len(v.stripes.List)) }
 
 // Unchanged tells whether Options.Unchanged reported the record with sequence number seq as
 // already in place: the write pass skips it.
@@ -58,6 +62,9 @@ type planWire struct {
 	Files                                         []string
 	Losers, Unchanged                             string // Bitmap.Encode
 	FilesFingerprint                              [sha256.Size]byte
+	// Stripes came later: gob leaves it empty in what older versions stored (one stripe), and
+	// they skip it.
+	Stripes source.Stripes
 }
 
 // MarshalBinary stores v, so that a later process can write the dataset it describes without
@@ -65,7 +72,7 @@ type planWire struct {
 func (v *Validated) MarshalBinary() ([]byte, error) {
 	w := planWire{Records: v.Records, Items: v.Items, Duplicates: v.Duplicates, Bytes: v.Bytes, WriteUnits: v.WriteUnits,
 		Digest: v.Digest, Keys: v.Keys, Files: v.Files, Losers: v.losers.Encode(), Unchanged: v.unchanged.Encode(),
-		FilesFingerprint: v.files}
+		FilesFingerprint: v.files, Stripes: v.stripes}
 	var b bytes.Buffer
 	err := gob.NewEncoder(&b).Encode(&w)
 	return b.Bytes(), err
@@ -86,6 +93,7 @@ func (v *Validated) UnmarshalBinary(data []byte) error {
 		return err
 	}
 	*v = Validated{Records: w.Records, Items: w.Items, Duplicates: w.Duplicates, Bytes: w.Bytes, WriteUnits: w.WriteUnits,
-		Digest: w.Digest, Keys: w.Keys, Files: w.Files, losers: losers, unchanged: unchanged, files: w.FilesFingerprint}
+		Digest: w.Digest, Keys: w.Keys, Files: w.Files, losers: losers, unchanged: unchanged, files: w.FilesFingerprint,
+		stripes: w.Stripes}
 	return nil
 }

@@ -12,9 +12,13 @@
 //   - Preserve keeps the input order.
 //
 // Interleaving and shuffling only reorder entries within the window: a partition key with
-// more entries than the window still arrives mostly in one run, and only write sharding
-// (package keys) spreads it. Order never changes what ends up in the table, because
-// duplicate keys are resolved before this stage.
+// more entries than the window arrives mostly in one run unless the input itself mixes the
+// runs. The loader does that for Interleave: it reads the dataset's stripes (source.Stripes)
+// all at once, so sorted input reaches this stage with every key's run under way, each at
+// the pace of its share of the data. What no order can spread is a single partition key with
+// more items than one partition writes during the load (1,000 WCU/s): only write sharding
+// (package keys) does. Order never changes what ends up in the table, because duplicate
+// keys are resolved before this stage.
 //
 // Memory: the order stage holds at most Window entries (about Window × the average item
 // size; 10,000 entries of 1 KB are about 10 MB), the batcher one batch.

@@ -47,6 +47,9 @@ type Record struct {
 	// reading order. Its bytes were not checked, so only a caller that validated them before
 	// may accept it.
 	Skipped bool
+	// Seq is the record's number in the dataset's reading order: 0-based, counting the
+	// records read without error, all files together (set by the readers of package source).
+	Seq uint64
 }
 
 // InputError is a problem with the dataset itself: malformed text, a wrong type, a missing

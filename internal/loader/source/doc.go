@@ -6,6 +6,10 @@
 // Numbers keep their decimal text (validated and canonicalized by ddbitem.CanonicalNumber);
 // nothing is ever converted through float64.
 //
+// A recording reading (OpenRecording) also cuts the dataset into stripes where a reading can
+// start without what came before (file starts, and line starts of uncompressed line formats);
+// OpenStripes then reads all of them at once, each record keeping its number and position.
+//
 // Problems with the data come back as *record.InputError naming the file, the line, the
 // record and, where one is at fault, the attribute. Problems with the Spec itself come back
 // as *SpecError naming the Spec field.

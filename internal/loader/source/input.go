@@ -14,6 +14,8 @@ import (
 
 const (
 	bufferSize = 64 << 10
+	// stripeBufferSize is a striped reading's, which holds buffers for every stripe at once.
+	stripeBufferSize = 16 << 10
 	// maxRecordBytes bounds the text of one record. A DynamoDB item is at most 400 KB; even
 	// as escaped JSON it stays far below this, so a larger record means a broken structure
 	// (a missing newline or bracket), and reading on would only exhaust memory.
@@ -64,7 +66,7 @@ func (in *input) readError(pos record.Position, err error) error {
 // newFileReader opens the reader for one file's content: it undoes gzip (recognized by its
 // magic bytes, whatever the name), rejects byte order marks, and picks the format's reader.
 func newFileReader(name string, r io.Reader, format Format, o *options) (fileReader, error) {
-	raw := bufio.NewReaderSize(r, bufferSize)
+	raw := bufio.NewReaderSize(r, o.bufferSize())
 	in := &input{name: name, r: raw}
 	start := record.Position{File: name, Line: 1}
 	magic, err := raw.Peek(2)
@@ -82,7 +84,7 @@ func newFileReader(name string, r io.Reader, format Format, o *options) (fileRea
 		}
 		in.r, in.gz = zr, true
 	}
-	br := bufio.NewReaderSize(in, bufferSize)
+	br := bufio.NewReaderSize(in, o.bufferSize())
 	head, err := br.Peek(3)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, in.readError(start, err)
@@ -99,11 +101,11 @@ func newFileReader(name string, r io.Reader, format Format, o *options) (fileRea
 	case FormatCSV:
 		return newCSVReader(in, br, o), nil
 	case FormatJSONLines:
-		return newLinesReader(in, br, 0, &recordDecoder{overrides: o.overrides}), nil
+		return newLinesReader(in, br, 0, 0, &recordDecoder{overrides: o.overrides}), nil
 	case FormatDynamoDBJSON:
 		// One array of records, or one record per line: the first byte that is not space
 		// tells which.
-		lines, c, err := skipSpace(br)
+		lines, skipped, c, err := skipSpace(br)
 		switch {
 		case errors.Is(err, io.EOF):
 			return nil, inputError(start, "the file is empty (only white space): no records", nil)
@@ -116,26 +118,26 @@ func newFileReader(name string, r io.Reader, format Format, o *options) (fileRea
 		if c == '[' {
 			return newArrayReader(in, br, lines, &recordDecoder{typed: true}), nil
 		}
-		return newLinesReader(in, br, lines, &recordDecoder{typed: true}), nil
+		return newLinesReader(in, br, lines, skipped, &recordDecoder{typed: true}), nil
 	default:
 		return newArrayReader(in, br, 0, &recordDecoder{overrides: o.overrides}), nil
 	}
 }
 
-// skipSpace consumes JSON white space and returns the newlines it passed and the first other
-// byte, which it consumes too.
-func skipSpace(br *bufio.Reader) (lines int, c byte, err error) {
-	for {
+// skipSpace consumes JSON white space and returns the newlines and bytes it passed and the
+// first other byte, which it consumes too.
+func skipSpace(br *bufio.Reader) (lines int, skipped int64, c byte, err error) {
+	for ; ; skipped++ {
 		c, err = br.ReadByte()
 		if err != nil {
-			return lines, 0, err
+			return lines, skipped, 0, err
 		}
 		switch c {
 		case '\n':
 			lines++
 		case ' ', '\t', '\r':
 		default:
-			return lines, c, nil
+			return lines, skipped, c, nil
 		}
 	}
 }

@@ -19,12 +19,19 @@ type linesReader struct {
 	skip func() bool // see skipper; nil decodes every record
 	line int         // lines read so far
 	n    int         // records returned so far
+	off  int64       // bytes of the file read so far: where the next line starts
 	buf  []byte
 	err  error // sticky
+	// partial says the reader reads a stripe's part of the file (OpenStripes): it may hold no
+	// record.
+	partial bool
+	// mark, if set, is told when a line starts where it wants (a recording reading's cutter).
+	mark *cutter
 }
 
-func newLinesReader(in *input, br *bufio.Reader, lines int, dec *recordDecoder) *linesReader {
-	return &linesReader{in: in, br: br, dec: dec, line: lines}
+// newLinesReader reads from br, whose next byte is the file's byte off, after lines lines.
+func newLinesReader(in *input, br *bufio.Reader, lines int, off int64, dec *recordDecoder) *linesReader {
+	return &linesReader{in: in, br: br, dec: dec, line: lines, off: off}
 }
 
 func (r *linesReader) next() (record.Record, error) {
@@ -34,7 +41,7 @@ func (r *linesReader) next() (record.Record, error) {
 	for {
 		text, err := r.readLine()
 		if errors.Is(err, io.EOF) {
-			if r.n == 0 {
+			if r.n == 0 && !r.partial {
 				r.err = inputError(record.Position{File: r.in.name, Line: 1}, "the file has no records (only blank lines)", nil)
 				return record.Record{}, r.err
 			}
@@ -64,9 +71,13 @@ func (r *linesReader) skipWhere(skip func() bool) { r.skip = skip }
 // readLine returns the next line without its line ending. The slice is valid until the next
 // call.
 func (r *linesReader) readLine() ([]byte, error) {
+	if r.mark != nil && r.off == r.mark.want() {
+		r.mark.reach(r.line, r.n)
+	}
 	r.buf = r.buf[:0]
 	for {
 		chunk, err := r.br.ReadSlice('\n')
+		r.off += int64(len(chunk))
 		switch {
 		case err == nil || (errors.Is(err, io.EOF) && (len(chunk) > 0 || len(r.buf) > 0)):
 			r.line++

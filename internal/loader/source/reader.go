@@ -1,8 +1,10 @@
 package source
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"hash"
 	"io"
 	"os"
@@ -43,6 +45,43 @@ func Open(spec Spec) (Reader, error) { return OpenSkipping(spec, nil) }
 // never ask. A skipped record's bytes still count in Fingerprint, but nothing checks them:
 // skip only records whose bytes were validated before, and compare the fingerprints.
 func OpenSkipping(spec Spec, skip func(seq uint64) bool) (Reader, error) {
+	m, err := openMulti(spec)
+	if err != nil {
+		return nil, err
+	}
+	m.skip = skip
+	return m, nil
+}
+
+// Recording is a Reader that records where later readings may start (OpenRecording).
+type Recording interface {
+	Reader
+	// Stripes are the places found, once Next has returned io.EOF; before, and when the
+	// dataset is to be read in one piece, the zero value.
+	Stripes() Stripes
+}
+
+// OpenRecording is Open for a reading that also cuts the dataset into stripes under l, for
+// OpenStripes: see Stripe for where a stripe may start. The stripes depend on the stored bytes
+// alone, so every recording reading of the same files finds the same ones.
+func OpenRecording(spec Spec, l Layout) (Recording, error) {
+	m, err := openMulti(spec)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	for _, f := range m.files {
+		if f.inline {
+			total += int64(len(m.inline))
+		} else if st, err := os.Stat(f.path); err == nil {
+			total += st.Size()
+		}
+	}
+	m.cut = newCutter(l, total, func() uint64 { return m.seq })
+	return m, nil
+}
+
+func openMulti(spec Spec) (*multiReader, error) {
 	o, err := compile(&spec)
 	if err != nil {
 		return nil, err
@@ -54,22 +93,39 @@ func OpenSkipping(spec Spec, skip func(seq uint64) bool) (Reader, error) {
 	if err := checkCSVColumns(files, o); err != nil {
 		return nil, err
 	}
-	return &multiReader{files: files, opts: o, inline: spec.Inline, sum: sha256.New(), skip: skip}, nil
+	pieces := make([]piece, len(files))
+	for i := range files {
+		pieces[i] = piece{index: i, end: -1}
+	}
+	return &multiReader{files: files, pieces: pieces, opts: o, inline: spec.Inline, sum: sha256.New()}, nil
 }
+
+// piece is a part of a file a multiReader reads: all of it, or a stripe's part.
+type piece struct {
+	index      int   // in multiReader.files
+	start, end int64 // stored bytes; end -1 reads to the file's end
+	line, recs int   // lines and records of the file before start
+}
+
+// partial tells whether the piece is less than its whole file.
+func (p piece) partial() bool { return p.start > 0 || p.end >= 0 }
 
 type multiReader struct {
 	files  []dataFile
+	pieces []piece
 	opts   *options
 	inline string
-	idx    int // next file to open
+	idx    int // next piece to open
 	cur    fileReader
 	closer io.Closer
-	sum    hash.Hash // every file's name and stored bytes, in reading order
+	sum    hash.Hash // every piece's file name and stored bytes, in reading order
 	done   bool      // Next returned io.EOF: sum is complete
 	err    error     // sticky: a file could not be opened
 	closed bool
 	skip   func(seq uint64) bool // from OpenSkipping; nil passes over nothing
 	seq    uint64                // records Next returned without error: the next record's number
+	cut    *cutter               // OpenRecording's; nil records nothing
+	stripe bool                  // a stripe of OpenStripes: sum has each piece's offset too
 }
 
 func (m *multiReader) Next() (record.Record, error) {
@@ -80,11 +136,11 @@ func (m *multiReader) Next() (record.Record, error) {
 		case m.err != nil:
 			return record.Record{}, m.err
 		case m.cur == nil:
-			if m.idx == len(m.files) {
+			if m.idx == len(m.pieces) {
 				m.done = true
 				return record.Record{}, io.EOF
 			}
-			if err := m.open(m.files[m.idx]); err != nil {
+			if err := m.open(m.pieces[m.idx]); err != nil {
 				m.err = err
 				return record.Record{}, err
 			}
@@ -92,6 +148,7 @@ func (m *multiReader) Next() (record.Record, error) {
 		}
 		rec, err := m.cur.next()
 		if err == nil {
+			rec.Seq = m.seq
 			m.seq++
 			return rec, nil
 		}
@@ -106,7 +163,8 @@ func (m *multiReader) Next() (record.Record, error) {
 	}
 }
 
-func (m *multiReader) open(f dataFile) error {
+func (m *multiReader) open(p piece) error {
+	f := m.files[p.index]
 	var src io.Reader
 	if f.inline {
 		src = strings.NewReader(m.inline)
@@ -116,10 +174,28 @@ func (m *multiReader) open(f dataFile) error {
 			return inputError(record.Position{File: f.name}, "cannot open the file", err)
 		}
 		src, m.closer = file, file
+		if p.start > 0 {
+			if _, err := file.Seek(p.start, io.SeekStart); err != nil {
+				_ = m.closeFile()
+				return fmt.Errorf("reading %s: %w", f.name, err)
+			}
+		}
+		if p.end >= 0 {
+			src = io.LimitReader(file, p.end-p.start)
+		}
 	}
-	// The format readers read every file to its end, so its every byte passes into sum.
-	writeName(m.sum, f.name)
-	r, err := newFileReader(f.name, io.TeeReader(src, m.sum), f.format, m.opts)
+	// The format readers read every piece to its end, so its every byte passes into sum.
+	if m.stripe {
+		writePiece(m.sum, f.name, p.start)
+	} else {
+		writeName(m.sum, f.name)
+	}
+	var w io.Writer = m.sum
+	if m.cut != nil {
+		m.cut.startFile(p.index, f)
+		w = io.MultiWriter(m.sum, m.cut)
+	}
+	r, err := m.newReader(p, f, io.TeeReader(src, w))
 	if err != nil {
 		_ = m.closeFile() // the reader's error is the one worth reporting
 		return err
@@ -127,13 +203,53 @@ func (m *multiReader) open(f dataFile) error {
 	if sk, ok := r.(skipper); ok && m.skip != nil {
 		sk.skipWhere(m.skipNext)
 	}
+	if lr, ok := r.(*linesReader); ok && m.cut != nil {
+		lr.mark = m.cut
+	}
 	m.cur = r
 	return nil
+}
+
+// newReader returns the format's reader for piece p of f, whose stored bytes src gives.
+func (m *multiReader) newReader(p piece, f dataFile, src io.Reader) (fileReader, error) {
+	if p.start == 0 {
+		r, err := newFileReader(f.name, src, f.format, m.opts)
+		if lr, ok := r.(*linesReader); ok && p.partial() {
+			lr.partial = true
+		} else if err == nil && p.partial() {
+			// Only files of one record per line are ever cut.
+			return nil, fmt.Errorf("%w: %s is no longer one record per line", ErrChanged, f.name)
+		}
+		return r, err
+	}
+	if f.inline || (f.format != FormatJSONLines && f.format != FormatDynamoDBJSON) {
+		return nil, fmt.Errorf("%w: %s cannot be read from byte %d", ErrChanged, f.name, p.start)
+	}
+	in := &input{name: f.name, r: src}
+	dec := &recordDecoder{overrides: m.opts.overrides, typed: f.format == FormatDynamoDBJSON}
+	if dec.typed {
+		dec.overrides = nil
+	}
+	r := newLinesReader(in, bufio.NewReaderSize(in, m.opts.bufferSize()), p.line, p.start, dec)
+	r.n, r.partial = p.recs, true
+	return r, nil
 }
 
 // skipNext tells the current file's reader whether to pass over the record it is about to
 // decode: the one Next will number m.seq.
 func (m *multiReader) skipNext() bool { return m.skip(m.seq) }
+
+// Stripes is Recording's.
+func (m *multiReader) Stripes() Stripes {
+	if !m.done || m.cut == nil {
+		return Stripes{}
+	}
+	s, ok := m.cut.stripes(len(m.files))
+	if !ok {
+		return Stripes{}
+	}
+	return s
+}
 
 func (m *multiReader) Fingerprint() [sha256.Size]byte {
 	var f [sha256.Size]byte

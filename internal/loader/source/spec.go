@@ -120,6 +120,14 @@ type options struct {
 	csvColumns map[string]attrType
 	setSep     string
 	keepEmpty  bool
+	buffer     int // bytes of each read buffer; 0 is bufferSize
+}
+
+func (o *options) bufferSize() int {
+	if o.buffer > 0 {
+		return o.buffer
+	}
+	return bufferSize
 }
 
 // Check reports the first problem with the Spec's settings, without reading any file: exactly

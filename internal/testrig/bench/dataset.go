@@ -28,7 +28,46 @@ const (
 	// Zipf draws customers from a Zipf distribution (s = ZipfS): a few customers hold most
 	// items. Random order.
 	Zipf Dist = "zipf"
+	// Collections100 is sorted input of large item collections: 100 customers of 5,000 items
+	// each. The order stage's window holds only two or three of them at a time.
+	Collections100 Dist = "sorted-100x5000"
+	// Collections20 is 20 customers of 20,000 items each, sorted: few enough keys that one
+	// partition's share of them sets the limit.
+	Collections20 Dist = "sorted-20x20000"
+	// CollectionsMix holds both shapes in one sorted file: 50 customers of 5,000 items and 10
+	// of 20,000 (every sixth customer).
+	CollectionsMix Dist = "sorted-mix"
 )
+
+// collections gives, for a Dist of large item collections, the number of customers and each
+// one's number of items.
+var collections = map[Dist]struct {
+	customers int
+	items     func(c int) int
+}{
+	Collections100: {100, func(int) int { return 5_000 }},
+	Collections20:  {20, func(int) int { return 20_000 }},
+	CollectionsMix: {60, func(c int) int {
+		if c%6 == 5 {
+			return 20_000
+		}
+		return 5_000
+	}},
+}
+
+// CollectionItems is the number of items of a Dist of large item collections (0 for the
+// others, whose size is chosen).
+func CollectionItems(d Dist) int {
+	c, ok := collections[d]
+	if !ok {
+		return 0
+	}
+	n := 0
+	for i := range c.customers {
+		n += c.items(i)
+	}
+	return n
+}
 
 // Dataset shape.
 const (
@@ -106,6 +145,19 @@ func (it benchItem) attributeValues() (map[string]types.AttributeValue, error) {
 }
 
 func genItems(n int, dist Dist, seed uint64) []benchItem {
+	if c, ok := collections[dist]; ok {
+		// Already in sorted order. n scales every collection: CollectionItems gives the
+		// shape's own size.
+		total := CollectionItems(dist)
+		items := make([]benchItem, 0, n)
+		for cust := range c.customers {
+			for range c.items(cust) * n / total {
+				i := len(items)
+				items = append(items, benchItem{pk: fmt.Sprintf("cust-%05d", cust), sk: fmt.Sprintf("order-%08d", i), seq: i})
+			}
+		}
+		return items
+	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
 	var draw func() int
 	if dist == Zipf {
@@ -129,7 +181,7 @@ func genItems(n int, dist Dist, seed uint64) []benchItem {
 // already there: generation is deterministic).
 func Generate(dir string, n int, dist Dist) (*Dataset, error) {
 	items := genItems(n, dist, 1)
-	d := &Dataset{Path: filepath.Join(dir, string(dist)+"-"+strconv.Itoa(n)+".jsonl"), Dist: dist, Items: n}
+	d := &Dataset{Path: filepath.Join(dir, string(dist)+"-"+strconv.Itoa(n)+".jsonl"), Dist: dist, Items: len(items)}
 	if st, err := os.Stat(d.Path); err == nil {
 		d.Bytes = st.Size()
 		return d, nil

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
 )
 
 // TestPlainJSONLine pins the text of a dataset line: datasets are kept in the work folder and
@@ -86,5 +87,49 @@ func TestCLIBatchesHoldTheDataset(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "batch-00003.json")); err == nil {
 		t.Errorf("a third request file for %d items", cliItems)
+	}
+}
+
+// TestCollections: the large-collection datasets are sorted by key, every customer holding
+// its share of items at any scale, and their limit is the hottest partition's keys together:
+// a key lives on one partition, so no key can be written faster than its partition allows.
+func TestCollections(t *testing.T) {
+	t.Parallel()
+	for _, d := range []Dist{Collections100, Collections20, CollectionsMix} {
+		n := CollectionItems(d) / 100
+		items := genItems(n, d, 1)
+		if len(items) != n {
+			t.Fatalf("%s: %d items, want %d", d, len(items), n)
+		}
+		per := map[string]int{}
+		perPartition := map[int]float64{}
+		for i, it := range items {
+			if i > 0 && it.pk < items[i-1].pk {
+				t.Fatalf("%s: %s after %s: not sorted", d, it.pk, items[i-1].pk)
+			}
+			per[it.pk]++
+			perPartition[sim.PartitionOf([]byte(it.pk), 8)]++
+		}
+		c := collections[d]
+		if len(per) != c.customers {
+			t.Fatalf("%s: %d customers, want %d", d, len(per), c.customers)
+		}
+		var samples []sim.Sample
+		hot := 0.0
+		for p, w := range perPartition {
+			samples = append(samples, sim.Sample{Table: "t", Partition: p, WCU: w})
+			hot = max(hot, w)
+		}
+		l := PhysicalLimit(samples, "t", 1000, 8000)
+		if want := max(hot/1000, float64(n)/8000); l.TPhys.Seconds() != want || l.HotWCU != hot {
+			t.Fatalf("%s: T_phys %v, hot %v; want %v s from the hot partition's %v WCU", d, l.TPhys, l.HotWCU, want, hot)
+		}
+		biggest := 0
+		for _, k := range per {
+			biggest = max(biggest, k)
+		}
+		if l.HotWCU < float64(biggest) {
+			t.Fatalf("%s: the hot partition's %v WCU is below one key's %d items", d, l.HotWCU, biggest)
+		}
 	}
 }

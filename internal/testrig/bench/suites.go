@@ -88,6 +88,12 @@ func (e *Env) measure(tc sim.TableConfig, faults sim.Faults, load func(endpoint 
 	return m, nil
 }
 
+// collectionSize is the items of a Dist of large collections at sz: its own size at the
+// default Efficiency.
+func collectionSize(d Dist, sz Sizes) int {
+	return CollectionItems(d) * sz.Efficiency / DefaultSizes.Efficiency
+}
+
 func (e *Env) dataset(n int, d Dist) (*Dataset, error) {
 	return Generate(e.WorkDir, n, d)
 }
@@ -118,6 +124,11 @@ func (e *Env) Efficiency(ctx context.Context, w io.Writer, sz Sizes) error {
 	cases := []tcase{
 		{name: "uniform", dist: Uniform, n: sz.Efficiency},
 		{name: "sorted by key", dist: Sorted, n: sz.Efficiency},
+		// Large item collections: a window's worth of sorted input holds only a few keys. Their
+		// sizes scale with Efficiency (quick runs: a tenth of each collection).
+		{name: "sorted, 100 keys × 5,000 items", dist: Collections100, n: collectionSize(Collections100, sz)},
+		{name: "sorted, 20 keys × 20,000 items", dist: Collections20, n: collectionSize(Collections20, sz)},
+		{name: "sorted, 50 keys × 5,000 and 10 keys × 20,000 items", dist: CollectionsMix, n: collectionSize(CollectionsMix, sz)},
 		{name: "Zipf, no sharding", dist: Zipf, n: sz.Skewed},
 		{name: fmt.Sprintf("Zipf, sharded ×%d", sz.ShardCount), dist: Zipf, n: sz.Skewed, shard: sz.ShardCount},
 		// Not targets, for comparison (one run each): a write-rate cap at the table's capacity,
