@@ -14,6 +14,10 @@ import (
 // the channel costs nothing per record, few enough that memory stays small.
 const readAheadChunk = 256
 
+// readAheadChunkBytes ends a chunk early when its records' text reaches it, so that chunks
+// of items near DynamoDB's 400 KB limit stay small too.
+const readAheadChunkBytes = 1 << 20
+
 var errReadAheadClosed = errors.New("loader: Next called after Close")
 
 // readAhead reads and decodes records on a goroutine of its own, a few chunks ahead of its
@@ -82,12 +86,13 @@ func (a *readAhead) run() {
 	for {
 		recs := make([]record.Record, 0, readAheadChunk)
 		var err error
-		for len(recs) < readAheadChunk {
+		for size := 0; len(recs) < readAheadChunk && size < readAheadChunkBytes; {
 			var rec record.Record
 			if rec, err = a.r.Next(); err != nil {
 				break
 			}
 			recs = append(recs, rec)
+			size += rec.Bytes
 		}
 		// A source that cannot go on returns the same error again (source.Reader).
 		final := errors.Is(err, io.EOF) || (err != nil && err == prev) //nolint:errorlint // identity

@@ -15,6 +15,7 @@ import (
 // and counts the records read and whether it was closed.
 type countingReader struct {
 	n, read int
+	bytes   int // each record's Bytes
 	err     error
 	closed  atomic.Bool
 }
@@ -24,7 +25,7 @@ func (c *countingReader) Next() (record.Record, error) {
 		return record.Record{}, c.err
 	}
 	c.read++
-	return record.Record{Pos: record.Position{File: "f", Record: c.read}}, nil
+	return record.Record{Pos: record.Position{File: "f", Record: c.read}, Bytes: c.bytes}, nil
 }
 
 func (c *countingReader) Fingerprint() [sha256.Size]byte {
@@ -136,5 +137,34 @@ func TestReadAheadGoesOnAfterARecordError(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReadAheadChunksAreBoundedInBytes: records of items near DynamoDB's 400 KB limit travel
+// a few at a time, not readAheadChunk at a time, so what waits between the goroutines stays
+// small whatever the items' size; every record still arrives.
+func TestReadAheadChunksAreBoundedInBytes(t *testing.T) {
+	t.Parallel()
+	src := &countingReader{n: 600, bytes: 390_000, err: io.EOF}
+	a := newReadAhead(src)
+	defer a.Close()
+	c := <-a.chunks
+	if len(c.recs) == 0 || len(c.recs)*390_000 > readAheadChunkBytes+390_000 {
+		t.Fatalf("a chunk of %d records of 390,000 bytes; want records up to %d bytes and one more", len(c.recs), readAheadChunkBytes)
+	}
+	a.cur = c.recs
+	n := 0
+	for {
+		_, err := a.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 600 {
+		t.Fatalf("read %d records; want 600", n)
 	}
 }

@@ -50,6 +50,9 @@ type Record struct {
 	// Seq is the record's number in the dataset's reading order: 0-based, counting the
 	// records read without error, all files together (set by the readers of package source).
 	Seq uint64
+	// Bytes is the length of the record's text in the file (0 for inline items): what holding
+	// the decoded record costs, roughly, without sizing the item.
+	Bytes int
 }
 
 // InputError is a problem with the dataset itself: malformed text, a wrong type, a missing

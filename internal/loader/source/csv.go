@@ -92,7 +92,9 @@ func (c *csvReader) next() (record.Record, error) {
 	c.line, _ = c.r.FieldPos(0) // a successful Read has at least one field
 	pos.Line = c.line
 	item := make(record.Item, len(row))
+	size := 0
 	for i, cell := range row {
+		size += len(cell)
 		col := c.cols[i]
 		av, fe := c.cell(col.typ, cell)
 		if fe != nil {
@@ -102,7 +104,7 @@ func (c *csvReader) next() (record.Record, error) {
 			item[col.name] = av
 		}
 	}
-	return record.Record{Item: item, Pos: pos}, nil
+	return record.Record{Item: item, Pos: pos, Bytes: size}, nil
 }
 
 func (c *csvReader) readHeader() error {

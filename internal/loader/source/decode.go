@@ -30,8 +30,11 @@ func (d *recordDecoder) decode(raw []byte, pos record.Position) (rec record.Reco
 		d.r.start(raw, string(raw), 0, plainMaxDepth)
 		item, err = d.r.plainItem(d.overrides)
 	}
+	if len(raw) > keepLineBytes {
+		d.r.release()
+	}
 	if err == nil {
-		return record.Record{Item: item, Pos: pos}, false, nil
+		return record.Record{Item: item, Pos: pos, Bytes: len(raw)}, false, nil
 	}
 	var se *jsonSyntaxError
 	var fe *fieldError

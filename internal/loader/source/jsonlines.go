@@ -58,15 +58,28 @@ func (r *linesReader) next() (record.Record, error) {
 		r.n++
 		pos := record.Position{File: r.in.name, Line: r.line, Record: r.n}
 		if r.skip != nil && r.skip() {
+			r.letGo()
 			return record.Record{Pos: pos, Skipped: true}, nil
 		}
 		rec, _, err := r.dec.decode(text, pos)
+		r.letGo()
 		return rec, err
 	}
 }
 
 // skipWhere makes the reader a skipper: a line is one record, so it is passed over whole.
 func (r *linesReader) skipWhere(skip func() bool) { r.skip = skip }
+
+// keepLineBytes is the longest line buffer a reader keeps between lines.
+const keepLineBytes = 64 << 10
+
+// letGo drops a large line's buffer once the line is decoded: a striped reading has a reader
+// per stripe, and each would otherwise keep its last large item's line.
+func (r *linesReader) letGo() {
+	if cap(r.buf) > keepLineBytes {
+		r.buf = nil
+	}
+}
 
 // readLine returns the next line without its line ending. The slice is valid until the next
 // call.

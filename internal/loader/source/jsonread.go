@@ -68,6 +68,16 @@ func (r *jsonReader) start(raw []byte, text string, base, maxDepth int) {
 	r.vals.Start()
 }
 
+// release lets go of the last record's text and value blocks, which a large item would
+// otherwise keep alive in every reader of a striped reading until its next record.
+func (r *jsonReader) release() {
+	r.raw, r.text = nil, ""
+	r.in = bytes.Buffer{}
+	r.dec.Reset(&r.in)
+	r.vals = record.Values{}
+	r.elems, r.member = nil, nil // their arrays still point at the last item's values
+}
+
 // kind is the kind of the next value; 0 when the text is malformed there (the next read
 // returns the error).
 func (r *jsonReader) kind() jsontext.Kind { return r.dec.PeekKind() }

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -358,5 +359,37 @@ func checkReadError(t *testing.T, data []byte, valid bool, err error) {
 		}
 	default:
 		t.Fatalf("error %v (%T)", err, err)
+	}
+}
+
+// TestLargeRecordsAreLetGo: after a record near DynamoDB's 400 KB limit, neither the line
+// reader nor the decoder keeps anything that points at its text (a striped reading has one of
+// each per stripe, and each would otherwise hold its last large item until its next record);
+// small records keep their buffers for reuse.
+func TestLargeRecordsAreLetGo(t *testing.T) {
+	t.Parallel()
+	big := `{"pk":"a","l":["x",{"m":"y"}],"pad":"` + strings.Repeat("p", 300_000) + `"}`
+	text := big + "\n" + `{"pk":"b"}` + "\n"
+	dec := &recordDecoder{}
+	lr := newLinesReader(&input{name: "f", r: strings.NewReader(text)}, bufio.NewReaderSize(strings.NewReader(text), 16<<10), 0, 0, dec)
+	rec, err := lr.next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Bytes != len(big) {
+		t.Errorf("Bytes %d; want the line's %d", rec.Bytes, len(big))
+	}
+	if cap(lr.buf) > keepLineBytes || dec.r.raw != nil || dec.r.text != "" || dec.r.member != nil || dec.r.elems != nil {
+		t.Errorf("after a 300 KB record the reader keeps a %d-byte line buffer, raw %d, text %d, %d members, %d elements; want none",
+			cap(lr.buf), len(dec.r.raw), len(dec.r.text), cap(dec.r.member), cap(dec.r.elems))
+	}
+	if rec.Item["pad"] == nil || len(rec.Item["pad"].(*types.AttributeValueMemberS).Value) != 300_000 {
+		t.Errorf("the large item lost its padding")
+	}
+	if _, err := lr.next(); err != nil {
+		t.Fatal(err)
+	}
+	if dec.r.text == "" {
+		t.Errorf("after a small record the decoder let go of its text; only large ones are let go")
 	}
 }
