@@ -25,11 +25,11 @@ import (
 // tinyStripes cuts test-sized datasets into as many stripes as a real one gets.
 var tinyStripes = source.Layout{Max: 64, MinBytes: 1}
 
-// sortedCollections returns keys partition keys of per items each, sorted by key: an export
-// of large item collections.
-func sortedCollections(keys, per int) string {
+// sortedCollections returns n partition keys of per items each, sorted by key: an export of
+// large item collections.
+func sortedCollections(n, per int) string {
 	var b strings.Builder
-	for k := range keys {
+	for k := range n {
 		for i := range per {
 			fmt.Fprintf(&b, `{"pk":"cust-%03d","sk":%d,"note":"order %d"}`+"\n", k, i, i)
 		}
