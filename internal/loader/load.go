@@ -155,7 +155,8 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, v *Validated, re
 		}
 		wb := make(write.Batch, len(b))
 		u.vals.Start() // the batch's items share blocks: they are written, and let go, together
-		for i, e := range b {
+		for i := range b {
+			e := &b[i]
 			item, err := u.unpack(e.Packed)
 			if err != nil {
 				return fmt.Errorf("%s: %w", e.Rec.Pos, err)

@@ -25,11 +25,11 @@ import (
 // tinyStripes cuts test-sized datasets into as many stripes as a real one gets.
 var tinyStripes = source.Layout{Max: 64, MinBytes: 1}
 
-// sortedCollections returns keys partition keys of per items each, sorted by key: an export
-// of large item collections.
-func sortedCollections(keys, per int) string {
+// sortedCollections returns n partition keys of per items each, sorted by key: an export of
+// large item collections.
+func sortedCollections(n, per int) string {
 	var b strings.Builder
-	for k := range keys {
+	for k := range n {
 		for i := range per {
 			fmt.Fprintf(&b, `{"pk":"cust-%03d","sk":%d,"note":"order %d"}`+"\n", k, i, i)
 		}
@@ -312,9 +312,10 @@ func TestValidatedStripesRoundTrip(t *testing.T) {
 func TestStripesAreBoundedAndFollowTheBytes(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	// Two files of about 20 MiB at the default layout would take long to write; a layout of
-	// the same Max with small MinBytes shows the bound on the same shapes.
+	// Files large enough for the default layout's stripes would take long to write; a layout
+	// of the same Max with small MinBytes shows the bound on the same shapes.
 	writeFile(t, dir, "few.jsonl", sortedCollections(2, 3000))
+	writeFile(t, dir, "small.jsonl", sortedCollections(2, 1000))
 	writeFile(t, dir, "many.jsonl", sortedCollections(600, 10))
 	for _, name := range []string{"few.jsonl", "many.jsonl"} {
 		o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{name}}, stripes: source.Layout{Max: source.DefaultLayout.Max, MinBytes: 1}}
@@ -327,15 +328,15 @@ func TestStripesAreBoundedAndFollowTheBytes(t *testing.T) {
 		}
 	}
 	// At the default layout a dataset smaller than two stripes' minimum is one stripe.
-	fi, err := os.Stat(filepath.Join(dir, "few.jsonl"))
+	fi, err := os.Stat(filepath.Join(dir, "small.jsonl"))
 	if err != nil || fi.Size() >= 2*source.DefaultLayout.MinBytes {
-		t.Fatalf("few.jsonl: %v; it must be smaller than two stripes", err)
+		t.Fatalf("small.jsonl: %v; it must be smaller than two stripes", err)
 	}
-	v, err := Validate(context.Background(), hashRange(), Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"few.jsonl"}}})
+	v, err := Validate(context.Background(), hashRange(), Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"small.jsonl"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if v.Stripes() != 1 {
-		t.Fatalf("few.jsonl at the default layout: %d stripes, want 1", v.Stripes())
+		t.Fatalf("small.jsonl at the default layout: %d stripes, want 1", v.Stripes())
 	}
 }

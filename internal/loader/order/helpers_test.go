@@ -67,8 +67,8 @@ func drain(t *testing.T, it Iterator) []Entry {
 // records is the input indexes of entries, to compare orders.
 func records(es []Entry) []int {
 	out := make([]int, len(es))
-	for i, e := range es {
-		out[i] = e.Rec.Pos.Record
+	for i := range es {
+		out[i] = es[i].Rec.Pos.Record
 	}
 	return out
 }

@@ -15,7 +15,7 @@ import (
 const (
 	bufferSize = 64 << 10
 	// stripeBufferSize is a striped reading's, which holds buffers for every stripe at once.
-	stripeBufferSize = 16 << 10
+	stripeBufferSize = 8 << 10
 	// maxRecordBytes bounds the text of one record. A DynamoDB item is at most 400 KB; even
 	// as escaped JSON it stays far below this, so a larger record means a broken structure
 	// (a missing newline or bracket), and reading on would only exhaust memory.

@@ -18,8 +18,8 @@ import (
 // differ, Next returns an error wrapping ErrChanged; so does a record that no longer reads
 // (a *record.InputError), since the stripes were recorded by a reading that found none. Unlike
 // the other readers it stops at the first error of any kind. Fingerprint, once Next has
-// returned io.EOF, is s.Sum(). It holds one open file and its buffers per stripe: 16 KiB for
-// a stripe that starts inside a file, 32 KiB for one at a file's start, plus gzip's state.
+// returned io.EOF, is s.Sum(). It holds one open file and its buffers per stripe: 8 KiB for
+// a stripe that starts inside a file, 16 KiB for one at a file's start, plus gzip's state.
 func OpenStripes(spec Spec, s Stripes, skip func(seq uint64) bool) (Reader, error) {
 	m, err := openMulti(spec)
 	if err != nil {

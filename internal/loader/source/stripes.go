@@ -16,8 +16,10 @@ type Layout struct {
 }
 
 // DefaultLayout is the layout the loader uses. A striped reading holds one open file and its
-// buffers per stripe, so Max bounds its memory whatever the data.
-var DefaultLayout = Layout{Max: 256, MinBytes: 256 << 10}
+// buffers per stripe, so Max bounds its memory whatever the data. Max is high because the
+// stripes advance together: the keys they are in at a moment load the partitions, and only
+// with several stripes per key does that load stay near each partition's share of the data.
+var DefaultLayout = Layout{Max: 256, MinBytes: 64 << 10}
 
 // Stripe is a place where a reading of the dataset can start: a file's first byte, or the
 // start of a line in an uncompressed file with one record per line (JSON Lines, DynamoDB
