@@ -383,7 +383,7 @@ func TestLargeRecordsAreLetGo(t *testing.T) {
 		t.Errorf("after a 300 KB record the reader keeps a %d-byte line buffer, raw %d, text %d, %d members, %d elements; want none",
 			cap(lr.buf), len(dec.r.raw), len(dec.r.text), cap(dec.r.member), cap(dec.r.elems))
 	}
-	if rec.Item["pad"] == nil || len(rec.Item["pad"].(*types.AttributeValueMemberS).Value) != 300_000 {
+	if pad, ok := rec.Item["pad"].(*types.AttributeValueMemberS); !ok || len(pad.Value) != 300_000 {
 		t.Errorf("the large item lost its padding")
 	}
 	if _, err := lr.next(); err != nil {
