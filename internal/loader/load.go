@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -175,9 +174,6 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, v *Validated, re
 	return nil
 }
 
-// largeRecordBytes is the size of a record's text above which its entry copies its key.
-const largeRecordBytes = 64 << 10
-
 // pending iterates the records to write as order entries: every record but duplicate losers,
 // those already written and those in place, which the reader passes over without decoding
 // where the format allows. Interleaving reads the validated stripes all at once, so that every
@@ -254,11 +250,6 @@ func (p *pending) Next() (order.Entry, error) {
 			return order.Entry{}, fmt.Errorf("%w: %w", ErrDatasetChanged, err)
 		}
 		key := p.stage.Key(rec.Item)
-		if rec.Bytes > largeRecordBytes {
-			// The key's strings are slices of the record's text; the entry outlives the item, and
-			// would keep a large item's whole text alive while it waits in the window.
-			key = keys.Key{Partition: strings.Clone(key.Partition), Sort: strings.Clone(key.Sort)}
-		}
 		if p.o.Expect != nil && !p.o.Expect(seq, key) {
 			return order.Entry{}, fmt.Errorf("%w: %s holds another key than when it was validated", ErrDatasetChanged, rec.Pos)
 		}
