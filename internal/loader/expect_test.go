@@ -8,6 +8,7 @@ import (
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 )
 
@@ -45,5 +46,28 @@ func TestExpectStopsAtAnotherKey(t *testing.T) {
 		if wroteNew == expect {
 			t.Errorf("expect %v: the record validation never saw was written: %v", expect, wroteNew)
 		}
+	}
+}
+
+// TestKeyStageChangeIsNotInvalidInput: a record that no longer has what its key template
+// needs when the write pass reads it was valid when validated: the load reports the dataset
+// changed, not invalid input (which callers word as "nothing was written").
+func TestKeyStageChangeIsNotInvalidInput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "a.jsonl", `{"t":"a","sk":1}`+"\n"+`{"t":"b","sk":2}`+"\n")
+	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Write: fastWrite(),
+		Order: order.Options{Mode: order.Preserve}, Keys: keys.Options{PartitionKey: "{t}"}}
+	v, err := Validate(context.Background(), hashRange(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "a.jsonl", `{"t":"a","sk":1}`+"\n"+`{"u":"b","sk":2}`+"\n")
+	_, err = LoadValidated(context.Background(), newSink(hashRange()), "t", hashRange(), o, v)
+	if !errors.Is(err, ErrDatasetChanged) {
+		t.Fatalf("err = %v, want ErrDatasetChanged", err)
+	}
+	if ie := (*record.InputError)(nil); errors.As(err, &ie) {
+		t.Fatalf("err = %v wraps an invalid-input error for a record that was valid when validated", err)
 	}
 }

@@ -247,7 +247,9 @@ func (p *pending) Next() (order.Entry, error) {
 			return order.Entry{}, fmt.Errorf("loader: %s was passed over unread, but the write pass must write it (record %d)", rec.Pos, seq)
 		}
 		if err := p.stage.Apply(&rec); err != nil {
-			return order.Entry{}, fmt.Errorf("%w: %w", ErrDatasetChanged, err)
+			// Only the change is wrapped: the record was valid when validated, so it is not
+			// invalid input to fix, and writes may have happened.
+			return order.Entry{}, fmt.Errorf("%w: %v", ErrDatasetChanged, err) //nolint:errorlint // see above
 		}
 		key := p.stage.Key(rec.Item)
 		if p.o.Expect != nil && !p.o.Expect(seq, key) {
