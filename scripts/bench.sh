@@ -50,9 +50,14 @@ if grep -qw memory <<<"$suites"; then
   go run ./internal/testrig/cmd/memcheck -compare
   echo '```'
   echo
-  echo "Items near DynamoDB's 400 KB limit (600 items of about 390 KB, 223 MB):"
+  echo "Large items: 600 of about 390 KB (223 MB) and 5,000 of about 50 KB (240 MB), each as JSON Lines and as"
+  echo "one gzip file (read in stripes through a spool):"
   echo
   echo '```'
-  go run ./internal/testrig/cmd/memcheck -items 600 -pad 390000
+  go build -o "$bin/memcheck" ./internal/testrig/cmd/memcheck
+  "$bin/memcheck" -items 600 -pad 390000
+  "$bin/memcheck" -items 600 -pad 390000 -gzip | tail -n 1
+  "$bin/memcheck" -items 5000 -pad 50000 | tail -n 1
+  "$bin/memcheck" -items 5000 -pad 50000 -gzip | tail -n 1
   echo '```'
 fi

@@ -197,7 +197,7 @@ func (p *pending) open() error {
 	var err error
 	mode := p.o.Order.Mode
 	if s := p.validated.stripes; len(s.List) > 1 && (mode == "" || mode == order.Interleave) {
-		p.r, err = openStripes(p.o.Source, s, p.drops)
+		p.r, err = openStripes(p.ctx, p.o.Source, s, p.drops)
 		p.want = s.Sum()
 	} else {
 		p.r, err = openReadAhead(p.o.Source, p.drops)

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"io"
@@ -65,8 +66,8 @@ func openRecording(spec source.Spec, l source.Layout) (*readAhead, error) {
 }
 
 // openStripes is openReadAhead for a reading of stripes (source.OpenStripes).
-func openStripes(spec source.Spec, s source.Stripes, skip func(seq uint64) bool) (source.Reader, error) {
-	r, err := source.OpenStripes(spec, s, skip)
+func openStripes(ctx context.Context, spec source.Spec, s source.Stripes, skip func(seq uint64) bool) (source.Reader, error) {
+	r, err := source.OpenStripes(ctx, spec, s, skip)
 	if err != nil {
 		return nil, err
 	}

@@ -75,12 +75,23 @@ func partitions(b write.Batch) int {
 // than the order stage's window comes out with many keys in every batch when the stripes are
 // read at once, where reading in file order gives batches of two or three keys. (The window is
 // scaled down with the data: 100 keys × 500 items against 1,000 entries stand for 100 × 5,000
-// against the default 10,000.)
+// against the default 10,000.) A single gzip file is cut like its text.
 func TestStripesSpreadSortedCollections(t *testing.T) {
 	t.Parallel()
+	for _, name := range []string{"sorted.jsonl", "sorted.jsonl.gz"} {
+		t.Run(name, func(t *testing.T) { testStripesSpreadSortedCollections(t, name) })
+	}
+}
+
+func testStripesSpreadSortedCollections(t *testing.T, name string) {
+	t.Parallel()
 	dir := t.TempDir()
-	writeFile(t, dir, "sorted.jsonl", sortedCollections(100, 500))
-	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"sorted.jsonl"}}, Order: order.Options{Window: 1000}, stripes: tinyStripes}
+	body := sortedCollections(100, 500)
+	if strings.HasSuffix(name, ".gz") {
+		body = gzipText(t, body)
+	}
+	writeFile(t, dir, name, body)
+	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{name}}, Order: order.Options{Window: 1000}, stripes: tinyStripes}
 	v, err := Validate(context.Background(), hashRange(), o)
 	if err != nil {
 		t.Fatal(err)

@@ -160,7 +160,7 @@ const (
 
 var (
 	docOrder = "Write order. `interleave` (default) takes items round-robin across partition keys within a window of " +
-		"up to 10,000 items and 16 MB, so consecutive batches hit different partitions even when the input is sorted by key (no rolling hot " +
+		"up to 10,000 items and 8 MB, so consecutive batches hit different partitions even when the input is sorted by key (no rolling hot " +
 		"partition); `shuffle` is a windowed shuffle seeded by `order_seed`; `preserve` keeps the input order."
 	docOrderSeed     = "Seed of the `shuffle` order; the same seed gives the same order on every machine. Defaults to `0`."
 	docConcurrency   = fmt.Sprintf("Concurrent BatchWriteItem writers. Defaults to `%d`; at most %d.", write.DefaultConcurrency, write.MaxConcurrency)

@@ -16,8 +16,9 @@ const (
 const DefaultWindow = 10000
 
 // DefaultWindowBytes bounds the bytes the order stage holds when Options.WindowBytes is not
-// set: 10,000 items of up to about 1.4 KB fit, and large items cannot make the window large.
-const DefaultWindowBytes = 16 << 20
+// set: 10,000 items of up to about 600 bytes fit, and large items cannot make the window large
+// (with the readers of up to 256 stripes, the provider stays under 100 MB with items of 400 KB).
+const DefaultWindowBytes = 8 << 20
 
 // entryOverhead approximates what holding an entry costs beside its item: the Entry struct,
 // its key strings and its slot.

@@ -289,7 +289,7 @@ func csvHeader(f dataFile, o *options) []string {
 		return nil
 	}
 	defer file.Close()
-	fr, err := newFileReader(f.name, file, f.format, o)
+	fr, err := newFileReader(f.name, file, f.format, o, nil, false)
 	if err != nil {
 		return nil
 	}

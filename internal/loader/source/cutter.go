@@ -6,16 +6,17 @@ import (
 	"hash"
 )
 
-// cutter chooses a recording reading's stripes from the stored bytes as they are read, before
-// they are decoded, and hashes each stripe's bytes. Stripe k (0 < k < n) starts at the first
-// file start or line start at or after k × total / n bytes of the dataset, so the stripes
-// depend on the bytes alone. It cuts inside a file only at a line start of an uncompressed
-// JSON Lines or DynamoDB JSON lines file, where a reader can start without what came before.
+// cutter chooses a recording reading's stripes from the files' text (their stored bytes, or
+// what gzip makes of them) as it is read, before it is decoded, and hashes each stripe's text.
+// Stripe k (0 < k < n) starts at the first file start or line start at or after k × total / n
+// bytes of the dataset's text, so the stripes depend on the bytes alone. It cuts inside a file
+// only at a line start of a JSON Lines or DynamoDB JSON lines file, where a reader can start
+// without what came before (for gzip, once the file is spooled: see OpenStripes).
 // A line's number and the records before it are known only once the file's reader gets there
 // (mark): the cutter has seen those bytes by then, since it sees them as they are read.
 type cutter struct {
 	n     int   // stripes wanted
-	total int64 // the files' stored sizes, when reading started
+	total int64 // the files' text sizes (textSize), when reading started
 	k     int   // the next stripe to start (targets k × total / n)
 
 	file  int // index of the current file
@@ -23,8 +24,6 @@ type cutter struct {
 	base  int64 // bytes of the dataset before the current file
 	off   int64 // bytes of the current file seen
 	state cutState
-	first byte // the file's first byte, while its second decides whether it is gzip
-	ddb   bool // DynamoDB JSON: lines only after a first byte that is not white space or '['
 
 	h       hash.Hash // the current stripe's
 	list    []Stripe
@@ -36,11 +35,9 @@ type cutter struct {
 type cutState uint8
 
 const (
-	cutNever  cutState = iota // this file is not cut: not a line format, gzip, or inline
-	cutMagic                  // before the first byte
-	cutMagic2                 // after a first byte that may start gzip
-	cutSpace                  // DynamoDB JSON before its first byte that is not white space
-	cutLines                  // a line start after here may start a stripe
+	cutNever cutState = iota // this file is not cut: not a line format, or inline
+	cutSpace                 // DynamoDB JSON before its first byte that is not white space
+	cutLines                 // a line start after here may start a stripe
 )
 
 // newCutter returns a cutter for files of total stored bytes under l, or nil when they make
@@ -74,9 +71,15 @@ func (c *cutter) startFile(index int, f dataFile) {
 	} else {
 		writePiece(c.h, c.name, 0)
 	}
-	c.state, c.ddb = cutNever, f.format == FormatDynamoDBJSON
-	if !f.inline && (f.format == FormatJSONLines || c.ddb) {
-		c.state = cutMagic
+	switch {
+	case f.inline:
+		c.state = cutNever
+	case f.format == FormatJSONLines:
+		c.state = cutLines
+	case f.format == FormatDynamoDBJSON:
+		c.state = cutSpace // lines only after a first byte that is not white space or '['
+	default:
+		c.state = cutNever
 	}
 }
 
@@ -98,7 +101,7 @@ func (c *cutter) pass() {
 	}
 }
 
-// Write sees the current file's next stored bytes.
+// Write sees the current file's next bytes of text.
 func (c *cutter) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 && c.k < c.n {
@@ -133,51 +136,18 @@ func (c *cutter) Write(p []byte) (int, error) {
 // how much that was.
 func (c *cutter) classify(p []byte) int {
 	i := 0
-	for i < len(p) {
+	for c.state == cutSpace && i < len(p) {
 		b := p[i]
-		switch c.state {
-		case cutMagic:
-			c.first, c.state = b, cutMagic2
-			i++
-			if b != 0x1f {
-				c.state = c.afterMagic(b)
-			}
-			continue
-		case cutMagic2:
-			if b == 0x8b {
-				c.state = cutNever // gzip: its bytes are not the text's
-				return i + 1
-			}
-			c.state = c.afterMagic(c.first)
-			continue // b is looked at again in the new state
-		case cutSpace:
-			i++
-			switch b {
-			case ' ', '\t', '\r', '\n':
-				continue
-			case '[':
-				c.state = cutNever // an array: its elements need what came before
-			default:
-				c.state = cutLines
-			}
+		i++
+		switch b {
+		case ' ', '\t', '\r', '\n':
+		case '[':
+			c.state = cutNever // an array: its elements need what came before
+		default:
+			c.state = cutLines
 		}
-		return i
 	}
 	return i
-}
-
-// afterMagic is the state once the file is known not to be gzip, its first byte being b.
-func (c *cutter) afterMagic(b byte) cutState {
-	if !c.ddb {
-		return cutLines
-	}
-	switch b {
-	case ' ', '\t', '\r', '\n':
-		return cutSpace
-	case '[':
-		return cutNever
-	}
-	return cutLines
 }
 
 // want is the offset in the current file of the next stripe whose line the reader has not

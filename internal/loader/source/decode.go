@@ -12,7 +12,17 @@ import (
 type recordDecoder struct {
 	typed     bool                // DynamoDB JSON rather than plain JSON
 	overrides map[string]attrType // plain JSON only
+	keep      int                 // options.keepBytes; 0: keepLineBytes
 	r         jsonReader
+}
+
+// keepBytes is the longest record whose buffers the decoder, and its lines reader, keep for
+// the next record.
+func (d *recordDecoder) keepBytes() int {
+	if d.keep > 0 {
+		return d.keep
+	}
+	return keepLineBytes
 }
 
 // decode converts raw, whose first byte is on line pos.Line, into a record. Every error is a
@@ -30,7 +40,7 @@ func (d *recordDecoder) decode(raw []byte, pos record.Position) (rec record.Reco
 		d.r.start(raw, string(raw), 0, plainMaxDepth)
 		item, err = d.r.plainItem(d.overrides)
 	}
-	if len(raw) > keepLineBytes {
+	if len(raw) > d.keepBytes() {
 		d.r.release()
 	}
 	if err == nil {

@@ -126,7 +126,7 @@ func fuzzReadSkipping(t *testing.T, name string, format Format, data []byte, o *
 
 func readFuzz(t *testing.T, name string, format Format, data []byte, o *options, skipping bool) {
 	t.Helper()
-	fr, err := newFileReader(name, bytes.NewReader(data), format, o)
+	fr, err := newFileReader(name, bytes.NewReader(data), format, o, nil, false)
 	if err != nil {
 		requireInputError(t, name, err)
 		return

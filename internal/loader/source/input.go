@@ -65,7 +65,9 @@ func (in *input) readError(pos record.Position, err error) error {
 
 // newFileReader opens the reader for one file's content: it undoes gzip (recognized by its
 // magic bytes, whatever the name), rejects byte order marks, and picks the format's reader.
-func newFileReader(name string, r io.Reader, format Format, o *options) (fileReader, error) {
+// text, if not nil, is given the file's text (what gzip makes of it) as the reader reads it;
+// spooled says r gives the text itself (a spool's, which undid gzip).
+func newFileReader(name string, r io.Reader, format Format, o *options, text io.Writer, spooled bool) (fileReader, error) {
 	raw := bufio.NewReaderSize(r, o.bufferSize())
 	in := &input{name: name, r: raw}
 	start := record.Position{File: name, Line: 1}
@@ -73,8 +75,8 @@ func newFileReader(name string, r io.Reader, format Format, o *options) (fileRea
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, in.readError(start, err)
 	}
-	isGz := len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
-	if !isGz && strings.HasSuffix(strings.ToLower(name), ".gz") && len(magic) > 0 {
+	isGz := len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b && !spooled
+	if !isGz && !spooled && strings.HasSuffix(strings.ToLower(name), ".gz") && len(magic) > 0 {
 		return nil, inputError(start, "the file name ends in .gz but the file is not gzip-compressed", nil)
 	}
 	if isGz {
@@ -83,6 +85,9 @@ func newFileReader(name string, r io.Reader, format Format, o *options) (fileRea
 			return nil, inputError(start, "the file is not valid gzip data", err)
 		}
 		in.r, in.gz = zr, true
+	}
+	if text != nil {
+		in.r = io.TeeReader(in.r, text)
 	}
 	br := bufio.NewReaderSize(in, o.bufferSize())
 	head, err := br.Peek(3)
@@ -101,7 +106,7 @@ func newFileReader(name string, r io.Reader, format Format, o *options) (fileRea
 	case FormatCSV:
 		return newCSVReader(in, br, o), nil
 	case FormatJSONLines:
-		return newLinesReader(in, br, 0, 0, &recordDecoder{overrides: o.overrides}), nil
+		return newLinesReader(in, br, 0, 0, &recordDecoder{overrides: o.overrides, keep: o.keepBytes()}), nil
 	case FormatDynamoDBJSON:
 		// One array of records, or one record per line: the first byte that is not space
 		// tells which.
@@ -116,11 +121,11 @@ func newFileReader(name string, r io.Reader, format Format, o *options) (fileRea
 			return nil, err
 		}
 		if c == '[' {
-			return newArrayReader(in, br, lines, &recordDecoder{typed: true}), nil
+			return newArrayReader(in, br, lines, &recordDecoder{typed: true, keep: o.keepBytes()}), nil
 		}
-		return newLinesReader(in, br, lines, skipped, &recordDecoder{typed: true}), nil
+		return newLinesReader(in, br, lines, skipped, &recordDecoder{typed: true, keep: o.keepBytes()}), nil
 	default:
-		return newArrayReader(in, br, 0, &recordDecoder{overrides: o.overrides}), nil
+		return newArrayReader(in, br, 0, &recordDecoder{overrides: o.overrides, keep: o.keepBytes()}), nil
 	}
 }
 

@@ -70,13 +70,14 @@ func (r *linesReader) next() (record.Record, error) {
 // skipWhere makes the reader a skipper: a line is one record, so it is passed over whole.
 func (r *linesReader) skipWhere(skip func() bool) { r.skip = skip }
 
-// keepLineBytes is the longest line buffer a reader keeps between lines.
+// keepLineBytes is the longest line buffer a reader keeps between lines, unless its options
+// say less (options.keepBytes).
 const keepLineBytes = 64 << 10
 
 // letGo drops a large line's buffer once the line is decoded: a striped reading has a reader
 // per stripe, and each would otherwise keep its last large item's line.
 func (r *linesReader) letGo() {
-	if cap(r.buf) > keepLineBytes {
+	if cap(r.buf) > r.dec.keepBytes() {
 		r.buf = nil
 	}
 }

@@ -73,8 +73,8 @@ func OpenRecording(spec Spec, l Layout) (Recording, error) {
 	for _, f := range m.files {
 		if f.inline {
 			total += int64(len(m.inline))
-		} else if st, err := os.Stat(f.path); err == nil {
-			total += st.Size()
+		} else {
+			total += textSize(f.path)
 		}
 	}
 	m.cut = newCutter(l, total, func() uint64 { return m.seq })
@@ -102,9 +102,10 @@ func openMulti(spec Spec) (*multiReader, error) {
 
 // piece is a part of a file a multiReader reads: all of it, or a stripe's part.
 type piece struct {
-	index      int   // in multiReader.files
-	start, end int64 // stored bytes; end -1 reads to the file's end
-	line, recs int   // lines and records of the file before start
+	index      int        // in multiReader.files
+	start, end int64      // in the file's text (its stored bytes unless gzip); end -1 reads to the end
+	line, recs int        // lines and records of the file before start
+	spooled    *spoolPart // where a gzip file's piece is read from (spool); nil: the file itself
 }
 
 // partial tells whether the piece is less than its whole file.
@@ -166,9 +167,12 @@ func (m *multiReader) Next() (record.Record, error) {
 func (m *multiReader) open(p piece) error {
 	f := m.files[p.index]
 	var src io.Reader
-	if f.inline {
+	switch {
+	case f.inline:
 		src = strings.NewReader(m.inline)
-	} else {
+	case p.spooled != nil:
+		src = p.spooled.reader()
+	default:
 		file, err := os.Open(f.path)
 		if err != nil {
 			return inputError(record.Position{File: f.name}, "cannot open the file", err)
@@ -184,18 +188,22 @@ func (m *multiReader) open(p piece) error {
 			src = io.LimitReader(file, p.end-p.start)
 		}
 	}
-	// The format readers read every piece to its end, so its every byte passes into sum.
+	// The format readers read every piece to its end, so its every byte passes into sum: the
+	// stored bytes of a reading of whole files, the text of a stripe's pieces (where gzip is
+	// undone, stripes are cut in the text).
+	var text io.Writer
 	if m.stripe {
 		writePiece(m.sum, f.name, p.start)
+		text = m.sum
 	} else {
 		writeName(m.sum, f.name)
+		src = io.TeeReader(src, m.sum)
 	}
-	var w io.Writer = m.sum
 	if m.cut != nil {
 		m.cut.startFile(p.index, f)
-		w = io.MultiWriter(m.sum, m.cut)
+		text = m.cut
 	}
-	r, err := m.newReader(p, f, io.TeeReader(src, w))
+	r, err := m.newReader(p, f, src, text)
 	if err != nil {
 		_ = m.closeFile() // the reader's error is the one worth reporting
 		return err
@@ -210,10 +218,11 @@ func (m *multiReader) open(p piece) error {
 	return nil
 }
 
-// newReader returns the format's reader for piece p of f, whose stored bytes src gives.
-func (m *multiReader) newReader(p piece, f dataFile, src io.Reader) (fileReader, error) {
+// newReader returns the format's reader for piece p of f, whose stored bytes src gives (for a
+// spooled piece, its text); text, if not nil, is given the piece's text.
+func (m *multiReader) newReader(p piece, f dataFile, src io.Reader, text io.Writer) (fileReader, error) {
 	if p.start == 0 {
-		r, err := newFileReader(f.name, src, f.format, m.opts)
+		r, err := newFileReader(f.name, src, f.format, m.opts, text, p.spooled != nil)
 		if lr, ok := r.(*linesReader); ok && p.partial() {
 			lr.partial = true
 		} else if err == nil && p.partial() {
@@ -226,7 +235,10 @@ func (m *multiReader) newReader(p piece, f dataFile, src io.Reader) (fileReader,
 		return nil, fmt.Errorf("%w: %s cannot be read from byte %d", ErrChanged, f.name, p.start)
 	}
 	in := &input{name: f.name, r: src}
-	dec := &recordDecoder{overrides: m.opts.overrides, typed: f.format == FormatDynamoDBJSON}
+	if text != nil {
+		in.r = io.TeeReader(in.r, text)
+	}
+	dec := &recordDecoder{overrides: m.opts.overrides, typed: f.format == FormatDynamoDBJSON, keep: m.opts.keepBytes()}
 	if dec.typed {
 		dec.overrides = nil
 	}

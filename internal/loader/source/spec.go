@@ -130,6 +130,10 @@ func (o *options) bufferSize() int {
 	return bufferSize
 }
 
+// keepBytes is the longest record whose buffers a reader keeps between records: a striped
+// reading, with a reader per stripe, keeps less than one reader alone does.
+func (o *options) keepBytes() int { return min(keepLineBytes, 2*o.bufferSize()) }
+
 // Check reports the first problem with the Spec's settings, without reading any file: exactly
 // one of Patterns and Inline, known format and type names, well-formed patterns. (Validating
 // is the loader's pass over the data; checking is of settings.)

@@ -1,10 +1,13 @@
 package source
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
 )
@@ -20,7 +23,11 @@ import (
 // the other readers it stops at the first error of any kind. Fingerprint, once Next has
 // returned io.EOF, is s.Sum(). It holds one open file and its buffers per stripe: 8 KiB for
 // a stripe that starts inside a file, 16 KiB for one at a file's start, plus gzip's state.
-func OpenStripes(spec Spec, s Stripes, skip func(seq uint64) bool) (Reader, error) {
+//
+// A gzip stream can only be read from its start, so a gzip file cut into stripes is first
+// read once and its text written again to a temporary file as one gzip member per piece
+// (a spool, about the file's size on disk, gone at Close); ctx stops that reading.
+func OpenStripes(ctx context.Context, spec Spec, s Stripes, skip func(seq uint64) bool) (Reader, error) {
 	m, err := openMulti(spec)
 	if err != nil {
 		return nil, err
@@ -54,16 +61,69 @@ func OpenStripes(spec Spec, s Stripes, skip func(seq uint64) bool) (Reader, erro
 		r.parts = append(r.parts, part)
 		r.live = append(r.live, i)
 	}
+	if err := r.spoolGzip(ctx, m.files); err != nil {
+		_ = r.Close()
+		return nil, err
+	}
 	return r, nil
 }
 
 type stripedReader struct {
-	want  Stripes
-	parts []*multiReader
-	live  []int // stripes not yet ended, in stripe order
-	turn  int   // index in live of the stripe to read next
-	err   error // sticky
-	done  bool
+	want   Stripes
+	parts  []*multiReader
+	spools []*spool
+	live   []int // stripes not yet ended, in stripe order
+	turn   int   // index in live of the stripe to read next
+	err    error // sticky
+	done   bool
+}
+
+// spoolGzip reads every gzip file cut into stripes from a spool (see OpenStripes).
+func (s *stripedReader) spoolGzip(ctx context.Context, files []dataFile) error {
+	cuts := map[int][]int64{} // by file: where pieces start inside it, ascending
+	for _, part := range s.parts {
+		for _, p := range part.pieces {
+			if p.start > 0 {
+				cuts[p.index] = append(cuts[p.index], p.start)
+			}
+		}
+	}
+	for index := range files {
+		at := cuts[index]
+		if len(at) == 0 || files[index].inline || !isGzipFile(files[index].path) {
+			continue
+		}
+		slices.Sort(at)
+		at = slices.Compact(at)
+		sp, err := newSpool(ctx, files[index].name, files[index].path, at)
+		if err != nil {
+			return err
+		}
+		s.spools = append(s.spools, sp)
+		for _, part := range s.parts {
+			for j := range part.pieces {
+				if p := &part.pieces[j]; p.index == index {
+					k, _ := slices.BinarySearch(at, p.start) // the member that starts at p.start: 0 for the file's start
+					if p.start > 0 {
+						k++
+					}
+					p.spooled = &sp.parts[k]
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// isGzipFile tells whether the file at path starts as gzip data does.
+func isGzipFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false // the reading reports why
+	}
+	defer f.Close()
+	var head [2]byte
+	return readAt(f, head[:], 0) && head == [2]byte{0x1f, 0x8b}
 }
 
 func (s *stripedReader) Next() (record.Record, error) {
@@ -123,6 +183,12 @@ func (s *stripedReader) Close() error {
 			first = err
 		}
 	}
+	for _, sp := range s.spools {
+		if err := sp.close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	s.spools = nil
 	if s.err == nil {
 		s.err = errClosed
 	}

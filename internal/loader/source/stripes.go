@@ -22,16 +22,17 @@ type Layout struct {
 var DefaultLayout = Layout{Max: 256, MinBytes: 64 << 10}
 
 // Stripe is a place where a reading of the dataset can start: a file's first byte, or the
-// start of a line in an uncompressed file with one record per line (JSON Lines, DynamoDB
-// JSON lines). A stripe runs from its start to the next stripe's, or to the dataset's end.
+// start of a line in a file with one record per line (JSON Lines, DynamoDB JSON lines). A
+// stripe runs from its start to the next stripe's, or to the dataset's end. Places are in the
+// files' text: for gzip, what it decompresses to.
 type Stripe struct {
 	File   int    // index of the file it starts in, among the dataset's files in reading order
-	Offset int64  // where it starts in that file's stored bytes
+	Offset int64  // where it starts in that file's text
 	Line   int    // lines of the file before Offset
 	Record int    // records of the file before Offset
 	Seq    uint64 // records of the dataset before it: the sequence number of its first record
-	// Sum is the SHA-256 of the stripe's stored bytes with the names of the files they are in,
-	// sealed with the fields above (seal): a reading of the stripe compares it to what it read.
+	// Sum is the SHA-256 of the stripe's text with the names of the files it is in, sealed
+	// with the fields above (seal): a reading of the stripe compares it to what it read.
 	Sum [sha256.Size]byte
 }
 

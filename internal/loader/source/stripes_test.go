@@ -1,6 +1,9 @@
 package source
 
 import (
+	"bytes"
+	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -42,7 +45,7 @@ func recordStripes(t testing.TB, spec Spec, l Layout) ([]record.Record, Stripes,
 
 // readStripes reads spec by s to its end or its first error.
 func readStripes(spec Spec, s Stripes, skip func(uint64) bool) ([]record.Record, [sha256.Size]byte, error) {
-	r, err := OpenStripes(spec, s, skip)
+	r, err := OpenStripes(context.Background(), spec, s, skip)
 	if err != nil {
 		return nil, [sha256.Size]byte{}, err
 	}
@@ -138,13 +141,10 @@ func TestStripesReadEveryRecordOnce(t *testing.T) {
 			continue
 		}
 		f := files[st.File]
-		if !strings.HasSuffix(f.name, "l") { // .jsonl, .ddb.jsonl
+		if !strings.HasSuffix(strings.TrimSuffix(f.name, ".gz"), "l") { // .jsonl, .ddb.jsonl
 			t.Fatalf("stripe %+v starts inside %s", st, f.name)
 		}
-		b, err := os.ReadFile(f.path)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := fileText(t, f.path)
 		if st.Offset > int64(len(b)) || b[st.Offset-1] != '\n' {
 			t.Fatalf("stripe %+v does not start a line of %s", st, f.name)
 		}
@@ -234,7 +234,7 @@ func TestStripesBoundedByLayout(t *testing.T) {
 		if len(s.List) != 8 {
 			t.Fatalf("%s: %d stripes, want 8", name, len(s.List))
 		}
-		r, err := OpenStripes(spec, s, nil)
+		r, err := OpenStripes(context.Background(), spec, s, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,34 +253,146 @@ func TestStripesBoundedByLayout(t *testing.T) {
 	}
 }
 
-// TestStripesOfGzip: a gzip file is never cut (its stored bytes are not its lines); several
-// start stripes at their first bytes.
-func TestStripesOfGzip(t *testing.T) {
-	t.Parallel()
-	one := writeFiles(t, map[string]string{"a.jsonl.gz": gzippedLevel(t, lines("a", 3000, 30, ""), 0)})
-	if _, s, _ := recordStripes(t, Spec{Patterns: []string{"*"}, BaseDir: one}, tiny); len(s.List) != 0 {
-		t.Fatalf("one gzip file: %d stripes, want none (one piece)", len(s.List))
-	}
-	files := map[string]string{}
-	for i := range 5 {
-		files[fmt.Sprintf("p%d.jsonl.gz", i)] = gzipped(t, lines(fmt.Sprint(i), 200, 4, ""))
-	}
-	spec := Spec{Patterns: []string{"*"}, BaseDir: writeFiles(t, files)}
-	plain, s, _ := recordStripes(t, spec, tiny)
-	if len(s.List) != 5 {
-		t.Fatalf("5 gzip files: %d stripes, want 5", len(s.List))
-	}
-	for i, st := range s.List {
-		if st.File != i || st.Offset != 0 {
-			t.Fatalf("stripe %+v does not start file %d", st, i)
-		}
-	}
-	got, _, err := readStripes(spec, s, nil)
+// fileText is the text of the file at path: its bytes, or what gzip makes of them.
+func fileText(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if showAll(bySeq(t, got)) != showAll(plain) {
-		t.Fatal("the striped reading of gzip files differs from the recording")
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		return b
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
+}
+
+// TestStripesOfGzip: a single gzip file is cut like its text would be, at line starts of the
+// text; the striped reading returns every record once, takes turns across the stripes from the
+// first records, and leaves no temporary file behind, whether it reads to the end or not.
+func TestStripesOfGzip(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	text := lines("a", 3000, 30, "")
+	for _, level := range []int{gzip.NoCompression, gzip.BestSpeed, gzip.BestCompression} {
+		dir := writeFiles(t, map[string]string{"a.jsonl.gz": gzippedLevel(t, text, level), "b.jsonl": lines("b", 300, 3, "")})
+		spec := Spec{Patterns: []string{"*"}, BaseDir: dir}
+		plainDir := writeFiles(t, map[string]string{"a.jsonl": text, "b.jsonl": lines("b", 300, 3, "")})
+		_, plainStripes, _ := recordStripes(t, Spec{Patterns: []string{"*"}, BaseDir: plainDir}, tiny)
+		recs, s, _ := recordStripes(t, spec, tiny)
+		if len(s.List) != tiny.Max {
+			t.Fatalf("level %d: %d stripes, want %d", level, len(s.List), tiny.Max)
+		}
+		inside := 0
+		for i, st := range s.List {
+			if p := plainStripes.List[i]; st.File != p.File || st.Offset != p.Offset || st.Line != p.Line || st.Seq != p.Seq {
+				t.Fatalf("level %d: stripe %d is %+v; the same text uncompressed has it at %+v", level, i, st, p)
+			}
+			if st.File == 0 && st.Offset > 0 {
+				inside++
+				if text[st.Offset-1] != '\n' {
+					t.Fatalf("level %d: stripe %+v does not start a line of the text", level, st)
+				}
+			}
+		}
+		if inside < tiny.Max/2 {
+			t.Fatalf("level %d: %d stripes start inside the gzip file, want most of %d", level, inside, tiny.Max)
+		}
+		got, fp, err := readStripes(spec, s, nil)
+		if err != nil {
+			t.Fatalf("level %d: %v", level, err)
+		}
+		if fp != s.Sum() || showAll(bySeq(t, got)) != showAll(recs) {
+			t.Fatalf("level %d: the striped reading of a gzip file differs from the recording", level)
+		}
+		keys := map[any]bool{}
+		for _, r := range got[:inside] {
+			keys[showItem(record.Item{"pk": r.Item["pk"]})] = true
+		}
+		if len(keys) < 25 {
+			t.Fatalf("level %d: the first %d records hold %d of the 30 partition keys", level, inside, len(keys))
+		}
+		// Stopped early, after a record of each stripe.
+		r, err := OpenStripes(context.Background(), spec, s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range len(s.List) {
+			if _, err := r.Next(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Fatalf("temporary files left behind: %v", left)
+	}
+}
+
+// TestStripesOfGzipNoticeChanges: a gzip file whose text changed after the recording fails the
+// striped reading with ErrChanged, and so does one no longer gzip; the same text compressed
+// otherwise reads as recorded. A canceled spool returns the context's error.
+func TestStripesOfGzipNoticeChanges(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	text := lines("a", 2000, 20, "")
+	for name, change := range map[string]string{
+		"a byte":       strings.Replace(text, `"sk":1000}`, `"sk":1009}`, 1),
+		"a line less":  strings.Replace(text, `{"pk":"a010","sk":1000}`+"\n", "", 1),
+		"a line more":  text + `{"pk":"new","sk":1}` + "\n",
+		"truncated":    "",
+		"no more gzip": text,
+		"recompressed": "",
+	} {
+		dir := writeFiles(t, map[string]string{"a.jsonl.gz": gzipped(t, text)})
+		spec := Spec{Patterns: []string{"*"}, BaseDir: dir}
+		_, s, _ := recordStripes(t, spec, tiny)
+		path := filepath.Join(dir, "a.jsonl.gz")
+		var b []byte
+		switch name {
+		case "truncated":
+			z := gzipped(t, text)
+			b = []byte(z[:len(z)/2])
+		case "no more gzip":
+			b = []byte(text)
+		case "recompressed":
+			b = []byte(gzippedLevel(t, text, gzip.NoCompression))
+		default:
+			b = []byte(gzipped(t, change))
+		}
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := readStripes(spec, s, nil)
+		if name == "recompressed" {
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrChanged) {
+			t.Fatalf("%s: err = %v, want ErrChanged", name, err)
+		}
+	}
+	dir := writeFiles(t, map[string]string{"a.jsonl.gz": gzipped(t, text)})
+	spec := Spec{Patterns: []string{"*"}, BaseDir: dir}
+	_, s, _ := recordStripes(t, spec, tiny)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := OpenStripes(ctx, spec, s, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled: err = %v", err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Fatalf("temporary files left behind: %v", left)
 	}
 }
 
@@ -416,17 +528,21 @@ func TestStripeAtAFileEnd(t *testing.T) {
 // FuzzRecording cuts odd line files: whatever their bytes, a recording reading that finds no
 // error records stripes that read back the same records, or none.
 func FuzzRecording(f *testing.F) {
-	f.Add([]byte("{\"pk\":\"a\"}\n\n{\"pk\":\"b\"}\r\n  \n{\"pk\":\"c\"}"), false)
-	f.Add([]byte("\n\n  {\"Item\":{\"pk\":{\"S\":\"a\"}}}\n{\"pk\":{\"S\":\"b\"}}\n"), true)
-	f.Add([]byte(" [{\"pk\":{\"S\":\"a\"}}]\n"), true)
-	f.Add([]byte("\x1f\x8b{\"pk\":1}\n{\"pk\":2}\n"), false)
-	f.Add([]byte("\x1f{\"pk\":1}\n{\"pk\":2}\n"), true)
-	f.Fuzz(func(t *testing.T, data []byte, ddb bool) {
-		name := "a.jsonl"
+	f.Add([]byte("{\"pk\":\"a\"}\n\n{\"pk\":\"b\"}\r\n  \n{\"pk\":\"c\"}"), false, false)
+	f.Add([]byte("\n\n  {\"Item\":{\"pk\":{\"S\":\"a\"}}}\n{\"pk\":{\"S\":\"b\"}}\n"), true, false)
+	f.Add([]byte(" [{\"pk\":{\"S\":\"a\"}}]\n"), true, false)
+	f.Add([]byte("\x1f\x8b{\"pk\":1}\n{\"pk\":2}\n"), false, false)
+	f.Add([]byte("\x1f{\"pk\":1}\n{\"pk\":2}\n"), true, false)
+	f.Add([]byte("{\"pk\":1}\n{\"pk\":2}\n\n{\"pk\":3}"), false, true)
+	f.Fuzz(func(t *testing.T, data []byte, ddb, gz bool) {
+		name, body := "a.jsonl", string(data)
 		if ddb {
 			name = "a.ddb.jsonl"
 		}
-		dir := writeFiles(t, map[string]string{name: string(data), "b.jsonl": "{\"pk\":\"z\"}\n"})
+		if gz {
+			name, body = name+".gz", gzipped(t, body)
+		}
+		dir := writeFiles(t, map[string]string{name: body, "b.jsonl": "{\"pk\":\"z\"}\n"})
 		spec := Spec{Patterns: []string{"*"}, BaseDir: dir}
 		r, err := OpenRecording(spec, tiny)
 		if err != nil {

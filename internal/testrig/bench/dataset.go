@@ -3,8 +3,11 @@ package bench
 import (
 	"bufio"
 	"cmp"
+	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -213,6 +216,42 @@ func Generate(dir string, n int, dist Dist) (*Dataset, error) {
 	}
 	d.Bytes = st.Size()
 	return d, nil
+}
+
+// Gzipped is d compressed into one gzip file beside it (d.Path + ".gz"), written once.
+func (d *Dataset) Gzipped() (*Dataset, error) {
+	gz := *d
+	gz.Path = d.Path + ".gz"
+	if st, err := os.Stat(gz.Path); err == nil {
+		gz.Bytes = st.Size()
+		return &gz, nil
+	}
+	in, err := os.Open(d.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	tmp := gz.Path + ".tmp"
+	out, err := os.Create(tmp)
+	if err != nil {
+		return nil, err
+	}
+	zw := gzip.NewWriter(out)
+	_, err = io.Copy(zw, in)
+	err = errors.Join(err, zw.Close(), out.Close())
+	if err == nil {
+		err = os.Rename(tmp, gz.Path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return nil, err
+	}
+	st, err := os.Stat(gz.Path)
+	if err != nil {
+		return nil, err
+	}
+	gz.Bytes = st.Size()
+	return &gz, nil
 }
 
 // WriteCLIBatches writes the first n items of dist as BatchWriteItem request files of 25 puts

@@ -111,6 +111,7 @@ func (e *Env) Efficiency(ctx context.Context, w io.Writer, sz Sizes) error {
 		order string
 		maxW  float64
 		once  bool
+		gzip  bool // the dataset as one gzip file
 		// faults are injected by the simulator on top of its capacity limits.
 		faults sim.Faults
 	}
@@ -127,6 +128,7 @@ func (e *Env) Efficiency(ctx context.Context, w io.Writer, sz Sizes) error {
 		// Large item collections: a window's worth of sorted input holds only a few keys. Their
 		// sizes scale with Efficiency (quick runs: a tenth of each collection).
 		{name: "sorted, 100 keys × 5,000 items", dist: Collections100, n: collectionSize(Collections100, sz)},
+		{name: "sorted, 100 keys × 5,000 items, one gzip file", dist: Collections100, n: collectionSize(Collections100, sz), gzip: true},
 		{name: "sorted, 20 keys × 20,000 items", dist: Collections20, n: collectionSize(Collections20, sz)},
 		{name: "sorted, 50 keys × 5,000 and 10 keys × 20,000 items", dist: CollectionsMix, n: collectionSize(CollectionsMix, sz)},
 		{name: "Zipf, no sharding", dist: Zipf, n: sz.Skewed},
@@ -146,6 +148,9 @@ func (e *Env) Efficiency(ctx context.Context, w io.Writer, sz Sizes) error {
 			continue
 		}
 		d, err := e.dataset(c.n, c.dist)
+		if err == nil && c.gzip {
+			d, err = d.Gzipped()
+		}
 		if err != nil {
 			return err
 		}

@@ -29,11 +29,13 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -77,12 +79,14 @@ type config struct {
 	memprofile string
 	compare    bool
 	asJSON     bool
+	gzip       bool
 }
 
 func main() {
 	var c config
 	flag.Int64Var(&c.items, "items", 3_000_000, "items to generate and load (with -file: the number the file must hold)")
-	flag.StringVar(&c.file, "file", "", "JSON Lines file to load; written there first (and kept) if it does not exist")
+	flag.StringVar(&c.file, "file", "", "JSON Lines file to load; written there first (and kept) if it does not exist, gzip-compressed if its name ends in .gz")
+	flag.BoolVar(&c.gzip, "gzip", false, "without -file: generate one gzip-compressed file")
 	flag.StringVar(&c.mode, "order", string(order.Interleave), "order mode: interleave, shuffle or preserve")
 	flag.IntVar(&c.pad, "pad", 0, "bytes of padding added to every item (e.g. 400000 for items near DynamoDB's 400 KB limit)")
 	flag.StringVar(&c.memprofile, "memprofile", "", "write a heap profile here when half the items are written (-compare: one per size, suffixed .<items>)")
@@ -135,6 +139,9 @@ func check(c config) (result, error) {
 		}
 		defer os.RemoveAll(dir)
 		path = filepath.Join(dir, "items.jsonl")
+		if c.gzip {
+			path += ".gz"
+		}
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		if err := generate(path, c.items, c.pad); err != nil {
@@ -186,7 +193,13 @@ func generate(path string, n int64, pad int) error {
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
+	var out io.Writer = f
+	var zw *gzip.Writer
+	if strings.HasSuffix(path, ".gz") {
+		zw = gzip.NewWriter(f)
+		out = zw
+	}
+	w := bufio.NewWriterSize(out, 1<<20)
 	padding := ""
 	if pad > 0 {
 		padding = `,"pad":"` + strings.Repeat("x", pad) + `"`
@@ -195,7 +208,11 @@ func generate(path string, n int64, pad int) error {
 		fmt.Fprintf(w, `{"pk":"customer#%07d","sk":%d,"total":%d.%02d,"qty":%d,"status":"shipped","note":"größe — order %09d ok","paid":%t,"tags":["a","b","c"],"addr":{"city":"Zürich","zip":"80%02d","geo":[47.3769,8.5417]}%s}`+"\n",
 			i/perKey, i, i%5000, i%100, i%7, i, i%2 == 0, i%100, padding)
 	}
-	if err := w.Flush(); err != nil {
+	err = w.Flush()
+	if zw != nil && err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
 		_ = f.Close()
 		return err
 	}
