@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -284,7 +283,7 @@ func checkCSVColumns(files []dataFile, o *options) error {
 // csvHeader reads a file's header row. Errors are ignored here: reading the file reports them
 // with their positions.
 func csvHeader(f dataFile, o *options) []string {
-	file, err := os.Open(f.path)
+	file, err := f.open(0, -1)
 	if err != nil {
 		return nil
 	}

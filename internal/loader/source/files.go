@@ -3,6 +3,7 @@ package source
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,6 +20,58 @@ type dataFile struct {
 	path   string // for os.Open
 	format Format
 	inline bool
+	obj    *Object     // an object of store rather than a file
+	store  ObjectStore // obj's
+}
+
+// open returns n of the file's stored bytes from offset on (n < 0: to its end). Not for inline
+// items.
+func (f dataFile) open(offset, n int64) (io.ReadCloser, error) {
+	if f.obj != nil {
+		return f.store.Read(*f.obj, offset, n)
+	}
+	file, err := os.Open(f.path)
+	if err != nil {
+		return nil, err
+	}
+	if offset > 0 {
+		if _, err := file.Seek(offset, io.SeekStart); err != nil {
+			_ = file.Close()
+			return nil, err
+		}
+	}
+	if n < 0 {
+		return file, nil
+	}
+	return limitedFile{io.LimitReader(file, n), file}, nil
+}
+
+type limitedFile struct {
+	io.Reader
+	io.Closer
+}
+
+// storedSize is the file's stored size, or -1 if it cannot be told (the reading reports why).
+func (f dataFile) storedSize() int64 {
+	if f.obj != nil {
+		return f.obj.Size
+	}
+	st, err := os.Stat(f.path)
+	if err != nil {
+		return -1
+	}
+	return st.Size()
+}
+
+// readAt reads len(b) bytes of the file at offset; false if it cannot.
+func (f dataFile) readAt(b []byte, offset int64) bool {
+	r, err := f.open(offset, int64(len(b)))
+	if err != nil {
+		return false
+	}
+	defer r.Close()
+	_, err = io.ReadFull(r, b)
+	return err == nil
 }
 
 // Files returns the dataset's files in reading order: patterns expanded, de-duplicated and
@@ -41,9 +94,9 @@ func Files(spec Spec) ([]string, error) {
 	return names, nil
 }
 
-// Path returns the file system path of a name returned by Files.
+// Path returns the file system path of a name returned by Files (an object's name as it is).
 func (s Spec) Path(name string) string {
-	if filepath.IsAbs(name) || s.BaseDir == "" {
+	if filepath.IsAbs(name) || s.BaseDir == "" || IsObjectPattern(name) {
 		return name
 	}
 	return filepath.Join(s.BaseDir, name)
@@ -60,6 +113,19 @@ func resolve(spec *Spec) ([]dataFile, error) {
 	seen := make(map[string]bool)
 	var files []dataFile
 	for _, pattern := range spec.Patterns {
+		if IsObjectPattern(pattern) {
+			objs, err := expandObjects(spec, pattern)
+			if err != nil {
+				return nil, err
+			}
+			for i := range objs {
+				if name := objs[i].Name(); !seen[name] {
+					seen[name] = true
+					files = append(files, dataFile{name: name, path: name, obj: &objs[i], store: spec.Objects})
+				}
+			}
+			continue
+		}
 		names, err := expand(spec, pattern)
 		if err != nil {
 			return nil, err

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"hash"
 	"io"
-	"os"
 )
 
 // Fingerprint reads spec's files as stored, without decoding them, and returns the
@@ -19,12 +18,16 @@ func Fingerprint(spec Spec) ([sha256.Size]byte, error) {
 	}
 	sum := sha256.New()
 	for _, df := range files {
+		if df.obj != nil {
+			writeObject(sum, df.obj)
+			continue
+		}
 		writeName(sum, df.name)
 		if df.inline {
 			_, _ = io.WriteString(sum, spec.Inline)
 			continue
 		}
-		if err := hashFile(sum, df.path); err != nil {
+		if err := hashFile(sum, df); err != nil {
 			return f, err
 		}
 	}
@@ -32,14 +35,24 @@ func Fingerprint(spec Spec) ([sha256.Size]byte, error) {
 	return f, nil
 }
 
-func hashFile(h hash.Hash, path string) error {
-	file, err := os.Open(path)
+func hashFile(h hash.Hash, f dataFile) error {
+	file, err := f.open(0, -1)
 	if err != nil {
 		return err
 	}
 	defer file.Close()
 	_, err = io.Copy(h, file)
 	return err
+}
+
+// writeObject is an object's part of a fingerprint: its name, size and ETag, which change
+// when its content does, so that telling whether it changed needs no reading of it. A reading
+// asks the store for the object of that ETag (ObjectStore.Read), so the bytes it reads are
+// those the fingerprint names.
+func writeObject(h hash.Hash, o *Object) {
+	writeName(h, o.Name())
+	_, _ = h.Write(binary.BigEndian.AppendUint64(nil, uint64(o.Size)))
+	writeName(h, o.ETag)
 }
 
 // writeName starts a file's part of a fingerprint: its name, length first, so that a name

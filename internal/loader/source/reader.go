@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
@@ -74,7 +73,7 @@ func OpenRecording(spec Spec, l Layout) (Recording, error) {
 		if f.inline {
 			total += int64(len(m.inline))
 		} else {
-			total += textSize(f.path)
+			total += textSize(f)
 		}
 	}
 	m.cut = newCutter(l, total, func() uint64 { return m.seq })
@@ -173,29 +172,31 @@ func (m *multiReader) open(p piece) error {
 	case p.spooled != nil:
 		src = p.spooled.reader()
 	default:
-		file, err := os.Open(f.path)
+		n := int64(-1)
+		if p.end >= 0 {
+			n = p.end - p.start
+		}
+		file, err := f.open(p.start, n)
+		if errors.Is(err, ErrChanged) {
+			return err
+		}
 		if err != nil {
 			return inputError(record.Position{File: f.name}, "cannot open the file", err)
 		}
 		src, m.closer = file, file
-		if p.start > 0 {
-			if _, err := file.Seek(p.start, io.SeekStart); err != nil {
-				_ = m.closeFile()
-				return fmt.Errorf("reading %s: %w", f.name, err)
-			}
-		}
-		if p.end >= 0 {
-			src = io.LimitReader(file, p.end-p.start)
-		}
 	}
 	// The format readers read every piece to its end, so its every byte passes into sum: the
-	// stored bytes of a reading of whole files, the text of a stripe's pieces (where gzip is
-	// undone, stripes are cut in the text).
+	// stored bytes of a reading of whole files (for an object, its identity: see
+	// writeObject), the text of a stripe's pieces (where gzip is undone, stripes are cut in
+	// the text).
 	var text io.Writer
-	if m.stripe {
+	switch {
+	case m.stripe:
 		writePiece(m.sum, f.name, p.start)
 		text = m.sum
-	} else {
+	case f.obj != nil:
+		writeObject(m.sum, f.obj)
+	default:
 		writeName(m.sum, f.name)
 		src = io.TeeReader(src, m.sum)
 	}

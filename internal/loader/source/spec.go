@@ -32,8 +32,9 @@ type CSVOptions struct {
 
 // Spec says where a dataset comes from and how to read it.
 type Spec struct {
-	// Patterns are file paths or filepath.Glob patterns, relative to BaseDir unless absolute.
-	// They are expanded, de-duplicated and sorted; a pattern that matches nothing is an error.
+	// Patterns are file paths or filepath.Glob patterns, relative to BaseDir unless absolute,
+	// or s3://bucket/key patterns read through Objects. They are expanded, de-duplicated and
+	// sorted; a pattern that matches nothing is an error.
 	Patterns []string
 	// BaseDir is the directory relative patterns start from; "" is the working directory.
 	BaseDir string
@@ -48,6 +49,8 @@ type Spec struct {
 	// jsonl, inline): for example a JSON array of strings as SS, a base64 string as B, the
 	// string "12.50" as N. A JSON null stays NULL whatever the override.
 	AttributeTypes map[string]string
+	// Objects reads the patterns of the form s3://bucket/key (S3Scheme); nil refuses them.
+	Objects ObjectStore `json:"-"`
 }
 
 // SpecError is a problem with the Spec itself rather than with the data: a bad format or type

@@ -107,11 +107,15 @@ func (r *spoolReader) next() error {
 	return nil
 }
 
-// newSpool spools the text of the gzip file at path, with a piece starting at 0 and at each
+// newSpool spools the text of the gzip file f, with a piece starting at 0 and at each
 // of the text offsets cuts (ascending, above 0). Text that ends before a cut leaves the
 // pieces after it empty: the stripes' sums then tell that the file changed.
-func newSpool(ctx context.Context, name, path string, cuts []int64) (_ *spool, err error) {
-	in, err := os.Open(path)
+func newSpool(ctx context.Context, f dataFile, cuts []int64) (_ *spool, err error) {
+	name := f.name
+	in, err := f.open(0, -1)
+	if errors.Is(err, ErrChanged) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, inputError(record.Position{File: name}, "cannot open the file", err)
 	}

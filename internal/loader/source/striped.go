@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
@@ -90,12 +89,12 @@ func (s *stripedReader) spoolGzip(ctx context.Context, files []dataFile) error {
 	}
 	for index := range files {
 		at := cuts[index]
-		if len(at) == 0 || files[index].inline || !isGzipFile(files[index].path) {
+		if len(at) == 0 || files[index].inline || !isGzipFile(files[index]) {
 			continue
 		}
 		slices.Sort(at)
 		at = slices.Compact(at)
-		sp, err := newSpool(ctx, files[index].name, files[index].path, at)
+		sp, err := newSpool(ctx, files[index], at)
 		if err != nil {
 			return err
 		}
@@ -115,15 +114,10 @@ func (s *stripedReader) spoolGzip(ctx context.Context, files []dataFile) error {
 	return nil
 }
 
-// isGzipFile tells whether the file at path starts as gzip data does.
-func isGzipFile(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false // the reading reports why
-	}
-	defer f.Close()
+// isGzipFile tells whether f starts as gzip data does.
+func isGzipFile(f dataFile) bool {
 	var head [2]byte
-	return readAt(f, head[:], 0) && head == [2]byte{0x1f, 0x8b}
+	return f.readAt(head[:], 0) && head == [2]byte{0x1f, 0x8b}
 }
 
 func (s *stripedReader) Next() (record.Record, error) {

@@ -2,30 +2,21 @@ package source
 
 import (
 	"encoding/binary"
-	"errors"
-	"io"
-	"os"
 )
 
-// textSize is how many bytes of text the file at path holds, as far as can be told without
-// reading it: its size, or for gzip the uncompressed size its trailer records. The trailer
-// holds that size modulo 4 GiB, and only the last member's when the file has several (bgzip,
-// pigz -i), so it is a hint: the stripes it places are as valid, only less even. It is 0 for
-// a file that cannot be read; the reading reports why.
-func textSize(path string) int64 {
-	f, err := os.Open(path)
-	if err != nil {
+// textSize is how many bytes of text file f holds, as far as can be told without reading it:
+// its size, or for gzip the uncompressed size its trailer records. The trailer holds that size
+// modulo 4 GiB, and only the last member's when the file has several (bgzip, pigz -i), so it is
+// a hint: the stripes it places are as valid, only less even. It is 0 for a file that cannot
+// be read; the reading reports why.
+func textSize(f dataFile) int64 {
+	stored := f.storedSize()
+	if stored < 0 {
 		return 0
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return 0
-	}
-	stored := st.Size()
 	var head [2]byte
 	var tail [4]byte
-	if stored < 18 || !readAt(f, head[:], 0) || head != [2]byte{0x1f, 0x8b} || !readAt(f, tail[:], stored-4) {
+	if stored < 18 || !f.readAt(head[:], 0) || head != [2]byte{0x1f, 0x8b} || !f.readAt(tail[:], stored-4) {
 		return stored
 	}
 	// Text much shorter than its gzip means a size past 4 GiB or a last member smaller than
@@ -36,9 +27,4 @@ func textSize(path string) int64 {
 		return stored
 	}
 	return isize
-}
-
-func readAt(f *os.File, b []byte, off int64) bool {
-	n, err := f.ReadAt(b, off)
-	return n == len(b) && (err == nil || errors.Is(err, io.EOF))
 }

@@ -27,7 +27,7 @@ func TestTextSize(t *testing.T) {
 		"tiny.jsonl.gz":   2,
 		"missing":         0,
 	} {
-		if got := textSize(filepath.Join(dir, name)); got != want {
+		if got := textSize(dataFile{name: name, path: filepath.Join(dir, name)}); got != want {
 			t.Errorf("%s: textSize %d, want %d", name, got, want)
 		}
 	}
