@@ -16,18 +16,24 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
-// Lazy holds provider settings and builds the DynamoDB client on first use, once.
-// It is safe for concurrent use.
+// Lazy holds provider settings and builds the AWS configuration and each client on first use,
+// once. It is safe for concurrent use.
 type Lazy struct {
 	settings Settings
 	unknown  bool
 
-	once   sync.Once
-	client *dynamodb.Client
-	err    error
+	once sync.Once
+	cfg  aws.Config
+	err  error
+
+	dynamoOnce sync.Once
+	dynamo     *dynamodb.Client
+	s3Once     sync.Once
+	s3         *s3.Client
 }
 
 // NewLazy returns a Lazy for the given settings. unknown reports that some provider value was
@@ -37,24 +43,67 @@ func NewLazy(s Settings, unknown bool) *Lazy {
 	return &Lazy{settings: s, unknown: unknown}
 }
 
-// Client returns the DynamoDB client, resolving settings, credentials providers and region on
-// the first call. The result (client or error) is cached for the provider instance's life.
-func (l *Lazy) Client(ctx context.Context) (*dynamodb.Client, error) {
+// config resolves settings, credentials providers and region on the first call. The result is
+// cached for the provider instance's life.
+func (l *Lazy) config(ctx context.Context) (aws.Config, error) {
 	if l.unknown {
-		return nil, ErrUnknownConfig
+		return aws.Config{}, ErrUnknownConfig
 	}
 	l.once.Do(func() {
-		// The client outlives the operation that built it: detach from its cancellation.
-		l.client, l.err = build(context.WithoutCancel(ctx), l.settings)
+		// The clients outlive the operation that built them: detach from its cancellation.
+		l.cfg, l.err = loadConfig(context.WithoutCancel(ctx), l.settings)
 	})
-	return l.client, l.err
+	return l.cfg, l.err
 }
 
-func build(ctx context.Context, s Settings) (*dynamodb.Client, error) {
+// Client returns the DynamoDB client.
+func (l *Lazy) Client(ctx context.Context) (*dynamodb.Client, error) {
+	cfg, err := l.config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.dynamoOnce.Do(func() {
+		l.dynamo = dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+			if l.settings.Endpoint != "" {
+				o.BaseEndpoint = aws.String(l.settings.Endpoint)
+			}
+		})
+	})
+	return l.dynamo, nil
+}
+
+// S3 returns the S3 client, for datasets kept in S3. With an S3 endpoint override it
+// addresses buckets by path (http://host/bucket/key), as local S3-compatible servers need.
+func (l *Lazy) S3(ctx context.Context) (*s3.Client, error) {
+	cfg, err := l.config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.s3Once.Do(func() {
+		l.s3 = s3.NewFromConfig(cfg, func(o *s3.Options) {
+			// Datasets are read by ranges, which carry no whole-object checksum to validate
+			// (the SDK would log so for every read); each stripe's bytes are checked by hash.
+			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+			if l.settings.S3Endpoint != "" {
+				o.BaseEndpoint = aws.String(l.settings.S3Endpoint)
+				o.UsePathStyle = true
+			}
+		})
+	})
+	return l.s3, nil
+}
+
+func loadConfig(ctx context.Context, s Settings) (aws.Config, error) {
 	if s.Endpoint != "" {
 		if err := CheckEndpoint(s.Endpoint); err != nil {
-			return nil, &SettingError{Attribute: "endpoint", EnvVars: []string{"AWS_ENDPOINT_URL_DYNAMODB"},
+			return aws.Config{}, &SettingError{Attribute: "endpoint", EnvVars: []string{"AWS_ENDPOINT_URL_DYNAMODB"},
 				Summary: "Invalid DynamoDB Endpoint", Err: err}
+		}
+	}
+	if s.S3Endpoint != "" {
+		if err := CheckEndpoint(s.S3Endpoint); err != nil {
+			return aws.Config{}, &SettingError{Attribute: "s3_endpoint", EnvVars: []string{"AWS_ENDPOINT_URL_S3"},
+				Summary: "Invalid S3 Endpoint", Err: err}
 		}
 	}
 
@@ -76,7 +125,7 @@ func build(ctx context.Context, s Settings) (*dynamodb.Client, error) {
 	}
 	if s.AccessKey != "" || s.SecretKey != "" {
 		if s.AccessKey == "" || s.SecretKey == "" {
-			return nil, &SettingError{Attribute: "access_key", EnvVars: []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"},
+			return aws.Config{}, &SettingError{Attribute: "access_key", EnvVars: []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"},
 				Summary: "Incomplete Static Credentials",
 				Err:     errors.New("access_key and secret_key must be set together")}
 		}
@@ -86,20 +135,20 @@ func build(ctx context.Context, s Settings) (*dynamodb.Client, error) {
 
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return nil, classifyLoadError(err, s)
+		return aws.Config{}, classifyLoadError(err, s)
 	}
 	if s.MaxRetries != nil {
 		// An explicit provider setting wins over AWS_MAX_ATTEMPTS and the shared config.
 		cfg.RetryMaxAttempts = *s.MaxRetries + 1
 	}
 	if cfg.Region == "" {
-		return nil, &SettingError{Attribute: "region", EnvVars: []string{"AWS_REGION", "AWS_DEFAULT_REGION"},
+		return aws.Config{}, &SettingError{Attribute: "region", EnvVars: []string{"AWS_REGION", "AWS_DEFAULT_REGION"},
 			Summary: "Missing AWS Region",
 			Err:     errors.New("no region is set in the provider, the environment or the shared config profile")}
 	}
 
 	if r := s.AssumeRole; r != nil && r.RoleARN != "" {
-		// STS keeps its regular endpoint: the endpoint override is for DynamoDB only.
+		// STS keeps its regular endpoint: the endpoint overrides are for DynamoDB and S3 only.
 		provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), r.RoleARN, func(o *stscreds.AssumeRoleOptions) {
 			if r.SessionName != "" {
 				o.RoleSessionName = r.SessionName
@@ -114,11 +163,7 @@ func build(ctx context.Context, s Settings) (*dynamodb.Client, error) {
 		cfg.Credentials = aws.NewCredentialsCache(provider)
 	}
 
-	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
-		if s.Endpoint != "" {
-			o.BaseEndpoint = aws.String(s.Endpoint)
-		}
-	}), nil
+	return cfg, nil
 }
 
 func classifyLoadError(err error, s Settings) error {

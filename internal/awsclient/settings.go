@@ -18,6 +18,8 @@ type Settings struct {
 	Token                  string
 	// Endpoint overrides the DynamoDB endpoint URL (DynamoDB Local, dynalite, Alternator).
 	Endpoint string
+	// S3Endpoint overrides the S3 endpoint URL (an S3-compatible server) for datasets in S3.
+	S3Endpoint string
 	// AssumeRole, when set, wraps the resolved credentials in an STS AssumeRole provider.
 	AssumeRole *AssumeRole
 	// MaxRetries is the number of SDK-level retries per API call; nil means DefaultMaxRetries

@@ -29,6 +29,7 @@ func (a *loadAction) ModifyPlan(ctx context.Context, req action.ModifyPlanReques
 		return // checked when invoked
 	}
 	opts, diags := m.loaderOptions(ctx)
+	a.data.withObjects(ctx, &opts.Source)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -89,6 +90,7 @@ func (a *loadAction) Invoke(ctx context.Context, req action.InvokeRequest, resp 
 		return
 	}
 	opts, diags := m.loaderOptions(ctx)
+	a.data.withObjects(ctx, &opts.Source)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

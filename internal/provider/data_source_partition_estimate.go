@@ -363,6 +363,7 @@ func (d *partitionEstimateDataSource) Read(ctx context.Context, req datasource.R
 	if m.Dataset != nil {
 		keySchema := m.Dataset.keySchema(in.Table)
 		opts, diags := m.Dataset.options(ctx)
+		d.data.withObjects(ctx, &opts.Source)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return

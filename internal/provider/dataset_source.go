@@ -93,7 +93,9 @@ var (
 	docFiles = "Dataset files or glob patterns (e.g. `\"${path.module}/data/*.jsonl.gz\"`), read in sorted order. " +
 		"Relative paths are relative to the directory Terraform runs in. The format comes from each file's extension " +
 		"(`.json` array, `.jsonl`/`.ndjson` JSON Lines, `.csv`, `.ddb.json`/`.ddbjson`/`.ddb.jsonl` DynamoDB JSON), after an optional " +
-		"`.gz`, unless `format` says otherwise. Exactly one of `files` and `items` must be set."
+		"`.gz`, unless `format` says otherwise. Objects in S3 are named `s3://bucket/key`, with the same wildcards in the key " +
+		"(e.g. `\"s3://seed-data/orders/*.jsonl.gz\"`), and read with the provider's AWS settings (see `s3_endpoint`); they are " +
+		"validated like files, positions reading `s3://bucket/key:line`. Exactly one of `files` and `items` must be set."
 	docFormat = "Overrides the format inferred from file extensions: `json` (one array of objects), `jsonl` (one object per line), " +
 		"`csv` (header row; see `csv`), `dynamodb_json` (typed `{\"S\": ...}` values, one object per line or an array, " +
 		"optionally in the S3 export shape `{\"Item\": {...}}`)."

@@ -54,6 +54,7 @@ type providerModel struct {
 	SecretKey              types.String      `tfsdk:"secret_key"`
 	Token                  types.String      `tfsdk:"token"`
 	Endpoint               types.String      `tfsdk:"endpoint"`
+	S3Endpoint             types.String      `tfsdk:"s3_endpoint"`
 	MaxRetries             types.Int64       `tfsdk:"max_retries"`
 	AssumeRole             []assumeRoleModel `tfsdk:"assume_role"`
 }
@@ -135,6 +136,13 @@ func (p *ddbloadProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"e.g. `http://127.0.0.1:8000`. Falls back to `AWS_ENDPOINT_URL_DYNAMODB`, then `AWS_ENDPOINT_URL`. " +
 					"Applies to DynamoDB only, not to STS when assuming a role.",
 			},
+			"s3_endpoint": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "S3 endpoint URL override for datasets whose `files` are in S3 (`s3://bucket/key`), for an " +
+					"S3-compatible server or a VPC endpoint, e.g. `http://127.0.0.1:7070`; buckets are then addressed by path " +
+					"(`http://host/bucket/key`). Falls back to `AWS_ENDPOINT_URL_S3`, then `AWS_ENDPOINT_URL`. S3 is read with the " +
+					"provider's credentials and region.",
+			},
 			"max_retries": schema.Int64Attribute{
 				Optional:   true,
 				CustomType: wholeNumberType{},
@@ -182,17 +190,22 @@ func (p *ddbloadProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 }
 
 func (p *ddbloadProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
-	var endpoint types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("endpoint"), &endpoint)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if endpoint.IsNull() || endpoint.IsUnknown() {
-		return
-	}
-	if err := awsclient.CheckEndpoint(endpoint.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid DynamoDB Endpoint",
-			fmt.Sprintf("The endpoint must be an absolute http:// or https:// URL such as http://127.0.0.1:8000: %s.", err))
+	for _, e := range []struct{ attr, summary, example string }{
+		{"endpoint", "Invalid DynamoDB Endpoint", "http://127.0.0.1:8000"},
+		{"s3_endpoint", "Invalid S3 Endpoint", "http://127.0.0.1:7070"},
+	} {
+		var endpoint types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(e.attr), &endpoint)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if endpoint.IsNull() || endpoint.IsUnknown() {
+			continue
+		}
+		if err := awsclient.CheckEndpoint(endpoint.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(e.attr), e.summary,
+				fmt.Sprintf("The %s must be an absolute http:// or https:// URL such as %s: %s.", e.attr, e.example, err))
+		}
 	}
 }
 
@@ -253,6 +266,7 @@ func (m *providerModel) settings(ctx context.Context) (awsclient.Settings, bool,
 		SecretKey:              str(m.SecretKey),
 		Token:                  str(m.Token),
 		Endpoint:               str(m.Endpoint),
+		S3Endpoint:             str(m.S3Endpoint),
 	}
 	if m.MaxRetries.IsUnknown() {
 		unknown = true

@@ -147,6 +147,7 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 		return diags
 	}
 	opts, d := m.loaderOptions(ctx)
+	r.data.withObjects(ctx, &opts.Source)
 	diags.Append(d...)
 	if diags.HasError() {
 		return diags

@@ -45,6 +45,7 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return // the computed values stay unknown until apply
 	}
 	opts, diags := plan.loaderOptions(ctx)
+	r.data.withObjects(ctx, &opts.Source)
 	resp.Diagnostics.Append(diags...)
 	declared, haveDeclared, diags := declaredSchema(ctx, plan.KeySchema)
 	resp.Diagnostics.Append(diags...)
