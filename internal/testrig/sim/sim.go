@@ -9,7 +9,9 @@
 // behaviour deterministically (seeded faults, an injectable clock).
 //
 // Only BatchWriteItem is capacity-modelled. Every other operation is forwarded as is (faults
-// still apply); UpdateTable's warm-throughput settings are handled by the simulator itself.
+// still apply); UpdateTable's warm-throughput settings and the bulk operations
+// (StartBulkPutItems, which reads S3 through Config.Bulk.Store) are handled by the simulator
+// itself.
 package sim
 
 import (
@@ -33,6 +35,8 @@ type Config struct {
 	// 1,000 WCU/s, no table cap).
 	Tables map[string]TableConfig
 	Faults Faults
+	// Bulk configures the simulated bulk operations (StartBulkPutItems and the rest).
+	Bulk BulkConfig
 	// Seed seeds every random draw (fault injection): the same seed and the same sequence of
 	// requests give the same faults.
 	Seed int64
@@ -111,6 +115,7 @@ type Sim struct {
 	tables   map[string]*tableState
 	timeline map[timelineKey]float64
 	stats    Stats
+	bulk     *bulkRegistry
 
 	server *http.Server
 	served chan struct{}
@@ -134,6 +139,7 @@ func New(cfg Config) (*Sim, error) {
 		tables:   map[string]*tableState{},
 		timeline: map[timelineKey]float64{},
 		stats:    Stats{Operations: map[string]int64{}},
+		bulk:     newBulkRegistry(),
 	}
 	// Configured tables exist from the start: burst savings accrue from then.
 	for name := range cfg.Tables {
@@ -215,13 +221,14 @@ func Listen(cfg Config, port int) (*Sim, string, error) {
 }
 
 // Close stops serving (when started with Start or Listen), dropping open connections at
-// once, and releases the backend's connections.
+// once, stops the bulk operations in progress, and releases the backend's connections.
 func (s *Sim) Close() error {
 	var err error
 	if s.server != nil {
 		err = s.server.Close()
 		<-s.served
 	}
+	s.bulk.stopAll()
 	s.backend.close()
 	return err
 }
@@ -275,6 +282,14 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.batchWrite(w, r, body)
 	case "UpdateTable":
 		s.updateTable(w, r, body)
+	case "StartBulkPutItems":
+		s.startBulkPutItems(w, r, body)
+	case "DescribeBulkOperation":
+		s.describeBulkOperation(w, body)
+	case "CancelBulkOperation":
+		s.cancelBulkOperation(w, body)
+	case "ListBulkOperations":
+		s.listBulkOperations(w)
 	default:
 		s.pass(w, r, op, body)
 	}
