@@ -1,6 +1,7 @@
 package bulkput
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,7 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
-	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/s3server"
 	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
@@ -194,7 +194,7 @@ func TestRecordReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s: %v", line, err)
 	}
-	if string(loader.AppendCanonical(nil, rec.Item)) != string(loader.AppendCanonical(nil, record.Item(item))) {
+	if !bytes.Equal(loader.AppendCanonical(nil, rec.Item), loader.AppendCanonical(nil, item)) {
 		t.Fatalf("%s read back as %v", line, rec.Item)
 	}
 }

@@ -141,7 +141,7 @@ func Follow(ctx context.Context, api API, arn string, poll, cancelWait time.Dura
 		case <-t.C:
 		case <-stop.Done():
 			t.Stop()
-			return last, fmt.Errorf("%w; the bulk put %s was asked to stop but had not within %s", ctx.Err(), arn, cancelWait) //nolint:errorlint // as above
+			return last, fmt.Errorf("%w; the bulk put %s was asked to stop but had not within %s", ctx.Err(), arn, cancelWait)
 		}
 	}
 }

@@ -149,7 +149,7 @@ func (s *Stager) Close() (Staged, error) {
 	}
 	if s.part != nil { // a failed write left it open
 		_ = s.part.pw.CloseWithError(s.err)
-		<-s.part.done
+		<-s.part.done //nolint:errcheck // the write's failure is the one to report
 		s.part = nil
 	}
 	return Staged{Bucket: s.bucket, Prefix: s.prefix, Keys: s.keys, Items: s.items}, s.err
