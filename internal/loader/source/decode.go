@@ -63,3 +63,11 @@ func lineAt(pos record.Position, raw []byte, off int) record.Position {
 	pos.Line += bytes.Count(raw[:off], []byte{'\n'})
 	return pos
 }
+
+// DecodeItem decodes one item in DynamoDB JSON ({"name": {"S": "..."}, ...}, or the export
+// shape {"Item": {...}}), as a line of a DynamoDB JSON file reads.
+func DecodeItem(raw []byte) (record.Item, error) {
+	d := recordDecoder{typed: true}
+	rec, _, err := d.decode(raw, record.Position{File: "item", Line: 1})
+	return rec.Item, err
+}

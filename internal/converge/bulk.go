@@ -1,0 +1,288 @@
+package converge
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/bulkput"
+	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
+)
+
+// Bulk hands an apply's writes to DynamoDB's bulk put (StartBulkPutItems) instead of
+// BatchWriteItem: the items to write are staged in S3 under Prefix, one folder per operation.
+// Deletions of removed items still go through BatchWriteItem: bulk put only puts.
+type Bulk struct {
+	API    bulkput.API
+	Store  bulkput.Store
+	Bucket string
+	Prefix string
+	// MaxWriteUnits caps the operation's write rate (>= bulkput.MinWriteUnits); 0 leaves it
+	// to the service.
+	MaxWriteUnits int64
+	// Poll is how often the operation is described (default 10 s); CancelWait bounds the wait
+	// for a cancelled operation to stop (default 2 minutes).
+	Poll, CancelWait time.Duration
+	// Progress, if set, is told of every description while the operation runs.
+	Progress func(*types.BulkOperationDescription)
+	// MaxFailures bounds the failures read from the error report (default 20).
+	MaxFailures int
+}
+
+// BulkResult is what the bulk put did.
+type BulkResult struct {
+	Token, Arn string
+	Status     types.BulkOperationStatus
+	// Staged counts the items staged for the operation; Reused says an earlier apply had
+	// staged them (it died after staging, or after starting the operation).
+	Staged int64
+	Reused bool
+	// Processed and Failed are the operation's counts; Failures the first MaxFailures of the
+	// failed records, FailuresTotal how many the report holds.
+	Processed, Failed int64
+	Failures          []bulkput.Failure
+	FailuresTotal     int
+	// CleanupErr is a failure to delete the staged input after the operation completed: the
+	// objects stay under the staging prefix, nothing else is wrong.
+	CleanupErr error
+}
+
+// BulkOperationError is an operation that ended other than COMPLETED.
+type BulkOperationError struct {
+	Result *BulkResult
+	Code   string // FailureCode
+	Msg    string // FailureMessage
+}
+
+func (e *BulkOperationError) Error() string {
+	r := e.Result
+	switch r.Status {
+	case types.BulkOperationStatusCompletedWithErrors:
+		return fmt.Sprintf("the bulk put %s could not write %d of %d items", r.Arn, r.Failed, r.Processed)
+	default:
+		return fmt.Sprintf("the bulk put %s ended %s (%s: %s)", r.Arn, r.Status, e.Code, e.Msg)
+	}
+}
+
+// stagedMarker is the object that says a staging finished: an apply that finds it starts the
+// operation on what is there instead of staging again (which could overwrite input a running
+// operation reads).
+const stagedMarker = "staged.json"
+
+// ApplyBulk is Apply with the write pass run by DynamoDB's bulk put. The client token derives
+// from the table, the dataset's digest, the prior state and b's settings, so an apply that died
+// after starting the operation finds it again; a stopped operation changes the state, so the
+// next apply starts another. Outcome.State records every item the table may hold whatever
+// stopped the apply: an operation that did not complete leaves all it was given unconfirmed.
+func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *BulkResult, error) {
+	out := Outcome{State: p.Prior}
+	v, err := validate(ctx, p)
+	if v != nil {
+		out.Validated, out.Changes = v.validated, v.changes()
+	}
+	if err != nil {
+		return out, nil, err
+	}
+	b.defaults()
+	prior, validated, o := p.Prior, v.validated, v.o
+	token := bulkput.Token(p.Table, validated.Digest, priorIdentity(prior), b.Bucket, b.Prefix, strconv.FormatInt(b.MaxWriteUnits, 10))
+	dir := b.Prefix + token + "/"
+	input, reports := dir+"input/", dir+"report/"
+	res := &BulkResult{Token: token}
+
+	toWrite := v.toWrite()
+	if out.Changes.Write > 0 {
+		staged, reused, err := stage(ctx, b, p, o, validated, input, dir+stagedMarker)
+		if err != nil {
+			return out, res, err // nothing reached the table
+		}
+		res.Staged, res.Reused = staged, reused
+		d, err := bulkput.Start(ctx, b.API, bulkput.Operation{Table: p.Table, Bucket: b.Bucket, Prefix: input,
+			ReportBucket: b.Bucket, ReportPrefix: reports, MaxWriteUnits: b.MaxWriteUnits, Token: token})
+		if err != nil {
+			// The answer may be lost after the operation started: what it was given may be in
+			// the table.
+			out.State = unconfirmedWrites(prior, v, toWrite)
+			return out, res, err
+		}
+		res.Arn = aws.ToString(d.BulkOperationArn)
+		end, ferr := bulkput.Follow(ctx, b.API, res.Arn, b.Poll, b.CancelWait, b.Progress)
+		if end != nil {
+			res.Status, res.Processed, res.Failed = end.BulkOperationStatus, end.ProcessedItemCount, end.FailedItemCount
+		}
+		switch {
+		case ferr != nil || end == nil || (end.BulkOperationStatus != types.BulkOperationStatusCompleted && end.BulkOperationStatus != types.BulkOperationStatusCompletedWithErrors):
+			out.State = unconfirmedWrites(prior, v, toWrite)
+			if ferr != nil {
+				return out, res, ferr
+			}
+			return out, res, &BulkOperationError{Result: res, Code: aws.ToString(end.FailureCode), Msg: aws.ToString(end.FailureMessage)}
+		case end.BulkOperationStatus == types.BulkOperationStatusCompletedWithErrors:
+			res.Failures, res.FailuresTotal, err = bulkput.ReadFailures(ctx, b.Store, b.Bucket, reports, b.MaxFailures)
+			if err != nil {
+				out.State = unconfirmedWrites(prior, v, toWrite)
+				return out, res, fmt.Errorf("%w; reading its error report: %v", &BulkOperationError{Result: res}, err) //nolint:errorlint // the operation's error is the one to test
+			}
+			out.State = withFailures(prior, v, p, res.Failures, res.FailuresTotal, toWrite)
+			return out, res, &BulkOperationError{Result: res}
+		}
+		res.CleanupErr = cleanup(ctx, b.Store, b.Bucket, input)
+	}
+	next := v.next()
+	deleted, err := deleteRemoved(ctx, api, p.Table, p.Schema, v.gone, o.Write)
+	out.Deleted = deleted
+	if err != nil {
+		out.State = State{Ledger: union(next, prior.Ledger), Unconfirmed: minus(prior.Unconfirmed, next)}
+		return out, res, err
+	}
+	out.State = State{Ledger: next}
+	out.Complete = true
+	return out, res, nil
+}
+
+func (b *Bulk) defaults() {
+	if b.Poll <= 0 {
+		b.Poll = 10 * time.Second
+	}
+	if b.CancelWait <= 0 {
+		b.CancelWait = 2 * time.Minute
+	}
+	if b.MaxFailures <= 0 {
+		b.MaxFailures = 20
+	}
+	if b.Prefix != "" && b.Prefix[len(b.Prefix)-1] != '/' {
+		b.Prefix += "/"
+	}
+}
+
+// stage writes the items to write under input through the loader's write pass, unless the
+// marker says an earlier apply staged them; it returns how many are staged.
+func stage(ctx context.Context, b Bulk, p Params, o loader.Options, validated *loader.Validated, input, marker string) (int64, bool, error) {
+	done, err := b.Store.Exists(ctx, b.Bucket, marker)
+	if err != nil {
+		return 0, false, fmt.Errorf("looking for an earlier staging: %w", err)
+	}
+	if done {
+		return 0, true, nil
+	}
+	// Leftovers of a staging that died half way: the operation must read only this one's.
+	if err := cleanup(ctx, b.Store, b.Bucket, input); err != nil {
+		return 0, false, err
+	}
+	st := bulkput.NewStager(ctx, b.Store, b.Bucket, input, 0)
+	o.Write.MaxWriteUnitsPerSecond = 0 // the cap is the operation's
+	_, lerr := loader.LoadValidated(ctx, st, p.Table, p.Schema, o, validated)
+	staged, cerr := st.Close()
+	if err := errors.Join(lerr, cerr); err != nil {
+		return 0, false, fmt.Errorf("staging the items in s3://%s/%s: %w", b.Bucket, input, err)
+	}
+	body := fmt.Sprintf(`{"items":%d,"parts":%d,"digest":%q}`, staged.Items, len(staged.Keys), validated.Digest)
+	if err := b.Store.Upload(ctx, b.Bucket, marker, strings.NewReader(body)); err != nil {
+		return 0, false, fmt.Errorf("marking the staging done: %w", err)
+	}
+	return staged.Items, false, nil
+}
+
+func cleanup(ctx context.Context, st bulkput.Store, bucket, prefix string) error {
+	keys, err := st.Keys(ctx, bucket, prefix)
+	if err != nil || len(keys) == 0 {
+		return err
+	}
+	return st.Delete(ctx, bucket, keys)
+}
+
+// toWrite marks the records the write pass writes: not dropped, not in place, not resumed.
+func (v *validation) toWrite() *loader.Bitmap {
+	w := &loader.Bitmap{}
+	for i := range v.seen.len() {
+		seq := uint64(i)
+		if !v.validated.Dropped(seq) && !v.o.Resume.Has(seq) && !v.validated.Unchanged(seq) {
+			w.Set(seq)
+		}
+	}
+	return w
+}
+
+// unconfirmedWrites is the state after an operation that may have written any of toWrite:
+// the prior ledger, those keys unconfirmed beside the prior unconfirmed ones.
+func unconfirmedWrites(prior State, v *validation, toWrite *loader.Bitmap) State {
+	var unconf ledger.Builder
+	for e := range prior.Unconfirmed.All() {
+		unconf.Add(e.KeyID, 0)
+	}
+	for i := range v.seen.len() {
+		if toWrite.Has(uint64(i)) {
+			unconf.Add(v.seen.id(i), 0)
+		}
+	}
+	st := State{Ledger: prior.Ledger, Unconfirmed: unconf.Build(), Drifted: prior.Drifted}
+	if st.Unconfirmed.Len() == 0 {
+		st.Unconfirmed = nil
+	}
+	return st
+}
+
+// withFailures is the state after an operation that completed with errors: the prior ledger
+// (the items in place, and those the failed records would have replaced) with every record
+// written but those that failed. When the report lists fewer failures than it holds, or a
+// failure without its item, which records failed is not known: the written records are then
+// unconfirmed, so that the next apply writes them all again.
+func withFailures(prior State, v *validation, p Params, failures []bulkput.Failure, total int, toWrite *loader.Bitmap) State {
+	if total > len(failures) {
+		return unconfirmedWrites(prior, v, toWrite)
+	}
+	failed := map[string]bool{}
+	for _, f := range failures {
+		if f.Item == nil {
+			return unconfirmedWrites(prior, v, toWrite) // a failure without its item: which one is unknown
+		}
+		failed[p.Schema.Key(f.Item).ID()] = true
+	}
+	var led ledger.Builder
+	for e := range prior.Ledger.All() {
+		led.Add(e.KeyID, e.Hash)
+	}
+	for i := range v.seen.len() {
+		if id := v.seen.id(i); toWrite.Has(uint64(i)) && !failed[id] {
+			led.Add(id, v.seen.hash(i))
+		}
+	}
+	return State{Ledger: led.Build(), Unconfirmed: prior.Unconfirmed, Drifted: prior.Drifted}
+}
+
+// priorIdentity identifies what the previous apply left: a stopped operation changes it, so
+// the next apply's token (and operation) is another.
+func priorIdentity(prior State) string {
+	h := sha256.New()
+	var buf []byte
+	for i, l := range []*ledger.Ledger{prior.Ledger, prior.Unconfirmed} {
+		buf = binary.AppendUvarint(buf[:0], uint64(i))
+		buf = binary.AppendUvarint(buf, uint64(l.Len()))
+		_, _ = h.Write(buf)
+		for e := range l.All() {
+			buf = binary.AppendUvarint(buf[:0], uint64(len(e.KeyID)))
+			buf = append(buf, e.KeyID...)
+			buf = binary.BigEndian.AppendUint32(buf, e.Hash)
+			_, _ = h.Write(buf)
+		}
+	}
+	if r := prior.Resume; r != nil {
+		_, _ = h.Write([]byte(r.Digest))
+		_, _ = h.Write([]byte(r.Acked.Encode()))
+	}
+	if prior.Drifted {
+		_, _ = h.Write([]byte("drifted"))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

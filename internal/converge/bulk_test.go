@@ -1,0 +1,235 @@
+package converge
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/bulkput"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/s3server"
+	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
+)
+
+// bulkRig is versitygw (bucket "stage") and the simulator running bulk operations from it
+// into its in-memory table "tbl" (pk S, sk N).
+type bulkRig struct {
+	ddb   *dynamodb.Client
+	store *bulkput.S3Store
+	s3    *s3.Client
+}
+
+func startBulkRig(t *testing.T, failureRate float64) *bulkRig {
+	t.Helper()
+	srv, err := s3server.Start(context.Background(), s3server.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Stop)
+	c := s3.New(s3.Options{Region: s3server.Region, BaseEndpoint: aws.String(srv.Endpoint), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider(s3server.AccessKeyID, s3server.SecretAccessKey, "")})
+	if _, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("stage")}); err != nil {
+		t.Fatal(err)
+	}
+	s, endpoint, err := sim.Start(sim.Config{Seed: 7, Bulk: sim.BulkConfig{Store: sim.S3BulkStore(c), ItemFailureRate: failureRate},
+		Tables: map[string]sim.TableConfig{"tbl": {PartitionKey: "pk", SortKey: "sk", SortKeyType: "N", Partitions: 4}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	ddb := dynamodb.New(dynamodb.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
+	return &bulkRig{ddb: ddb, store: bulkput.NewS3Store(c), s3: c}
+}
+
+func (r *bulkRig) bulk() Bulk {
+	return Bulk{API: r.ddb, Store: r.store, Bucket: "stage", Prefix: "ddbload/t", Poll: 10 * time.Millisecond}
+}
+
+// contents is the canonical encoding of every item of table t, sorted.
+func (r *bulkRig) contents(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	p := dynamodb.NewScanPaginator(r.ddb, &dynamodb.ScanInput{TableName: aws.String("tbl")})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page.Items {
+			out = append(out, string(loader.CanonicalBytes(it)))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestApplyBulkConverges: a create and an update through bulk put leave the table exactly the
+// dataset: the update stages only new and changed items and deletes the removed ones with
+// BatchWriteItem; the staged input is removed once the operation completed.
+func TestApplyBulkConverges(t *testing.T) {
+	r := startBulkRig(t, 0)
+	v1, v2 := dataset(3000, "v1"), dataset(2990, "v2")
+	out, res, err := ApplyBulk(context.Background(), r.ddb, r.bulk(), bparams(v1, State{}))
+	if err != nil || !out.Complete || res.Status != types.BulkOperationStatusCompleted || res.Staged != 3000 || res.Processed != 3000 {
+		t.Fatalf("create: %v, %+v", err, res)
+	}
+	if !equal(r.contents(t), wantContents(t, v1)) {
+		t.Fatal("after the create the table is not the dataset")
+	}
+	if keys, _ := r.store.Keys(context.Background(), "stage", "ddbload/t/"+res.Token+"/input/"); len(keys) != 0 {
+		t.Fatalf("staged input left after completion: %v", keys)
+	}
+	out, res, err = ApplyBulk(context.Background(), r.ddb, r.bulk(), bparams(v2, out.State))
+	if err != nil || !out.Complete || out.Deleted != 10 || res.Staged != 2990 {
+		t.Fatalf("update: %v, deleted %d, %+v", err, out.Deleted, res)
+	}
+	if !equal(r.contents(t), wantContents(t, v2)) {
+		t.Fatal("after the update the table is not the dataset")
+	}
+	// Nothing changed: no operation at all.
+	_, res, err = ApplyBulk(context.Background(), r.ddb, r.bulk(), bparams(v2, out.State))
+	if err != nil || res.Arn != "" || res.Staged != 0 {
+		t.Fatalf("an unchanged dataset started an operation: %v, %+v", err, res)
+	}
+}
+
+// TestApplyBulkFailuresThenConverges: items the operation could not write come back as
+// failures with their items; the state leaves them out of the ledger, so the next apply (with
+// the failures gone) writes exactly those and the table ends as the dataset.
+func TestApplyBulkFailuresThenConverges(t *testing.T) {
+	failing := startBulkRig(t, 0.01)
+	data := dataset(2000, "v1")
+	out, res, err := ApplyBulk(context.Background(), failing.ddb, failing.bulk(), bparams(data, State{}))
+	var be *BulkOperationError
+	if !errors.As(err, &be) || res.Status != types.BulkOperationStatusCompletedWithErrors || res.Failed == 0 || len(res.Failures) == 0 || out.Complete {
+		t.Fatalf("%v, %+v", err, res)
+	}
+	for _, f := range res.Failures {
+		if f.Item == nil || f.Code == "" {
+			t.Fatalf("a failure without its item or code: %+v", f)
+		}
+	}
+	written := len(failing.contents(t))
+	if int64(written) != 2000-res.Failed {
+		t.Fatalf("%d items written with %d failed", written, res.Failed)
+	}
+	if res.FailuresTotal <= len(res.Failures) && out.State.Ledger.Len() != written {
+		t.Fatalf("the ledger holds %d items, the table %d", out.State.Ledger.Len(), written)
+	}
+	// The same table and staging, the failures gone: the next apply converges.
+	healthy := bulkRigOver(t, failing)
+	out, res, err = ApplyBulk(context.Background(), healthy.ddb, healthy.bulk(), bparams(data, out.State))
+	if err != nil || !out.Complete {
+		t.Fatalf("the next apply: %v, %+v", err, res)
+	}
+	if !equal(healthy.contents(t), wantContents(t, data)) {
+		t.Fatal("the table is not the dataset after the next apply")
+	}
+}
+
+// bulkRigOver is a simulator without injected failures in front of r's table: the same sink
+// cannot be shared, so it copies r's items into a new one through BatchWriteItem.
+func bulkRigOver(t *testing.T, r *bulkRig) *bulkRig {
+	t.Helper()
+	n := startBulkRig(t, 0)
+	var reqs []types.WriteRequest
+	p := dynamodb.NewScanPaginator(r.ddb, &dynamodb.ScanInput{TableName: aws.String("tbl")})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page.Items {
+			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: it}})
+		}
+	}
+	for len(reqs) > 0 {
+		k := min(25, len(reqs))
+		out, err := n.ddb.BatchWriteItem(context.Background(), &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{"tbl": reqs[:k]}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs = append(reqs[k:], out.UnprocessedItems["tbl"]...)
+	}
+	return n
+}
+
+// TestApplyBulkInterruptedThenDestroy: an apply stopped while its operation runs cancels it and
+// leaves every item it was given unconfirmed, so destroy leaves nothing of the dataset.
+func TestApplyBulkInterruptedThenDestroy(t *testing.T) {
+	r := startBulkRig(t, 0)
+	b := r.bulk()
+	b.MaxWriteUnits = bulkput.MinWriteUnits // 20,000 items: about 20 s
+	ctx, cancel := context.WithCancel(context.Background())
+	b.Progress = func(d *types.BulkOperationDescription) {
+		if d.ProcessedItemCount > 200 {
+			cancel()
+		}
+	}
+	out, res, err := ApplyBulk(ctx, r.ddb, b, bparams(dataset(20000, "v1"), State{}))
+	if !errors.Is(err, context.Canceled) || res.Status != types.BulkOperationStatusCancelled {
+		t.Fatalf("%v, %+v", err, res)
+	}
+	written := len(r.contents(t))
+	if written == 0 || written == 20000 || out.State.Unconfirmed.Len() != 20000 {
+		t.Fatalf("%d written, %d unconfirmed", written, out.State.Unconfirmed.Len())
+	}
+	if _, _, err := Destroy(context.Background(), r.ddb, "tbl", testSchema(), out.State, bparams("", State{}).Options.Write); err != nil {
+		t.Fatal(err)
+	}
+	if left := len(r.contents(t)); left != 0 {
+		t.Fatalf("destroy left %d items", left)
+	}
+}
+
+// TestApplyBulkFindsItsOperation: an apply that died after staging and starting its operation
+// is repeated; the repeat finds the staging and the operation by the token instead of staging
+// again and starting a second one.
+func TestApplyBulkFindsItsOperation(t *testing.T) {
+	r := startBulkRig(t, 0)
+	data := dataset(1000, "v1")
+	p := bparams(data, State{})
+	b := r.bulk()
+	b.defaults()
+	// What the first apply did before it died: staged, marked, started.
+	v, err := validate(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := bulkput.Token(p.Table, v.validated.Digest, priorIdentity(p.Prior), b.Bucket, b.Prefix, "0")
+	dir := b.Prefix + token + "/"
+	if _, _, err := stage(context.Background(), b, p, v.o, v.validated, dir+"input/", dir+stagedMarker); err != nil {
+		t.Fatal(err)
+	}
+	first, err := bulkput.Start(context.Background(), r.ddb, bulkput.Operation{Table: "tbl", Bucket: "stage", Prefix: dir + "input/", ReportBucket: "stage", ReportPrefix: dir + "report/", Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, res, err := ApplyBulk(context.Background(), r.ddb, r.bulk(), p)
+	if err != nil || !out.Complete || !res.Reused || res.Arn != aws.ToString(first.BulkOperationArn) {
+		t.Fatalf("the repeated apply: %v, %+v (first operation %s)", err, res, aws.ToString(first.BulkOperationArn))
+	}
+	ops, err := r.ddb.ListBulkOperations(context.Background(), &dynamodb.ListBulkOperationsInput{})
+	if err != nil || len(ops.BulkOperationsSummaryList) != 1 {
+		t.Fatalf("%v; %d operations, want 1", err, len(ops.BulkOperationsSummaryList))
+	}
+	if !equal(r.contents(t), wantContents(t, data)) {
+		t.Fatal("the table is not the dataset")
+	}
+}
+
+// bparams is params for table "tbl" (the simulator wants names of three characters or more).
+func bparams(inline string, prior State) Params {
+	p := params(inline, prior)
+	p.Table = "tbl"
+	return p
+}
