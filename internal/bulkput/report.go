@@ -20,6 +20,9 @@ type Failure struct {
 	Line   int
 	// Item is the record's item, when the report carries it.
 	Item map[string]types.AttributeValue
+	// Source is where the dataset holds the record (file:line), when the caller could trace
+	// it; the report knows only the staged input.
+	Source string
 }
 
 // ReadFailures reads up to max failures from the error report under bucket/prefix (the

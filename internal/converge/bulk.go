@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +18,8 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/bulkput"
 	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
 )
 
@@ -135,6 +138,7 @@ func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *
 				return out, res, fmt.Errorf("%w; reading its error report: %v", &BulkOperationError{Result: res}, err) //nolint:errorlint // the operation's error is the one to test
 			}
 			out.State = withFailures(prior, v, p, res.Failures, res.FailuresTotal, toWrite)
+			locate(v, p, res.Failures)
 			return out, res, &BulkOperationError{Result: res}
 		}
 		res.CleanupErr = cleanup(ctx, b.Store, b.Bucket, input)
@@ -285,4 +289,43 @@ func priorIdentity(prior State) string {
 		_, _ = h.Write([]byte("drifted"))
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// locate sets the Source of each failure whose item it finds among the dataset's records: the
+// report names staged parts, the user knows the files. It reads the files once more, passing
+// over the other records undecoded where the format allows.
+func locate(v *validation, p Params, failures []bulkput.Failure) {
+	want := map[string]int{} // key ID -> index in failures
+	for i, f := range failures {
+		if f.Item != nil {
+			want[p.Schema.Key(f.Item).ID()] = i
+		}
+	}
+	seqs := map[uint64]int{}
+	for i := range v.seen.len() {
+		if j, ok := want[v.seen.id(i)]; ok && !v.validated.Dropped(uint64(i)) {
+			seqs[uint64(i)] = j
+		}
+	}
+	if len(seqs) == 0 {
+		return
+	}
+	r, err := source.OpenSkipping(v.o.Source, func(seq uint64) bool { _, ok := seqs[seq]; return !ok })
+	if err != nil {
+		return
+	}
+	defer r.Close()
+	for found := 0; found < len(seqs); {
+		rec, err := r.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) || !errors.As(err, new(*record.InputError)) {
+				return
+			}
+			continue
+		}
+		if j, ok := seqs[rec.Seq]; ok {
+			failures[j].Source = rec.Pos.String()
+			found++
+		}
+	}
 }

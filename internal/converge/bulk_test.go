@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,8 +115,8 @@ func TestApplyBulkFailuresThenConverges(t *testing.T) {
 		t.Fatalf("%v, %+v", err, res)
 	}
 	for _, f := range res.Failures {
-		if f.Item == nil || f.Code == "" {
-			t.Fatalf("a failure without its item or code: %+v", f)
+		if f.Item == nil || f.Code == "" || !strings.HasPrefix(f.Source, "items:1") {
+			t.Fatalf("a failure without its item, code or place in the dataset: %+v", f)
 		}
 	}
 	written := len(failing.contents(t))

@@ -58,7 +58,13 @@ type Table struct {
 
 	LocalIndexes  []Index
 	GlobalIndexes []Index
+
+	// Replicas names the regions of a global table's replicas; empty for a table of one region.
+	Replicas []string
 }
+
+// Global reports whether the table is a global table (it has replicas).
+func (t *Table) Global() bool { return len(t.Replicas) > 0 }
 
 // HasLSI reports whether the table has at least one local secondary index.
 func (t *Table) HasLSI() bool { return len(t.LocalIndexes) > 0 }
@@ -88,6 +94,9 @@ func fromDescription(d *types.TableDescription) *Table {
 	}
 	if p := d.ProvisionedThroughput; p != nil {
 		t.Provisioned = Throughput{ReadUnits: deref(p.ReadCapacityUnits), WriteUnits: deref(p.WriteCapacityUnits)}
+	}
+	for _, r := range d.Replicas {
+		t.Replicas = append(t.Replicas, deref(r.RegionName))
 	}
 	if o := d.OnDemandThroughput; o != nil {
 		t.OnDemandMax = Throughput{ReadUnits: deref(o.MaxReadRequestUnits), WriteUnits: deref(o.MaxWriteRequestUnits)}

@@ -38,7 +38,7 @@ type BulkConfig struct {
 	// (ValidationError) instead of writing them, drawn from the simulator's seeded source.
 	ItemFailureRate float64
 	// GlobalTables names tables that are global tables: StartBulkPutItems refuses them, and
-	// DescribeTable shows a replica.
+	// DescribeTable shows a replica in eu-west-1.
 	GlobalTables map[string]bool
 }
 

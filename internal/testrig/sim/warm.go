@@ -303,6 +303,9 @@ func (s *Sim) injectWarm(body []byte, member, name string) []byte {
 	s.mu.Unlock()
 
 	table["WarmThroughput"] = mustJSON(map[string]any{"ReadUnitsPerSecond": tw.read, "WriteUnitsPerSecond": tw.write, "Status": tw.status()})
+	if s.cfg.Bulk.GlobalTables[name] {
+		table["Replicas"] = mustJSON([]map[string]any{{"RegionName": "eu-west-1", "ReplicaStatus": "ACTIVE"}})
+	}
 	var status string
 	if updating && json.Unmarshal(table["TableStatus"], &status) == nil && status == "ACTIVE" {
 		table["TableStatus"] = mustJSON("UPDATING")
