@@ -95,8 +95,8 @@ func fromDescription(d *types.TableDescription) *Table {
 	if p := d.ProvisionedThroughput; p != nil {
 		t.Provisioned = Throughput{ReadUnits: deref(p.ReadCapacityUnits), WriteUnits: deref(p.WriteCapacityUnits)}
 	}
-	for _, r := range d.Replicas {
-		t.Replicas = append(t.Replicas, deref(r.RegionName))
+	for i := range d.Replicas {
+		t.Replicas = append(t.Replicas, deref(d.Replicas[i].RegionName))
 	}
 	if o := d.OnDemandThroughput; o != nil {
 		t.OnDemandMax = Throughput{ReadUnits: deref(o.MaxReadRequestUnits), WriteUnits: deref(o.MaxWriteRequestUnits)}
