@@ -90,12 +90,14 @@ func Ended(status types.BulkOperationStatus) bool {
 	return false
 }
 
-// Follow describes the operation every poll until it ends, telling progress of each
-// description. When ctx ends first it cancels the operation and follows it, for at most
+// Follow describes the operation until it ends, telling progress of each description: after
+// a second, then at doubling intervals up to poll, so that a short operation ends promptly and
+// a long one costs few calls. When ctx ends first it cancels the operation and follows it, for at most
 // cancelWait, to CANCELLED (or whatever it ended as), returning the last description with
 // ctx's error: the table may hold any part of the input then.
 func Follow(ctx context.Context, api API, arn string, poll, cancelWait time.Duration, progress func(*types.BulkOperationDescription)) (*types.BulkOperationDescription, error) {
 	var last *types.BulkOperationDescription
+	wait := min(time.Second, poll)
 	for {
 		d, err := describe(ctx, api, arn)
 		if err != nil {
@@ -111,7 +113,8 @@ func Follow(ctx context.Context, api API, arn string, poll, cancelWait time.Dura
 		if Ended(d.BulkOperationStatus) {
 			return d, nil
 		}
-		t := time.NewTimer(poll)
+		t := time.NewTimer(wait)
+		wait = min(2*wait, poll)
 		select {
 		case <-t.C:
 			continue

@@ -51,6 +51,11 @@ type BulkResult struct {
 	// staged them (it died after staging, or after starting the operation).
 	Staged int64
 	Reused bool
+	// Started says StartBulkPutItems was called: from then on the table may hold any of the
+	// items staged, whatever the call answered.
+	Started bool
+	// Duration is the operation's, from its start and end times.
+	Duration time.Duration
 	// Processed and Failed are the operation's counts; Failures the first MaxFailures of the
 	// failed records, FailuresTotal how many the report holds.
 	Processed, Failed int64
@@ -111,6 +116,7 @@ func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *
 			return out, res, err // nothing reached the table
 		}
 		res.Staged, res.Reused = staged, reused
+		res.Started = true
 		d, err := bulkput.Start(ctx, b.API, bulkput.Operation{Table: p.Table, Bucket: b.Bucket, Prefix: input,
 			ReportBucket: b.Bucket, ReportPrefix: reports, MaxWriteUnits: b.MaxWriteUnits, Token: token})
 		if err != nil {
@@ -123,6 +129,9 @@ func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *
 		end, ferr := bulkput.Follow(ctx, b.API, res.Arn, b.Poll, b.CancelWait, b.Progress)
 		if end != nil {
 			res.Status, res.Processed, res.Failed = end.BulkOperationStatus, end.ProcessedItemCount, end.FailedItemCount
+			if end.StartTime != nil && end.EndTime != nil {
+				res.Duration = end.EndTime.Sub(*end.StartTime)
+			}
 		}
 		switch {
 		case ferr != nil || end == nil || (end.BulkOperationStatus != types.BulkOperationStatusCompleted && end.BulkOperationStatus != types.BulkOperationStatusCompletedWithErrors):

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/awsclient"
+	"github.com/ddbload/terraform-provider-ddbload/internal/bulkput"
 	"github.com/ddbload/terraform-provider-ddbload/internal/drift"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
 	"github.com/ddbload/terraform-provider-ddbload/internal/prewarm"
@@ -22,6 +23,7 @@ type dynamoAPI interface {
 	write.API
 	drift.API
 	prewarm.UpdateAPI
+	bulkput.API
 }
 
 // dynamoClient returns the provider's DynamoDB client, or diagnostics that say which provider

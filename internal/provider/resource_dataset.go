@@ -236,7 +236,29 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 					"retries":              schema.Int64Attribute{Computed: true, MarkdownDescription: "BatchWriteItem calls that re-sent items."},
 					"duration_seconds":     schema.Float64Attribute{Computed: true, MarkdownDescription: "Duration of the write phase, in seconds."},
 					"items_per_second":     schema.Float64Attribute{Computed: true, MarkdownDescription: "Items written per second."},
+					"engine":               schema.StringAttribute{Computed: true, MarkdownDescription: "The engine that wrote: `local` or `bulk_put`."},
+					"bulk_operation_arn": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "The bulk put operation's ARN (`DescribeBulkOperation`), when `engine` was `bulk_put`."},
 				},
+			},
+			"engine": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: docEngine,
+				Validators:          []validator.String{stringvalidator.OneOf(engineLocal, engineBulkPut, engineAuto)},
+			},
+			"staging": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: docStaging,
+				Attributes: map[string]schema.Attribute{
+					"bucket": schema.StringAttribute{Required: true, MarkdownDescription: "S3 bucket the items are staged in, in the table's region.",
+						Validators: []validator.String{stringvalidator.LengthBetween(3, 63)}},
+					"prefix": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(defaultStagingPrefix),
+						MarkdownDescription: "Key prefix of the staging folders. Defaults to `" + defaultStagingPrefix + "`."},
+				},
+			},
+			"selected_engine": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: docSelectedEngine,
 			},
 		},
 	}
@@ -247,6 +269,7 @@ func (r *datasetResource) ConfigValidators(context.Context) []resource.ConfigVal
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("files"), path.MatchRoot("items")),
 		resourcevalidator.Conflicting(path.MatchRoot("items"), path.MatchRoot("csv")),
+		bulkPutConfig{},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -66,6 +67,9 @@ func (r *datasetResource) Update(ctx context.Context, req resource.UpdateRequest
 
 	if !m.ContentSHA256.IsUnknown() && m.ContentSHA256.Equal(prior.ContentSHA256) {
 		// Only settings changed (concurrency, timeouts, ...): the table is already right.
+		if m.SelectedEngine.IsUnknown() {
+			m.SelectedEngine = prior.SelectedEngine
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		return
 	}
@@ -75,6 +79,7 @@ func (r *datasetResource) Update(ctx context.Context, req resource.UpdateRequest
 		m.LastLoad = prior.LastLoad
 		m.ItemCount, m.EstimatedWriteUnits, m.EstimatedLoadSeconds = prior.ItemCount, prior.EstimatedWriteUnits, prior.EstimatedLoadSeconds
 		m.PlannedChanges = prior.PlannedChanges
+		m.SelectedEngine = prior.SelectedEngine
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
@@ -172,6 +177,15 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 		p.PlannedDigest = planned.ValueString()
 	}
 	p.Options.Logger = newTFLogger(ctx)
+	engine, d := r.engineAtApply(ctx, m, table, p)
+	diags.Append(d...)
+	if diags.HasError() {
+		return diags
+	}
+	m.SelectedEngine = types.StringValue(engine)
+	if engine == engineBulkPut {
+		return append(diags, r.convergeBulk(ctx, m, client, table, p, newPrivate, timeout)...)
+	}
 	tflog.Info(ctx, "Loading dataset", map[string]any{"table_name": name, "resuming": p.Prior.Resume != nil,
 		"rewrite_all": p.Prior.Drifted || p.Prior.Ledger == nil, "unconfirmed": p.Prior.Unconfirmed.Len()})
 
@@ -217,6 +231,31 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	tflog.Info(ctx, "Loaded dataset", map[string]any{"table_name": name, "items": res.Stats.Written, "unchanged": res.Unchanged,
 		"deleted": out.Deleted, "wcu": res.Stats.WCUConsumed, "throttled": res.Stats.Throttled, "seconds": res.Stats.Duration.Seconds()})
 	return diags
+}
+
+// engineAtApply is the engine the plan selected, or, when the plan could not tell (the table
+// did not exist yet), the one selectEngine picks now.
+func (r *datasetResource) engineAtApply(ctx context.Context, m *datasetModel, table *tableinfo.Table, p converge.Params) (string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if v := m.SelectedEngine; !v.IsUnknown() && !v.IsNull() && v.ValueString() != "" {
+		if v.ValueString() == engineBulkPut && table.Global() {
+			diags.AddAttributeError(path.Root("engine"), "Bulk Put Refuses Global Tables",
+				fmt.Sprintf("%s is now a global table (replicas in %v), and bulk put does not load global tables: use engine = \"local\".", table.Name, table.Replicas))
+		}
+		return v.ValueString(), diags
+	}
+	var changes converge.Changes
+	if m.Engine.ValueString() == engineAuto {
+		var err error
+		if _, changes, err = converge.Preview(ctx, p); err != nil {
+			return engineLocal, diags // the local path reports it
+		}
+	}
+	engine, err := selectEngine(m, table, changes)
+	if err != nil {
+		diags.AddAttributeError(path.Root("engine"), "Bulk Put Refuses Global Tables", err.Error())
+	}
+	return engine, diags
 }
 
 func interruptedDiag(m *datasetModel, err error, out converge.Outcome, timeout time.Duration) diag.Diagnostic {

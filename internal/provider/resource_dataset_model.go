@@ -38,6 +38,14 @@ type datasetModel struct {
 	LastLoad             types.Object   `tfsdk:"last_load"`
 	KeySchema            types.Object   `tfsdk:"key_schema"`
 	PlannedChanges       types.Object   `tfsdk:"planned_changes"`
+	Engine               types.String   `tfsdk:"engine"`
+	Staging              types.Object   `tfsdk:"staging"`
+	SelectedEngine       types.String   `tfsdk:"selected_engine"`
+}
+
+type stagingModel struct {
+	Bucket types.String `tfsdk:"bucket"`
+	Prefix types.String `tfsdk:"prefix"`
 }
 
 type plannedChangesModel struct {
@@ -78,6 +86,8 @@ type lastLoadModel struct {
 	Retries            types.Int64   `tfsdk:"retries"`
 	DurationSeconds    types.Float64 `tfsdk:"duration_seconds"`
 	ItemsPerSecond     types.Float64 `tfsdk:"items_per_second"`
+	Engine             types.String  `tfsdk:"engine"`
+	BulkOperationARN   types.String  `tfsdk:"bulk_operation_arn"`
 }
 
 var lastLoadTypes = map[string]attr.Type{
@@ -90,6 +100,8 @@ var lastLoadTypes = map[string]attr.Type{
 	"retries":              types.Int64Type,
 	"duration_seconds":     types.Float64Type,
 	"items_per_second":     types.Float64Type,
+	"engine":               types.StringType,
+	"bulk_operation_arn":   types.StringType,
 }
 
 // Marker values of content_sha256 in state. They never equal a digest, so the next plan
@@ -132,6 +144,8 @@ func lastLoadValue(ctx context.Context, res *loader.Result, deleted int64) (type
 		Retries:            types.Int64Value(res.Stats.Retries),
 		DurationSeconds:    types.Float64Value(roundTo(res.Stats.Duration.Seconds(), 3)),
 		ItemsPerSecond:     types.Float64Value(0),
+		Engine:             types.StringValue(engineLocal),
+		BulkOperationARN:   types.StringNull(),
 	}
 	if s := res.Stats.Duration.Seconds(); s > 0 {
 		m.ItemsPerSecond = types.Float64Value(roundTo(float64(res.Stats.Written)/s, 1))

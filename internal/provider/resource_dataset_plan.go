@@ -121,10 +121,22 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			}
 		}
 	}
+	engine, err := selectEngine(&plan, table, changes)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("engine"), "Bulk Put Refuses Global Tables", err.Error())
+		return
+	}
+	plan.SelectedEngine = types.StringUnknown() // the table does not exist yet: auto decides at apply
+	if engine != "" {
+		plan.SelectedEngine = types.StringValue(engine)
+	}
 	if unchanged {
 		// The capacity may have changed since; an estimate alone is no reason for an update.
 		plan.EstimatedLoadSeconds = state.EstimatedLoadSeconds
 		plan.PlannedChanges = state.PlannedChanges
+		if plan.Engine.Equal(state.Engine) {
+			plan.SelectedEngine = state.SelectedEngine // nothing to write: no engine runs
+		}
 	} else {
 		plan.LastLoad = types.ObjectUnknown(lastLoadTypes)
 		plan.PlannedChanges, diags = plannedChangesValue(ctx, changes, changeSeconds)

@@ -110,10 +110,29 @@ type bulkRegistry struct {
 	byARN   map[string]*bulkOp
 	byToken map[string]*bulkOp
 	order   []*bulkOp
+	// failureRate, once set, replaces BulkConfig.ItemFailureRate (SetBulkItemFailureRate).
+	failureRate *float64
 }
 
 func newBulkRegistry() *bulkRegistry {
 	return &bulkRegistry{byARN: map[string]*bulkOp{}, byToken: map[string]*bulkOp{}}
+}
+
+// SetBulkItemFailureRate changes BulkConfig.ItemFailureRate for the operations that run from
+// now on.
+func (s *Sim) SetBulkItemFailureRate(fraction float64) {
+	s.bulk.mu.Lock()
+	s.bulk.failureRate = &fraction
+	s.bulk.mu.Unlock()
+}
+
+func (s *Sim) bulkFailureRate() float64 {
+	s.bulk.mu.Lock()
+	defer s.bulk.mu.Unlock()
+	if s.bulk.failureRate != nil {
+		return *s.bulk.failureRate
+	}
+	return s.cfg.Bulk.ItemFailureRate
 }
 
 // stopAll cancels every operation in progress and waits until each has stopped.
@@ -428,7 +447,7 @@ func (w *bulkWriter) record(ctx context.Context, key string, line int, text []by
 		w.fail(key, line, itemJSON, "ValidationError", err.Error())
 		return
 	}
-	meta, err := w.s.backend.meta(&http.Request{Header: w.headers}, w.op.in.TableName)
+	meta, err := w.s.backend.meta(w.request(ctx, "DescribeTable"), w.op.in.TableName)
 	if err != nil {
 		w.fail(key, line, itemJSON, "ValidationError", err.Error())
 		return
@@ -447,7 +466,7 @@ func (w *bulkWriter) record(ctx context.Context, key string, line int, text []by
 		w.fail(key, line, itemJSON, "ValidationError", "Item size has exceeded the maximum allowed size")
 		return
 	}
-	if w.s.faults.draw(w.s.cfg.Bulk.ItemFailureRate) {
+	if w.s.faults.draw(w.s.bulkFailureRate()) {
 		w.fail(key, line, itemJSON, "ValidationError", "the item failed (injected by the simulator)")
 		return
 	}
@@ -494,9 +513,7 @@ func (w *bulkWriter) flush(ctx context.Context) error {
 		}
 		b.WriteString(`]}}`)
 		rec := httptest.NewRecorder()
-		req := (&http.Request{Method: http.MethodPost, Header: w.headers.Clone()}).WithContext(ctx)
-		req.Header.Set("X-Amz-Target", targetPrefix+"BatchWriteItem")
-		w.s.batchWrite(rec, req, b.Bytes())
+		w.s.batchWrite(rec, w.request(ctx, "BatchWriteItem"), b.Bytes())
 		var out struct {
 			UnprocessedItems map[string][]struct {
 				PutRequest struct{ Item json.RawMessage }
@@ -529,6 +546,14 @@ func (w *bulkWriter) flush(ctx context.Context) error {
 	}
 	w.wcu = 0
 	return nil
+}
+
+// request is a request of op as the operation's starter signed it, for the backend.
+func (w *bulkWriter) request(ctx context.Context, op string) *http.Request {
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/", http.NoBody)
+	req.Header = w.headers.Clone()
+	req.Header.Set("X-Amz-Target", targetPrefix+op)
+	return req
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
