@@ -33,10 +33,11 @@ var (
 		"the choice in the plan. Removed items are deleted with `BatchWriteItem` whatever the engine, as bulk put only puts. See the "+
 		"guide *Loading large datasets*.", engineLocal, engineBulkPut, engineAuto, engineBulkPut, "10,000,000", engineLocal)
 	docStaging = "Where `bulk_put` stages the items to write, as gzip DynamoDB JSON parts: one folder per operation under " +
-		"`s3://bucket/prefix`, named by the operation's client token, with the operation's error report beside the input. The " +
-		"input is deleted once the operation completed. Required for `engine = \"bulk_put\"`."
+		"`s3://<bucket>/<prefix><table name>/`, named by the operation's client token, with the operation's error report beside " +
+		"the input. The input is deleted once the operation completed. Required for `engine = \"bulk_put\"`."
 	docSelectedEngine = fmt.Sprintf("The engine the apply uses: `%s` or `%s`, as `engine` decides for this plan's writes. "+
 		"Unknown in the plan when `engine = \"%s\"` and the table does not exist yet.", engineLocal, engineBulkPut, engineAuto)
+	docSelectedEngineReason = "Why `selected_engine` is what it is, e.g. `auto: 12,500,000 planned write units, at least 10,000,000`."
 )
 
 // bulkPutConfig checks the configuration of the bulk_put engine without the table: staging
@@ -82,29 +83,32 @@ func (bulkPutConfig) ValidateResource(ctx context.Context, req resource.Validate
 	}
 }
 
-// selectEngine is the engine m's writes use on table, planned at changes; "" when it cannot be
-// told yet (the table does not exist). An error names why bulk_put cannot run.
-func selectEngine(m *datasetModel, table *tableinfo.Table, changes converge.Changes) (string, error) {
+// selectEngine is the engine m's writes use on table, planned at changes, and why; "" when it
+// cannot be told yet (the table does not exist). An error names why bulk_put cannot run.
+func selectEngine(m *datasetModel, table *tableinfo.Table, changes converge.Changes) (engine, reason string, err error) {
 	switch m.Engine.ValueString() {
 	case engineBulkPut:
 		if table != nil && table.Global() {
-			return "", fmt.Errorf("%s is a global table (replicas in %v), and bulk put does not load global tables: use engine = \"local\"",
+			return "", "", fmt.Errorf("%s is a global table (replicas in %v), and bulk put does not load global tables: use engine = \"local\"",
 				table.Name, table.Replicas)
 		}
-		return engineBulkPut, nil
+		return engineBulkPut, "engine = \"bulk_put\"", nil
 	case engineAuto:
-		if m.Staging.IsNull() || (!m.MaxWriteUnits.IsNull() && m.MaxWriteUnits.ValueInt64() < bulkput.MinWriteUnits) {
-			return engineLocal, nil
+		switch {
+		case m.Staging.IsNull():
+			return engineLocal, "auto: staging is not set", nil
+		case !m.MaxWriteUnits.IsNull() && m.MaxWriteUnits.ValueInt64() < bulkput.MinWriteUnits:
+			return engineLocal, fmt.Sprintf("auto: max_write_units_per_second is below bulk put's minimum of %d", bulkput.MinWriteUnits), nil
+		case table == nil:
+			return "", "", nil
+		case table.Global():
+			return engineLocal, "auto: the table is a global table, which bulk put does not load", nil
+		case changes.WriteUnits < autoBulkWriteUnits:
+			return engineLocal, fmt.Sprintf("auto: %s planned write units, below %s", thousands(changes.WriteUnits), thousands(autoBulkWriteUnits)), nil
 		}
-		if table == nil {
-			return "", nil
-		}
-		if table.Global() || changes.WriteUnits < autoBulkWriteUnits {
-			return engineLocal, nil
-		}
-		return engineBulkPut, nil
+		return engineBulkPut, fmt.Sprintf("auto: %s planned write units, at least %s", thousands(changes.WriteUnits), thousands(autoBulkWriteUnits)), nil
 	}
-	return engineLocal, nil
+	return engineLocal, "engine is not set: local", nil
 }
 
 // staging reads m's staging; ok is false when it is not set.

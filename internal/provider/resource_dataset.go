@@ -260,6 +260,10 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Computed:            true,
 				MarkdownDescription: docSelectedEngine,
 			},
+			"selected_engine_reason": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: docSelectedEngineReason,
+			},
 		},
 	}
 	wholeNumbers(resp.Schema.Attributes)

@@ -68,7 +68,7 @@ func (r *datasetResource) Update(ctx context.Context, req resource.UpdateRequest
 	if !m.ContentSHA256.IsUnknown() && m.ContentSHA256.Equal(prior.ContentSHA256) {
 		// Only settings changed (concurrency, timeouts, ...): the table is already right.
 		if m.SelectedEngine.IsUnknown() {
-			m.SelectedEngine = prior.SelectedEngine
+			m.SelectedEngine, m.SelectedEngineReason = prior.SelectedEngine, prior.SelectedEngineReason
 		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		return
@@ -79,7 +79,7 @@ func (r *datasetResource) Update(ctx context.Context, req resource.UpdateRequest
 		m.LastLoad = prior.LastLoad
 		m.ItemCount, m.EstimatedWriteUnits, m.EstimatedLoadSeconds = prior.ItemCount, prior.EstimatedWriteUnits, prior.EstimatedLoadSeconds
 		m.PlannedChanges = prior.PlannedChanges
-		m.SelectedEngine = prior.SelectedEngine
+		m.SelectedEngine, m.SelectedEngineReason = prior.SelectedEngine, prior.SelectedEngineReason
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
@@ -177,12 +177,11 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 		p.PlannedDigest = planned.ValueString()
 	}
 	p.Options.Logger = newTFLogger(ctx)
-	engine, d := r.engineAtApply(ctx, m, table, p)
-	diags.Append(d...)
+	diags.Append(r.engineAtApply(ctx, m, table, p)...)
 	if diags.HasError() {
 		return diags
 	}
-	m.SelectedEngine = types.StringValue(engine)
+	engine := m.SelectedEngine.ValueString()
 	if engine == engineBulkPut {
 		return append(diags, r.convergeBulk(ctx, m, client, table, p, newPrivate, timeout)...)
 	}
@@ -233,29 +232,32 @@ func (r *datasetResource) converge(ctx context.Context, m *datasetModel, oldPriv
 	return diags
 }
 
-// engineAtApply is the engine the plan selected, or, when the plan could not tell (the table
-// did not exist yet), the one selectEngine picks now.
-func (r *datasetResource) engineAtApply(ctx context.Context, m *datasetModel, table *tableinfo.Table, p converge.Params) (string, diag.Diagnostics) {
+// engineAtApply sets m's selected engine: the one the plan selected, or, when the plan could
+// not tell (the table did not exist yet), the one selectEngine picks now.
+func (r *datasetResource) engineAtApply(ctx context.Context, m *datasetModel, table *tableinfo.Table, p converge.Params) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if v := m.SelectedEngine; !v.IsUnknown() && !v.IsNull() && v.ValueString() != "" {
 		if v.ValueString() == engineBulkPut && table.Global() {
 			diags.AddAttributeError(path.Root("engine"), "Bulk Put Refuses Global Tables",
 				fmt.Sprintf("%s is now a global table (replicas in %v), and bulk put does not load global tables: use engine = \"local\".", table.Name, table.Replicas))
 		}
-		return v.ValueString(), diags
+		return diags
 	}
 	var changes converge.Changes
 	if m.Engine.ValueString() == engineAuto {
 		var err error
 		if _, changes, err = converge.Preview(ctx, p); err != nil {
-			return engineLocal, diags // the local path reports it
+			m.SelectedEngine, m.SelectedEngineReason = types.StringValue(engineLocal), types.StringValue("auto: the dataset did not validate")
+			return diags // the local path reports why
 		}
 	}
-	engine, err := selectEngine(m, table, changes)
+	engine, reason, err := selectEngine(m, table, changes)
 	if err != nil {
 		diags.AddAttributeError(path.Root("engine"), "Bulk Put Refuses Global Tables", err.Error())
+		return diags
 	}
-	return engine, diags
+	m.SelectedEngine, m.SelectedEngineReason = types.StringValue(engine), types.StringValue(reason)
+	return diags
 }
 
 func interruptedDiag(m *datasetModel, err error, out converge.Outcome, timeout time.Duration) diag.Diagnostic {

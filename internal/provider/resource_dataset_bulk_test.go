@@ -90,6 +90,7 @@ func TestAccDataset_bulkPut(t *testing.T) {
 				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("selected_engine"), knownvalue.StringExact("bulk_put")),
+					plancheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("selected_engine_reason"), knownvalue.StringExact(`engine = "bulk_put"`)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("item_count"), knownvalue.Int64Exact(500)),
@@ -138,9 +139,10 @@ func TestAccDataset_bulkPut(t *testing.T) {
 	})
 }
 
-// TestAccDataset_bulkPutRefusals: bulk put without staging, below its minimum rate, or into a
-// global table fails the plan with the reason; nothing is written.
-func TestAccDataset_bulkPutRefusals(t *testing.T) {
+// TestAccDataset_bulkPutChoices: bulk put without staging, below its minimum rate, or into a
+// global table fails the plan with the reason, and nothing is written; auto picks the local
+// engine for a small dataset, and the plan says why.
+func TestAccDataset_bulkPutChoices(t *testing.T) {
 	table := uniqueName(t)
 	global := table + "-g"
 	b := startAccBulk(t, global)
@@ -170,6 +172,25 @@ resource "ddbload_dataset" "test" {
 			{
 				Config:      bulkDatasetConfig(b, global, file, ""),
 				ExpectError: regexp.MustCompile(`(?s)Bulk Put Refuses Global Tables.*global table`),
+			},
+			{
+				Config: b.config(fmt.Sprintf(`
+resource "ddbload_dataset" "test" {
+  table_name = %q
+  files      = [%q]
+  engine     = "auto"
+  staging    = { bucket = "stage" }
+}
+`, table, file)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("selected_engine"), knownvalue.StringExact("local")),
+					plancheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("selected_engine_reason"),
+						knownvalue.StringExact("auto: 20 planned write units, below 10,000,000")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("last_load").AtMapKey("engine"), knownvalue.StringExact("local")),
+				},
+				Check: expectItems(table, orderKeys([2]int{0, 20}), nil),
 			},
 		},
 	})

@@ -41,6 +41,7 @@ type datasetModel struct {
 	Engine               types.String   `tfsdk:"engine"`
 	Staging              types.Object   `tfsdk:"staging"`
 	SelectedEngine       types.String   `tfsdk:"selected_engine"`
+	SelectedEngineReason types.String   `tfsdk:"selected_engine_reason"`
 }
 
 type stagingModel struct {

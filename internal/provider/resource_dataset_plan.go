@@ -121,21 +121,22 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			}
 		}
 	}
-	engine, err := selectEngine(&plan, table, changes)
+	engine, reason, err := selectEngine(&plan, table, changes)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("engine"), "Bulk Put Refuses Global Tables", err.Error())
 		return
 	}
-	plan.SelectedEngine = types.StringUnknown() // the table does not exist yet: auto decides at apply
+	// Unknown while the table does not exist yet: auto decides at apply.
+	plan.SelectedEngine, plan.SelectedEngineReason = types.StringUnknown(), types.StringUnknown()
 	if engine != "" {
-		plan.SelectedEngine = types.StringValue(engine)
+		plan.SelectedEngine, plan.SelectedEngineReason = types.StringValue(engine), types.StringValue(reason)
 	}
 	if unchanged {
 		// The capacity may have changed since; an estimate alone is no reason for an update.
 		plan.EstimatedLoadSeconds = state.EstimatedLoadSeconds
 		plan.PlannedChanges = state.PlannedChanges
-		if plan.Engine.Equal(state.Engine) {
-			plan.SelectedEngine = state.SelectedEngine // nothing to write: no engine runs
+		if plan.Engine.Equal(state.Engine) { // nothing to write: no engine runs
+			plan.SelectedEngine, plan.SelectedEngineReason = state.SelectedEngine, state.SelectedEngineReason
 		}
 	} else {
 		plan.LastLoad = types.ObjectUnknown(lastLoadTypes)
