@@ -6,10 +6,12 @@
 #   2. peers side by side: boto3 Table.batch_writer, the AWS CLI, a naive single-worker loader
 #   3. raw speed and CPU per 100,000 items against the in-memory sink; peak RSS (memcheck)
 #   4. terraform apply against the engine alone
+#   5. terraform apply with the bulk put engine: staging in versitygw, the operation in the simulator
 # Everything runs on 127.0.0.1 against the capacity simulator (internal/testrig/sim).
 #
-# Environment: TERRAFORM (the CLI for suite 4; the Makefile passes its own), BENCH_SUITES (a
-# subset of "efficiency peers speed terraform memory"), BENCH_FLAGS (extra ddbload-bench flags, e.g. -quick),
+# Environment: TERRAFORM (the CLI for suites 4 and 5; the Makefile passes its own), TOOLS_DIR
+# (where suite 5 finds versitygw; the Makefile exports it), BENCH_SUITES (a subset of
+# "efficiency peers speed terraform bulkput memory"), BENCH_FLAGS (extra ddbload-bench flags, e.g. -quick),
 # BENCH_WORKDIR (datasets, kept for reuse; default $TMPDIR/ddbload-bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +37,7 @@ echo
 echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(free -g | awk '/^Mem:/ {print $2}') GiB memory, $(go version | cut -d' ' -f3-); boto3 $(/usr/bin/python3 -c 'import boto3; print(boto3.__version__)'), $(/usr/bin/aws --version 2>&1 | cut -d' ' -f1)"
 echo
 
-suites=${BENCH_SUITES:-efficiency peers speed terraform memory}
+suites=${BENCH_SUITES:-efficiency peers speed terraform bulkput memory}
 go_suites=$(tr ' ' '\n' <<<"$suites" | grep -vx -e memory -e '' | tr '\n' ' ' || true)
 if [ -n "$go_suites" ]; then
   # shellcheck disable=SC2086 # BENCH_FLAGS and go_suites are word lists

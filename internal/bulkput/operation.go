@@ -26,8 +26,10 @@ const MinWriteUnits = 1024
 // Operation is a bulk put to start.
 type Operation struct {
 	Table string
-	// Input is the staged parts' location: every object under it is read.
+	// Input is where the items are: every object under it is read, gzip-compressed unless
+	// Uncompressed.
 	Bucket, Prefix string
+	Uncompressed   bool
 	// Reports is where the service writes its error report (under ReportPrefix).
 	ReportBucket, ReportPrefix string
 	// MaxWriteUnits caps the operation's write rate (>= MinWriteUnits); 0 leaves it to the
@@ -66,6 +68,9 @@ func Start(ctx context.Context, api API, op Operation) (*types.BulkOperationDesc
 			S3Bucket: aws.String(op.ReportBucket), S3KeyPrefix: aws.String(op.ReportPrefix),
 			OutputType: []types.OutputTypeEnum{types.OutputTypeEnumError},
 		},
+	}
+	if op.Uncompressed {
+		in.InputS3Configuration.InputCompressionType = types.InputCompressionTypeNone
 	}
 	if op.MaxWriteUnits > 0 {
 		in.MaxWriteRequestUnits = aws.Int64(op.MaxWriteUnits)

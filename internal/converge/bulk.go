@@ -47,6 +47,12 @@ type Bulk struct {
 type BulkResult struct {
 	Token, Arn string
 	Status     types.BulkOperationStatus
+	// Input is what the operation read: s3://bucket/prefix.
+	Input string
+	// PassedThrough says the operation read the dataset's own objects, which needed no
+	// staging; StagedBecause says why they did otherwise.
+	PassedThrough bool
+	StagedBecause string
 	// Staged counts the items staged for the operation; Reused says an earlier apply had
 	// staged them (it died after staging, or after starting the operation).
 	Staged int64
@@ -104,21 +110,39 @@ func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *
 	}
 	b.defaults()
 	prior, validated, o := p.Prior, v.validated, v.o
-	token := bulkput.Token(p.Table, validated.Digest, priorIdentity(prior), b.Bucket, b.Prefix, strconv.FormatInt(b.MaxWriteUnits, 10))
-	dir := b.Prefix + token + "/"
-	input, reports := dir+"input/", dir+"report/"
-	res := &BulkResult{Token: token}
-
 	toWrite := v.toWrite()
+	res := &BulkResult{}
+	var set *source.ObjectSet
 	if out.Changes.Write > 0 {
-		staged, reused, err := stage(ctx, b, p, o, validated, input, dir+stagedMarker)
-		if err != nil {
+		if set, res.StagedBecause, err = passThrough(p, v, toWrite); err != nil {
 			return out, res, err // nothing reached the table
 		}
-		res.Staged, res.Reused = staged, reused
+	}
+	parts := []string{p.Table, validated.Digest, priorIdentity(prior), b.Bucket, b.Prefix, strconv.FormatInt(b.MaxWriteUnits, 10)}
+	if set != nil { // another input: another operation
+		parts = append(parts, "objects", set.Bucket, set.Prefix, strconv.FormatBool(set.Gzip))
+	}
+	token := bulkput.Token(parts...)
+	res.Token = token
+	dir := b.Prefix + token + "/"
+	input, reports := dir+"input/", dir+"report/"
+
+	if out.Changes.Write > 0 {
+		op := bulkput.Operation{Table: p.Table, Bucket: b.Bucket, Prefix: input,
+			ReportBucket: b.Bucket, ReportPrefix: reports, MaxWriteUnits: b.MaxWriteUnits, Token: token}
+		if set != nil {
+			op.Bucket, op.Prefix, op.Uncompressed = set.Bucket, set.Prefix, !set.Gzip
+			res.PassedThrough = true
+		} else {
+			staged, reused, err := stage(ctx, b, p, o, validated, input, dir+stagedMarker)
+			if err != nil {
+				return out, res, err // nothing reached the table
+			}
+			res.Staged, res.Reused = staged, reused
+		}
+		res.Input = source.S3Scheme + op.Bucket + "/" + op.Prefix
 		res.Started = true
-		d, err := bulkput.Start(ctx, b.API, bulkput.Operation{Table: p.Table, Bucket: b.Bucket, Prefix: input,
-			ReportBucket: b.Bucket, ReportPrefix: reports, MaxWriteUnits: b.MaxWriteUnits, Token: token})
+		d, err := bulkput.Start(ctx, b.API, op)
 		if err != nil {
 			// The answer may be lost after the operation started: what it was given may be in
 			// the table.
@@ -132,6 +156,11 @@ func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *
 			if end.StartTime != nil && end.EndTime != nil {
 				res.Duration = end.EndTime.Sub(*end.StartTime)
 			}
+		}
+		if ferr == nil && set != nil {
+			// The operation read the objects themselves: if one changed meanwhile, what it wrote
+			// is not the dataset validation saw.
+			ferr = objectsChanged(p.Options.Source.Objects, set)
 		}
 		switch {
 		case ferr != nil || end == nil || (end.BulkOperationStatus != types.BulkOperationStatusCompleted && end.BulkOperationStatus != types.BulkOperationStatusCompletedWithErrors):
@@ -150,7 +179,9 @@ func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *
 			locate(v, p, res.Failures)
 			return out, res, &BulkOperationError{Result: res}
 		}
-		res.CleanupErr = cleanup(ctx, b.Store, b.Bucket, input)
+		if set == nil {
+			res.CleanupErr = cleanup(ctx, b.Store, b.Bucket, input)
+		}
 	}
 	next := v.next()
 	deleted, err := deleteRemoved(ctx, api, p.Table, p.Schema, v.gone, o.Write)
@@ -162,6 +193,58 @@ func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *
 	out.State = State{Ledger: next}
 	out.Complete = true
 	return out, res, nil
+}
+
+// passThrough returns the dataset's objects when the operation can read them as they are,
+// else why the items must be staged: every record is written (a first load, or every item
+// new or changed), the items are the records as read (no key templates), and the objects are
+// a set the operation can read (source.AsObjectSet).
+func passThrough(p Params, v *validation, toWrite *loader.Bitmap) (*source.ObjectSet, string, error) {
+	k := p.Options.Keys
+	switch {
+	case p.Options.Source.Objects == nil || p.Options.Source.Inline != "":
+		return nil, "the dataset is not in S3", nil
+	case k.PartitionKey != "" || k.SortKey != "" || k.ShardCount > 1:
+		return nil, "key templates or shards change the items", nil
+	case toWrite.Len() != v.seen.len():
+		return nil, "not every record is written (an update, or duplicates)", nil
+	}
+	set, why, err := source.AsObjectSet(p.Options.Source)
+	if set == nil || err != nil {
+		return nil, why, err
+	}
+	// Listed after validation: the objects must be the ones validated, since the operation
+	// reads them, not what validation read.
+	same, err := v.validated.FilesUnchanged(p.Options.Source)
+	switch {
+	case err != nil:
+		return nil, "", err
+	case !same:
+		return nil, "", loader.ErrDatasetChanged
+	}
+	return set, "", nil
+}
+
+// objectsChanged fails when an object of set is no longer the one validation read.
+func objectsChanged(store source.ObjectStore, set *source.ObjectSet) error {
+	for _, o := range set.Objects {
+		now, err := store.Stat(o.Bucket, o.Key)
+		if err != nil {
+			return fmt.Errorf("checking %s after the bulk put: %w", o.Name(), err)
+		}
+		if now.ETag != o.ETag || now.Size != o.Size {
+			return &ObjectChangedError{Name: o.Name()}
+		}
+	}
+	return nil
+}
+
+// ObjectChangedError is an object of the dataset that changed while a bulk put read it: the
+// table may hold items of either version.
+type ObjectChangedError struct{ Name string }
+
+func (e *ObjectChangedError) Error() string {
+	return fmt.Sprintf("%s changed while the bulk put read it, so the table may hold items of either version", e.Name)
 }
 
 func (b *Bulk) defaults() {

@@ -1,8 +1,11 @@
 package converge
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -16,6 +19,8 @@ import (
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/bulkput"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
+	"github.com/ddbload/terraform-provider-ddbload/internal/s3store"
 	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/s3server"
 	"github.com/ddbload/terraform-provider-ddbload/internal/testrig/sim"
 )
@@ -26,6 +31,7 @@ type bulkRig struct {
 	ddb   *dynamodb.Client
 	store *bulkput.S3Store
 	s3    *s3.Client
+	sim   *sim.Sim
 }
 
 func startBulkRig(t *testing.T, failureRate float64) *bulkRig {
@@ -48,7 +54,7 @@ func startBulkRig(t *testing.T, failureRate float64) *bulkRig {
 	t.Cleanup(func() { _ = s.Close() })
 	ddb := dynamodb.New(dynamodb.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
 		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
-	return &bulkRig{ddb: ddb, store: bulkput.NewS3Store(c), s3: c}
+	return &bulkRig{ddb: ddb, store: bulkput.NewS3Store(c), s3: c, sim: s}
 }
 
 func (r *bulkRig) bulk() Bulk {
@@ -233,4 +239,120 @@ func bparams(inline string, prior State) Params {
 	p := params(inline, prior)
 	p.Table = "tbl"
 	return p
+}
+
+// ddbLines is items from..from+n-1 of dataset(_, version) as gzip DynamoDB JSON lines, the
+// shape of an S3 export and of bulk put's input.
+func ddbLines(t *testing.T, from, n int, version string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	z := gzip.NewWriter(&b)
+	for i := from; i < from+n; i++ {
+		fmt.Fprintf(z, `{"Item":{"pk":{"S":"user-%d"},"sk":{"N":"%d"},"v":{"S":%q}}}`+"\n", i%13, i, version)
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// s3Params is params for table "tbl" reading the objects that pattern matches through r's S3.
+func (r *bulkRig) s3Params(pattern string, prior State) Params {
+	p := bparams("", prior)
+	p.Options.Source = source.Spec{Patterns: []string{pattern}, Objects: s3store.New(context.Background(), r.s3)}
+	return p
+}
+
+// put writes an object of bucket "src".
+func (r *bulkRig) put(t *testing.T, key string, body []byte) {
+	t.Helper()
+	if _, err := r.s3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("src"), Key: aws.String(key), Body: bytes.NewReader(body)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestApplyBulkPassesObjectsThrough: a first load of DynamoDB JSON objects that are all the
+// objects under their prefix hands the operation those objects, untouched and unstaged; an
+// update writes only the changed items, so it stages them; another object under the prefix
+// makes the operation stage too. Each time the table ends as the dataset, and the dataset's
+// objects are all still there.
+func TestApplyBulkPassesObjectsThrough(t *testing.T) {
+	r := startBulkRig(t, 0)
+	if _, err := r.s3.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("src")}); err != nil {
+		t.Fatal(err)
+	}
+	r.put(t, "seed/part-1.ddb.jsonl.gz", ddbLines(t, 0, 1500, "v1"))
+	r.put(t, "seed/part-2.ddb.jsonl.gz", ddbLines(t, 1500, 1500, "v1"))
+	out, res, err := ApplyBulk(context.Background(), r.ddb, r.bulk(), r.s3Params("s3://src/seed/*.ddb.jsonl.gz", State{}))
+	if err != nil || !out.Complete || !res.PassedThrough || res.Staged != 0 || res.Input != "s3://src/seed/part-" || res.Processed != 3000 {
+		t.Fatalf("create: %v, %+v", err, res)
+	}
+	if !equal(r.contents(t), wantContents(t, dataset(3000, "v1"))) {
+		t.Fatal("after the create the table is not the dataset")
+	}
+	if keys, _ := r.store.Keys(context.Background(), "src", "seed/"); len(keys) != 2 {
+		t.Fatalf("the dataset's objects after the load: %v", keys)
+	}
+
+	// 10 items changed: only they are written, so they are staged.
+	r.put(t, "seed/part-1.ddb.jsonl.gz", append(ddbLines(t, 0, 10, "v2"), ddbLines(t, 10, 1490, "v1")...))
+	out, res, err = ApplyBulk(context.Background(), r.ddb, r.bulk(), r.s3Params("s3://src/seed/*.ddb.jsonl.gz", out.State))
+	if err != nil || !out.Complete || res.PassedThrough || res.Staged != 10 || !strings.Contains(res.StagedBecause, "not every record") {
+		t.Fatalf("update: %v, %+v", err, res)
+	}
+	want := dataset(3000, "v1")
+	want = strings.Replace(want, `"v":"v1"`, `"v":"v2"`, 10)
+	if !equal(r.contents(t), wantContents(t, want)) {
+		t.Fatal("after the update the table is not the dataset")
+	}
+
+	// An object that is not the dataset's under the objects' common prefix: the operation would
+	// read it too, so the items are staged.
+	fresh := startBulkRig(t, 0)
+	if _, err := fresh.s3.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("src")}); err != nil {
+		t.Fatal(err)
+	}
+	fresh.put(t, "seed/part-1.ddb.jsonl.gz", ddbLines(t, 0, 50, "v1"))
+	fresh.put(t, "seed/part-2.ddb.jsonl.gz", ddbLines(t, 50, 50, "v1"))
+	fresh.put(t, "seed/part-notes.txt", []byte("not items"))
+	out, res, err = ApplyBulk(context.Background(), fresh.ddb, fresh.bulk(), fresh.s3Params("s3://src/seed/part-*.gz", State{}))
+	if err != nil || !out.Complete || res.PassedThrough || res.Staged != 100 || !strings.Contains(res.StagedBecause, "other objects") {
+		t.Fatalf("with another object under the prefix: %v, %+v", err, res)
+	}
+	if !equal(fresh.contents(t), wantContents(t, dataset(100, "v1"))) {
+		t.Fatal("the table is not the dataset")
+	}
+}
+
+// TestApplyBulkPassThroughFailures: items the operation could not write from the dataset's own
+// objects are named by object and line, and the next apply, the failures gone, converges.
+func TestApplyBulkPassThroughFailures(t *testing.T) {
+	r := startBulkRig(t, 0.02)
+	if _, err := r.s3.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("src")}); err != nil {
+		t.Fatal(err)
+	}
+	r.put(t, "seed/all.ddb.jsonl.gz", ddbLines(t, 0, 1000, "v1"))
+	out, res, err := ApplyBulk(context.Background(), r.ddb, r.bulk(), r.s3Params("s3://src/seed/all.ddb.jsonl.gz", State{}))
+	if !errors.As(err, new(*BulkOperationError)) || !res.PassedThrough || len(res.Failures) == 0 {
+		t.Fatalf("%v, %+v", err, res)
+	}
+	for _, f := range res.Failures {
+		if !strings.HasPrefix(f.Source, "s3://src/seed/all.ddb.jsonl.gz:") || f.Object != "s3://src/seed/all.ddb.jsonl.gz" {
+			t.Fatalf("a failure not traced to its object and line: %+v", f)
+		}
+	}
+	// The next apply writes exactly the failed items when the report named them all, else every
+	// item again (which ones failed is then unknown).
+	rewrite := int64(res.FailuresTotal)
+	if res.FailuresTotal > len(res.Failures) {
+		rewrite = 1000
+	}
+	r.sim.SetBulkItemFailureRate(0)
+	out, res, err = ApplyBulk(context.Background(), r.ddb, r.bulk(), r.s3Params("s3://src/seed/all.ddb.jsonl.gz", out.State))
+	if err != nil || !out.Complete || res.Processed != rewrite || res.PassedThrough != (rewrite == 1000) {
+		t.Fatalf("the next apply, %d items to write again: %v, %+v", rewrite, err, res)
+	}
+	if !equal(r.contents(t), wantContents(t, dataset(1000, "v1"))) {
+		t.Fatal("the table is not the dataset after the next apply")
+	}
 }

@@ -203,7 +203,8 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Computed: true,
 				MarkdownDescription: "Estimated duration of a full load, in seconds: `estimated_write_units` over the rate the table can take — " +
 					"its provisioned WCU, or its warm throughput when on-demand, capped by `max_write_units_per_second` and by one partition's " +
-					"1,000 WCU/s for the hottest partition key. Null when the table's capacity is not known (e.g. on-demand without warm throughput).",
+					"1,000 WCU/s for the hottest partition key. The same for both engines (a bulk put's cap is `max_write_units_per_second`); it " +
+					"leaves out staging and start-up. Null when the table's capacity is not known (e.g. on-demand without warm throughput).",
 			},
 			"planned_changes": schema.SingleNestedAttribute{
 				Computed: true,
@@ -239,6 +240,9 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 					"engine":               schema.StringAttribute{Computed: true, MarkdownDescription: "The engine that wrote: `local` or `bulk_put`."},
 					"bulk_operation_arn": schema.StringAttribute{Computed: true,
 						MarkdownDescription: "The bulk put operation's ARN (`DescribeBulkOperation`), when `engine` was `bulk_put`."},
+					"bulk_input": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "What the bulk put read, `s3://<bucket>/<prefix>`: the staging folder, or the dataset's own " +
+							"objects when they were passed through untouched (see the guide *Loading large datasets*). Null for `local`."},
 				},
 			},
 			"engine": schema.StringAttribute{

@@ -87,7 +87,8 @@ func (r *datasetResource) convergeBulk(ctx context.Context, m *datasetModel, cli
 			"could not be deleted: %v. Delete it to stop paying for its storage.", b.Bucket, b.Prefix, res.CleanupErr))
 	}
 	tflog.Info(ctx, "Loaded dataset by bulk put", map[string]any{"table_name": name, "operation": res.Arn, "items": res.Processed,
-		"deleted": out.Deleted, "seconds": res.Duration.Seconds()})
+		"deleted": out.Deleted, "seconds": res.Duration.Seconds(), "input": res.Input, "passed_through": res.PassedThrough,
+		"staged_because": res.StagedBecause})
 	return diags
 }
 
@@ -104,6 +105,10 @@ func bulkLastLoad(ctx context.Context, out converge.Outcome, res *converge.BulkR
 		ItemsPerSecond:     tftypes.Float64Value(0),
 		Engine:             tftypes.StringValue(engineBulkPut),
 		BulkOperationARN:   tftypes.StringNull(),
+		BulkInput:          tftypes.StringNull(),
+	}
+	if res.Input != "" {
+		m.BulkInput = tftypes.StringValue(res.Input)
 	}
 	if res.Arn != "" {
 		m.BulkOperationARN = tftypes.StringValue(res.Arn)
@@ -124,7 +129,10 @@ func bulkErrorDiag(name string, err error, out converge.Outcome, res *converge.B
 			countOf(res.Failed, "item", "items"), countOf(res.Processed, "item", "items"))
 		for _, f := range res.Failures {
 			where := f.Source
-			if where == "" {
+			switch {
+			case where == "" && res.PassedThrough: // the report names the dataset's own objects
+				where = fmt.Sprintf("%s:%d", f.Object, f.Line)
+			case where == "":
 				where = fmt.Sprintf("%s line %d (staged)", f.Object, f.Line)
 			}
 			fmt.Fprintf(&b, "  - %s: %s: %s\n", where, f.Code, f.Message)
@@ -134,6 +142,11 @@ func bulkErrorDiag(name string, err error, out converge.Outcome, res *converge.B
 		}
 		b.WriteString("The items written are recorded in the state; fix the failed records and apply again to write them.")
 		return diag.NewErrorDiagnostic("Bulk Put Items Failed", b.String())
+	case errors.As(err, new(*converge.ObjectChangedError)):
+		return diag.NewErrorDiagnostic("Dataset Changed During Load",
+			fmt.Sprintf("The bulk put %s into %q read the dataset's own objects, and %v. The state records every item it was "+
+				"given as possibly in the table: the next terraform apply converges the table to the objects as they are then, "+
+				"and terraform destroy deletes them.", res.Arn, name, err))
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		why := "it was cancelled"
 		if errors.Is(err, context.DeadlineExceeded) {

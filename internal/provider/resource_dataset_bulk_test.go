@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -191,6 +192,61 @@ resource "ddbload_dataset" "test" {
 					statecheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("last_load").AtMapKey("engine"), knownvalue.StringExact("local")),
 				},
 				Check: expectItems(table, orderKeys([2]int{0, 20}), nil),
+			},
+		},
+	})
+}
+
+// orderRecords is orderLines as DynamoDB JSON lines of the S3-export shape.
+func orderRecords(first, n int, note string) []byte {
+	var b strings.Builder
+	for i := first; i < first+n; i++ {
+		fmt.Fprintf(&b, `{"Item":{"pk":{"S":"p%03d"},"sk":{"S":"%d"},"note":{"S":%q}}}`+"\n", i/10, i, note)
+	}
+	return []byte(b.String())
+}
+
+// TestAccDataset_bulkPutPassThrough: DynamoDB JSON objects in S3 that are all the objects
+// under their prefix go to the bulk put untouched (last_load.bulk_input names them, and
+// nothing is staged); an update of a few items stages just those; destroy deletes every item.
+func TestAccDataset_bulkPutPassThrough(t *testing.T) {
+	table := uniqueName(t)
+	b := startAccBulk(t)
+	cfg := b.config(fmt.Sprintf(`
+resource "ddbload_dataset" "test" {
+  table_name = %q
+  files      = ["s3://stage/seed/*.ddb.jsonl.gz"]
+  engine     = "bulk_put"
+  staging    = { bucket = "stage" }
+}
+`, table))
+	lastLoad := func(written int64, input knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("last_load"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+			"engine": knownvalue.StringExact("bulk_put"), "written": knownvalue.Int64Exact(written), "bulk_input": input,
+		}))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { createTable(t, devstack.HashRange(table)) },
+		CheckDestroy:             expectItems(table, nil, nil),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					b.put(t, "seed/part-1.ddb.jsonl.gz", gzipBytes(t, orderRecords(0, 250, "v1")))
+					b.put(t, "seed/part-2.ddb.jsonl.gz", gzipBytes(t, orderRecords(250, 250, "v1")))
+				},
+				Config:            cfg,
+				ConfigStateChecks: []statecheck.StateCheck{lastLoad(500, knownvalue.StringExact("s3://stage/seed/part-"))},
+				Check:             expectItems(table, orderKeys([2]int{0, 500}), map[string]map[string]string{"p000|0": {"note": "v1"}}),
+			},
+			{
+				PreConfig: func() {
+					b.put(t, "seed/part-1.ddb.jsonl.gz", gzipBytes(t, append(orderRecords(0, 10, "v2"), orderRecords(10, 240, "v1")...)))
+				},
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{lastLoad(10,
+					knownvalue.StringRegexp(regexp.MustCompile(`^s3://stage/ddbload/`+regexp.QuoteMeta(table)+`/[0-9a-f]+/input/$`)))},
+				Check: expectItems(table, orderKeys([2]int{0, 500}), map[string]map[string]string{"p000|0": {"note": "v2"}, "p001|10": {"note": "v1"}}),
 			},
 		},
 	})

@@ -89,6 +89,7 @@ type lastLoadModel struct {
 	ItemsPerSecond     types.Float64 `tfsdk:"items_per_second"`
 	Engine             types.String  `tfsdk:"engine"`
 	BulkOperationARN   types.String  `tfsdk:"bulk_operation_arn"`
+	BulkInput          types.String  `tfsdk:"bulk_input"`
 }
 
 var lastLoadTypes = map[string]attr.Type{
@@ -103,6 +104,7 @@ var lastLoadTypes = map[string]attr.Type{
 	"items_per_second":     types.Float64Type,
 	"engine":               types.StringType,
 	"bulk_operation_arn":   types.StringType,
+	"bulk_input":           types.StringType,
 }
 
 // Marker values of content_sha256 in state. They never equal a digest, so the next plan
@@ -147,6 +149,7 @@ func lastLoadValue(ctx context.Context, res *loader.Result, deleted int64) (type
 		ItemsPerSecond:     types.Float64Value(0),
 		Engine:             types.StringValue(engineLocal),
 		BulkOperationARN:   types.StringNull(),
+		BulkInput:          types.StringNull(),
 	}
 	if s := res.Stats.Duration.Seconds(); s > 0 {
 		m.ItemsPerSecond = types.Float64Value(roundTo(float64(res.Stats.Written)/s, 1))

@@ -136,7 +136,10 @@ func (e *Env) terraformAtLimit(ctx context.Context, d *Dataset, bin, dir string,
 // tfWorkdir writes a Terraform working directory for tfConfig into dir, with a CLI
 // configuration that takes the provider from bin, and returns the environment to run
 // Terraform there with a validation cache of the directory's own.
-func tfWorkdir(dir, bin string) ([]string, error) {
+func tfWorkdir(dir, bin string) ([]string, error) { return tfWorkdirWith(dir, bin, tfConfig) }
+
+// tfWorkdirWith is tfWorkdir with another configuration.
+func tfWorkdirWith(dir, bin, config string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
@@ -144,7 +147,7 @@ func tfWorkdir(dir, bin string) ([]string, error) {
 	if err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/ddbload/ddbload\" = %q\n  }\n  direct {}\n}\n", bin), 0o600); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tfConfig), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		return nil, err
 	}
 	return []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "DDBLOAD_VALIDATION_CACHE=" + filepath.Join(dir, "cache")}, nil

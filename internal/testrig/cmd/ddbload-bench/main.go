@@ -2,7 +2,7 @@
 // tables in Markdown on standard output; its log (progress, errors) goes to standard error
 // through hclog.
 //
-//	ddbload-bench [flags] [suite ...]      # suites: efficiency peers speed terraform (default: all)
+//	ddbload-bench [flags] [suite ...]      # suites: efficiency peers speed terraform bulkput (default: all)
 //	ddbload-bench load -loader ours|naive -endpoint URL -table T -file F [...]
 //
 // The load subcommand is what the harness runs in a child process for each measured load; it
@@ -121,7 +121,7 @@ func benchmarks(ctx context.Context, log hclog.Logger, args []string) error {
 	}
 	names := fs.Args()
 	if len(names) == 0 {
-		names = []string{"efficiency", "peers", "speed", "terraform"}
+		names = []string{"efficiency", "peers", "speed", "terraform", "bulkput"}
 	}
 	for _, name := range names {
 		log.Info("Running suite", "suite", name)
@@ -135,8 +135,10 @@ func benchmarks(ctx context.Context, log hclog.Logger, args []string) error {
 			err = e.Speed(ctx, os.Stdout, sz)
 		case "terraform":
 			err = e.Terraform(ctx, os.Stdout, sz)
+		case "bulkput":
+			err = e.BulkPut(ctx, os.Stdout, sz)
 		default:
-			err = fmt.Errorf("unknown suite %q (efficiency, peers, speed, terraform)", name)
+			err = fmt.Errorf("unknown suite %q (efficiency, peers, speed, terraform, bulkput)", name)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
