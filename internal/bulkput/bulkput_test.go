@@ -198,3 +198,48 @@ func TestRecordReadsBack(t *testing.T) {
 		t.Fatalf("%s read back as %v", line, rec.Item)
 	}
 }
+
+// TestStartLiveChains: a token whose operation has ended starts a new operation under a token
+// derived from the ended one, reporting under its own prefix; starting again finds that new
+// operation while it runs, and after it ends chains once more.
+func TestStartLiveChains(t *testing.T) {
+	r := startRig(t)
+	staged := r.stage(t, "chain/input", 300, 0)
+	op := Operation{Table: "orders", Bucket: "stage", Prefix: staged.Prefix, ReportBucket: "stage", ReportPrefix: "chain/report/", Token: Token("chain")}
+	first, d, err := StartLive(context.Background(), r.ddb, op)
+	if err != nil || first.Token != op.Token || first.ReportPrefix != "chain/report/"+op.Token+"/" {
+		t.Fatalf("the first start: %v, %+v", err, first)
+	}
+	if _, err := Follow(context.Background(), r.ddb, aws.ToString(d.BulkOperationArn), 10*time.Millisecond, time.Minute, nil); err != nil {
+		t.Fatal(err)
+	}
+	slow := op
+	slow.MaxWriteUnits = MinWriteUnits // another parameter, another token: the chain starts afresh
+	slow.Token = Token("chain-slow")
+	staged = r.stage(t, "chain/slow/", 20000, 0)
+	slow.Prefix = staged.Prefix
+	if _, _, err := StartLive(context.Background(), r.ddb, slow); err != nil {
+		t.Fatal(err)
+	}
+	second, d2, err := StartLive(context.Background(), r.ddb, op)
+	if err != nil || second.Token == op.Token || second.Token != Token(op.Token, aws.ToString(d.BulkOperationArn)) ||
+		second.ReportPrefix != "chain/report/"+second.Token+"/" || aws.ToString(d2.BulkOperationArn) == aws.ToString(d.BulkOperationArn) {
+		t.Fatalf("the start after the first ended: %v, %+v", err, second)
+	}
+	if _, err := Follow(context.Background(), r.ddb, aws.ToString(d2.BulkOperationArn), 10*time.Millisecond, time.Minute, nil); err != nil {
+		t.Fatal(err)
+	}
+	running, d3, err := StartLive(context.Background(), r.ddb, slow)
+	if err != nil || running.Token != slow.Token || d3.BulkOperationStatus != types.BulkOperationStatusInProgress {
+		t.Fatalf("the running operation was not found by its token: %v, %+v, %+v", err, running, d3)
+	}
+	third, d4, err := StartLive(context.Background(), r.ddb, op)
+	if err != nil || third.Token != Token(second.Token, aws.ToString(d2.BulkOperationArn)) {
+		t.Fatalf("the third start: %v, %+v", err, third)
+	}
+	ops, err := r.ddb.ListBulkOperations(context.Background(), &dynamodb.ListBulkOperationsInput{})
+	if err != nil || len(ops.BulkOperationsSummaryList) != 4 {
+		t.Fatalf("%v; %d operations, want 4", err, len(ops.BulkOperationsSummaryList))
+	}
+	_, _ = Follow(context.Background(), r.ddb, aws.ToString(d4.BulkOperationArn), 10*time.Millisecond, time.Minute, nil)
+}

@@ -85,6 +85,32 @@ func Start(ctx context.Context, api API, op Operation) (*types.BulkOperationDesc
 	return out.BulkOperationDescription, nil
 }
 
+// maxChain bounds the tokens one start tries, each after an earlier operation that ended.
+const maxChain = 16
+
+// StartLive starts op, or finds the operation its token started if that one still runs. An
+// operation of the token that has ended (or is being cancelled) belongs to an earlier apply,
+// such as the same dataset loaded again after a destroy or after a cancelled load; the token
+// cannot start another for eight hours, so it is chained to that operation's ARN and the start
+// repeated. A repeated apply walks the same chain to the live link. Each link reports under
+// op.ReportPrefix + its token + "/", so that its error report holds only its own failures.
+// StartLive returns the operation as started, with its token and report prefix.
+func StartLive(ctx context.Context, api API, op Operation) (Operation, *types.BulkOperationDescription, error) {
+	reports := op.ReportPrefix
+	for range maxChain {
+		op.ReportPrefix = reports + op.Token + "/"
+		d, err := Start(ctx, api, op)
+		if err != nil {
+			return op, nil, err
+		}
+		if !Ended(d.BulkOperationStatus) && d.BulkOperationStatus != types.BulkOperationStatusCancelling {
+			return op, d, nil
+		}
+		op.Token = Token(op.Token, aws.ToString(d.BulkOperationArn))
+	}
+	return op, nil, fmt.Errorf("starting the bulk put into %s: %d earlier operations with this load's client tokens have ended; wait for their tokens to expire (eight hours) or change staging.prefix", op.Table, maxChain)
+}
+
 // Ended tells whether status is final.
 func Ended(status types.BulkOperationStatus) bool {
 	switch status {

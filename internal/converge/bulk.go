@@ -142,7 +142,8 @@ func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *
 		}
 		res.Input = source.S3Scheme + op.Bucket + "/" + op.Prefix
 		res.Started = true
-		d, err := bulkput.Start(ctx, b.API, op)
+		op, d, err := bulkput.StartLive(ctx, b.API, op)
+		res.Token, reports = op.Token, op.ReportPrefix
 		if err != nil {
 			// The answer may be lost after the operation started: what it was given may be in
 			// the table.
@@ -177,10 +178,14 @@ func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *
 			}
 			out.State = withFailures(prior, v, p, res.Failures, res.FailuresTotal, toWrite)
 			locate(v, p, res.Failures)
+			if set == nil {
+				// The state changed, so the next apply stages under another token.
+				res.CleanupErr = unstage(ctx, b, dir)
+			}
 			return out, res, &BulkOperationError{Result: res}
 		}
 		if set == nil {
-			res.CleanupErr = cleanup(ctx, b.Store, b.Bucket, input)
+			res.CleanupErr = unstage(ctx, b, dir)
 		}
 	}
 	next := v.next()
@@ -288,6 +293,16 @@ func stage(ctx context.Context, b Bulk, p Params, o loader.Options, validated *l
 		return 0, false, fmt.Errorf("marking the staging done: %w", err)
 	}
 	return staged.Items, false, nil
+}
+
+// unstage removes a finished operation's staging under dir, the marker first: without it
+// the next apply stages afresh, and the same dataset loaded again (after a destroy) must not
+// find a marker without its input. Error reports stay.
+func unstage(ctx context.Context, b Bulk, dir string) error {
+	if err := cleanup(ctx, b.Store, b.Bucket, dir+stagedMarker); err != nil {
+		return err
+	}
+	return cleanup(ctx, b.Store, b.Bucket, dir+"input/")
 }
 
 func cleanup(ctx context.Context, st bulkput.Store, bucket, prefix string) error {

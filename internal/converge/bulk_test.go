@@ -92,8 +92,10 @@ func TestApplyBulkConverges(t *testing.T) {
 	if !equal(r.contents(t), wantContents(t, v1)) {
 		t.Fatal("after the create the table is not the dataset")
 	}
-	if keys, _ := r.store.Keys(context.Background(), "stage", "ddbload/t/"+res.Token+"/input/"); len(keys) != 0 {
-		t.Fatalf("staged input left after completion: %v", keys)
+	for _, left := range []string{"input/", stagedMarker} {
+		if keys, _ := r.store.Keys(context.Background(), "stage", "ddbload/t/"+res.Token+"/"+left); len(keys) != 0 {
+			t.Fatalf("staging left after completion: %v", keys)
+		}
 	}
 	out, res, err = ApplyBulk(context.Background(), r.ddb, r.bulk(), bparams(v2, out.State))
 	if err != nil || !out.Complete || out.Deleted != 10 || res.Staged != 2990 {
@@ -196,6 +198,37 @@ func TestApplyBulkInterruptedThenDestroy(t *testing.T) {
 	if left := len(r.contents(t)); left != 0 {
 		t.Fatalf("destroy left %d items", left)
 	}
+	// Created again from nothing (a tainted resource replaced): the same token meets the
+	// cancelled operation, so the load runs in another.
+	out, res, err = ApplyBulk(context.Background(), r.ddb, r.bulk(), bparams(dataset(20000, "v1"), State{}))
+	if err != nil || !out.Complete || res.Status != types.BulkOperationStatusCompleted {
+		t.Fatalf("created again: %v, %+v", err, res)
+	}
+	if !equal(r.contents(t), wantContents(t, dataset(20000, "v1"))) {
+		t.Fatal("created again, the table is not the dataset")
+	}
+}
+
+// TestApplyBulkLoadsAgainAfterDestroy: the same dataset loaded, destroyed and loaded again
+// within the token's eight hours is written again, by a second operation, not answered with
+// the first one.
+func TestApplyBulkLoadsAgainAfterDestroy(t *testing.T) {
+	r := startBulkRig(t, 0)
+	data := dataset(500, "v1")
+	out, first, err := ApplyBulk(context.Background(), r.ddb, r.bulk(), bparams(data, State{}))
+	if err != nil || !out.Complete {
+		t.Fatalf("create: %v, %+v", err, first)
+	}
+	if _, _, err := Destroy(context.Background(), r.ddb, "tbl", testSchema(), out.State, bparams("", State{}).Options.Write); err != nil {
+		t.Fatal(err)
+	}
+	out, again, err := ApplyBulk(context.Background(), r.ddb, r.bulk(), bparams(data, State{}))
+	if err != nil || !out.Complete || again.Arn == first.Arn || again.Token == first.Token || again.Processed != 500 {
+		t.Fatalf("created again: %v, %+v (first %+v)", err, again, first)
+	}
+	if !equal(r.contents(t), wantContents(t, data)) {
+		t.Fatal("loaded again after a destroy, the table is not the dataset")
+	}
 }
 
 // TestApplyBulkFindsItsOperation: an apply that died after staging and starting its operation
@@ -217,7 +250,7 @@ func TestApplyBulkFindsItsOperation(t *testing.T) {
 	if _, _, err := stage(context.Background(), b, p, v.o, v.validated, dir+"input/", dir+stagedMarker); err != nil {
 		t.Fatal(err)
 	}
-	first, err := bulkput.Start(context.Background(), r.ddb, bulkput.Operation{Table: "tbl", Bucket: "stage", Prefix: dir + "input/", ReportBucket: "stage", ReportPrefix: dir + "report/", Token: token})
+	first, err := bulkput.Start(context.Background(), r.ddb, bulkput.Operation{Table: "tbl", Bucket: "stage", Prefix: dir + "input/", ReportBucket: "stage", ReportPrefix: dir + "report/" + token + "/", Token: token})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,7 +92,11 @@ resource "ddbload_dataset" "test" {
 // cliIn runs the CLI in dir with the dev override of rc; flags go before a plan file.
 func cliIn(cli, rc, dir string) func(args ...string) (string, error) {
 	return func(args ...string) (string, error) {
-		cmd := exec.Command(cli, append([]string{args[0], "-input=false", "-no-color"}, args[1:]...)...)
+		flags := []string{args[0], "-no-color"}
+		if args[0] != "show" { // the one command here that reads no input
+			flags = append(flags, "-input=false")
+		}
+		cmd := exec.Command(cli, append(flags, args[1:]...)...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 		var out bytes.Buffer

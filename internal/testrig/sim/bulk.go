@@ -345,25 +345,29 @@ func (s *Sim) runBulk(ctx context.Context, op *bulkOp, headers http.Header) {
 			if ctx.Err() != nil {
 				break
 			}
-			op.finish("FAILED", "InternalError", err.Error())
-			s.writeBulkReport(op)
+			s.end(op, "FAILED", "InternalError", err.Error())
 			return
 		}
 	}
 	if err := w.flush(ctx); err != nil && ctx.Err() == nil {
-		op.finish("FAILED", "InternalError", err.Error())
-		s.writeBulkReport(op)
+		s.end(op, "FAILED", "InternalError", err.Error())
 		return
 	}
 	switch {
 	case ctx.Err() != nil:
-		op.finish("CANCELLED", "UserCancelled", "The bulk operation was cancelled by request")
+		s.end(op, "CANCELLED", "UserCancelled", "The bulk operation was cancelled by request")
 	case op.failedCount() > 0:
-		op.finish("COMPLETED_WITH_ERRORS", "", "")
+		s.end(op, "COMPLETED_WITH_ERRORS", "", "")
 	default:
-		op.finish("COMPLETED", "", "")
+		s.end(op, "COMPLETED", "", "")
 	}
-	s.writeBulkReport(op)
+}
+
+// end writes op's report, then shows its final status: a client that sees the status can
+// read the report.
+func (s *Sim) end(op *bulkOp, status, code, msg string) {
+	s.writeBulkReport(op, status)
+	op.finish(status, code, msg)
 }
 
 func (op *bulkOp) finish(status, code, msg string) {
@@ -580,11 +584,10 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // writeBulkReport writes the operation's failures to its output location (see
 // docs/design/bulk-put.md for the layout the simulator follows).
-func (s *Sim) writeBulkReport(op *bulkOp) {
+func (s *Sim) writeBulkReport(op *bulkOp, status string) {
 	op.mu.Lock()
 	failures := append([]bulkFailure(nil), op.failures...)
 	out := op.in.OutputS3Configuration
-	status := op.status
 	op.mu.Unlock()
 	if out == nil || out.S3Bucket == "" {
 		return
