@@ -71,22 +71,11 @@ type bulkRun struct {
 // mark each process reached by its last sample), which shows whether the provider holds the
 // dataset. First into the sink, then into the simulated table of benchmark 1 at its capacity.
 func (e *Env) BulkPut(ctx context.Context, w io.Writer, sz Sizes) error {
-	if e.TerraformCLI == "" {
-		return fmt.Errorf("no Terraform CLI: pass -terraform")
-	}
-	d, err := e.dataset(sz.Terraform, Uniform)
-	if err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp(e.WorkDir, "bulk-")
+	d, dir, bin, err := e.terraformSetup(ctx, sz, "bulk-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "bin")
-	if err := run(ctx, e.Root, nil, "go", "build", "-o", filepath.Join(bin, "terraform-provider-ddbload"), "."); err != nil {
-		return fmt.Errorf("building the provider: %w", err)
-	}
 	p := sz.Partitions
 	capacity := p * partitionWCU
 	cases := []struct {

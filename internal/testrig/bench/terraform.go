@@ -52,22 +52,11 @@ resource "ddbload_dataset" "bench" {
 // Last, one apply into the simulated table of benchmark 1, timed against its physical limit:
 // the whole wait a user sees when capacity sets the pace.
 func (e *Env) Terraform(ctx context.Context, w io.Writer, sz Sizes) error {
-	if e.TerraformCLI == "" {
-		return fmt.Errorf("no Terraform CLI: pass -terraform")
-	}
-	d, err := e.dataset(sz.Terraform, Uniform)
-	if err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp(e.WorkDir, "tf-")
+	d, dir, bin, err := e.terraformSetup(ctx, sz, "tf-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "bin")
-	if err := run(ctx, e.Root, nil, "go", "build", "-o", filepath.Join(bin, "terraform-provider-ddbload"), "."); err != nil {
-		return fmt.Errorf("building the provider: %w", err)
-	}
 	var rounds []tfRound
 	for i := range max(1, sz.Reps) {
 		r, err := e.terraformRound(ctx, d, bin, filepath.Join(dir, fmt.Sprintf("round-%d", i)))
@@ -307,4 +296,25 @@ func run(ctx context.Context, dir string, env []string, name string, args ...str
 		return fmt.Errorf("%w\n%s", err, tail(out.Bytes()))
 	}
 	return nil
+}
+
+// terraformSetup is what the Terraform suites share: the dataset of sz.Terraform uniform
+// items, a work folder (the caller removes it) and the provider built from this tree into its
+// bin folder, for dev_overrides.
+func (e *Env) terraformSetup(ctx context.Context, sz Sizes, prefix string) (d *Dataset, dir, bin string, err error) {
+	if e.TerraformCLI == "" {
+		return nil, "", "", fmt.Errorf("no Terraform CLI: pass -terraform")
+	}
+	if d, err = e.dataset(sz.Terraform, Uniform); err != nil {
+		return nil, "", "", err
+	}
+	if dir, err = os.MkdirTemp(e.WorkDir, prefix); err != nil {
+		return nil, "", "", err
+	}
+	bin = filepath.Join(dir, "bin")
+	if err := run(ctx, e.Root, nil, "go", "build", "-o", filepath.Join(bin, "terraform-provider-ddbload"), "."); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, "", "", fmt.Errorf("building the provider: %w", err)
+	}
+	return d, dir, bin, nil
 }
