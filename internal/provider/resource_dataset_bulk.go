@@ -148,9 +148,14 @@ func bulkErrorDiag(name string, err error, out converge.Outcome, res *converge.B
 				"given as possibly in the table: the next terraform apply converges the table to the objects as they are then, "+
 				"and terraform destroy deletes them.", res.Arn, name, err))
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		why := "it was cancelled"
+		why := "the apply was interrupted"
 		if errors.Is(err, context.DeadlineExceeded) {
 			why = fmt.Sprintf("the operation's timeout (%s) ran out", timeout)
+		}
+		if !res.Started {
+			return diag.NewErrorDiagnostic("Load Interrupted",
+				fmt.Sprintf("The apply stopped while staging the items for a bulk put into %q, before the operation started, "+
+					"because %s. Nothing was written to the table; the next terraform apply stages the items again. %v", name, why, err))
 		}
 		return diag.NewErrorDiagnostic("Load Interrupted",
 			fmt.Sprintf("The bulk put %s into %q was cancelled because %s (it ended %s). It may have written any of the %s it "+
