@@ -57,6 +57,8 @@ type BulkResult struct {
 	// staged them (it died after staging, or after starting the operation).
 	Staged int64
 	Reused bool
+	// Staging is how long the staging took (0 when nothing was staged).
+	Staging time.Duration
 	// Started says StartBulkPutItems was called: from then on the table may hold any of the
 	// items staged, whatever the call answered.
 	Started bool
@@ -134,11 +136,12 @@ func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *
 			op.Bucket, op.Prefix, op.Uncompressed = set.Bucket, set.Prefix, !set.Gzip
 			res.PassedThrough = true
 		} else {
+			start := time.Now()
 			staged, reused, err := stage(ctx, b, p, o, validated, input, dir+stagedMarker)
 			if err != nil {
 				return out, res, err // nothing reached the table
 			}
-			res.Staged, res.Reused = staged, reused
+			res.Staged, res.Reused, res.Staging = staged, reused, time.Since(start)
 		}
 		res.Input = source.S3Scheme + op.Bucket + "/" + op.Prefix
 		res.Started = true
@@ -205,14 +208,8 @@ func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *
 // new or changed), the items are the records as read (no key templates), and the objects are
 // a set the operation can read (source.AsObjectSet).
 func passThrough(p Params, v *validation, toWrite *loader.Bitmap) (*source.ObjectSet, string, error) {
-	k := p.Options.Keys
-	switch {
-	case p.Options.Source.Objects == nil || p.Options.Source.Inline != "":
-		return nil, "the dataset is not in S3", nil
-	case k.PartitionKey != "" || k.SortKey != "" || k.ShardCount > 1:
-		return nil, "key templates or shards change the items", nil
-	case toWrite.Len() != v.seen.len():
-		return nil, "not every record is written (an update, or duplicates)", nil
+	if why := passThroughRules(p.Options, int64(toWrite.Len()), int64(v.seen.len())); why != "" {
+		return nil, why, nil
 	}
 	set, why, err := source.AsObjectSet(p.Options.Source)
 	if set == nil || err != nil {
@@ -228,6 +225,37 @@ func passThrough(p Params, v *validation, toWrite *loader.Bitmap) (*source.Objec
 		return nil, "", loader.ErrDatasetChanged
 	}
 	return set, "", nil
+}
+
+// passThroughRules says why the operation cannot read the dataset's own objects when written
+// of its records records are written, or "" when it may (AsObjectSet has the last word).
+func passThroughRules(o loader.Options, written, records int64) string {
+	k := o.Keys
+	switch {
+	case o.Source.Objects == nil || o.Source.Inline != "":
+		return "the dataset is not in S3"
+	case k.PartitionKey != "" || k.SortKey != "" || k.ShardCount > 1:
+		return "key templates or shards change the items"
+	case written != records:
+		return "not every record is written (an update, or duplicates)"
+	}
+	return ""
+}
+
+// StagedBytes is about how many bytes of items a bulk put apply of changes stages (their
+// average size times their number), or 0 when the operation will read the dataset's own
+// objects, by the rules ApplyBulk follows. The plan uses it to estimate the staging's time; if
+// the objects cannot be listed now, it counts them as staged.
+func StagedBytes(o loader.Options, v *loader.Validated, c Changes) int64 {
+	if c.Write == 0 || v.Items == 0 {
+		return 0
+	}
+	if passThroughRules(o, c.Write, v.Records) == "" {
+		if set, _, err := source.AsObjectSet(o.Source); err == nil && set != nil {
+			return 0
+		}
+	}
+	return int64(float64(v.Bytes) * float64(c.Write) / float64(v.Items))
 }
 
 // objectsChanged fails when an object of set is no longer the one validation read.

@@ -316,6 +316,7 @@ func TestApplyBulkPassesObjectsThrough(t *testing.T) {
 	}
 	r.put(t, "seed/part-1.ddb.jsonl.gz", ddbLines(t, 0, 1500, "v1"))
 	r.put(t, "seed/part-2.ddb.jsonl.gz", ddbLines(t, 1500, 1500, "v1"))
+	plannedStaging(t, r.s3Params("s3://src/seed/*.ddb.jsonl.gz", State{}), 3000, false)
 	out, res, err := ApplyBulk(context.Background(), r.ddb, r.bulk(), r.s3Params("s3://src/seed/*.ddb.jsonl.gz", State{}))
 	if err != nil || !out.Complete || !res.PassedThrough || res.Staged != 0 || res.Input != "s3://src/seed/part-" || res.Processed != 3000 {
 		t.Fatalf("create: %v, %+v", err, res)
@@ -329,6 +330,7 @@ func TestApplyBulkPassesObjectsThrough(t *testing.T) {
 
 	// 10 items changed: only they are written, so they are staged.
 	r.put(t, "seed/part-1.ddb.jsonl.gz", append(ddbLines(t, 0, 10, "v2"), ddbLines(t, 10, 1490, "v1")...))
+	plannedStaging(t, r.s3Params("s3://src/seed/*.ddb.jsonl.gz", out.State), 10, true)
 	out, res, err = ApplyBulk(context.Background(), r.ddb, r.bulk(), r.s3Params("s3://src/seed/*.ddb.jsonl.gz", out.State))
 	if err != nil || !out.Complete || res.PassedThrough || res.Staged != 10 || !strings.Contains(res.StagedBecause, "not every record") {
 		t.Fatalf("update: %v, %+v", err, res)
@@ -348,12 +350,31 @@ func TestApplyBulkPassesObjectsThrough(t *testing.T) {
 	fresh.put(t, "seed/part-1.ddb.jsonl.gz", ddbLines(t, 0, 50, "v1"))
 	fresh.put(t, "seed/part-2.ddb.jsonl.gz", ddbLines(t, 50, 50, "v1"))
 	fresh.put(t, "seed/part-notes.txt", []byte("not items"))
+	plannedStaging(t, fresh.s3Params("s3://src/seed/part-*.gz", State{}), 100, true)
 	out, res, err = ApplyBulk(context.Background(), fresh.ddb, fresh.bulk(), fresh.s3Params("s3://src/seed/part-*.gz", State{}))
 	if err != nil || !out.Complete || res.PassedThrough || res.Staged != 100 || !strings.Contains(res.StagedBecause, "other objects") {
 		t.Fatalf("with another object under the prefix: %v, %+v", err, res)
 	}
 	if !equal(fresh.contents(t), wantContents(t, dataset(100, "v1"))) {
 		t.Fatal("the table is not the dataset")
+	}
+}
+
+// plannedStaging checks what a plan of p predicts a bulk put stages: writes items written, and
+// their bytes when staged is true, else none (the objects are passed through).
+func plannedStaging(t *testing.T, p Params, writes int64, staged bool) {
+	t.Helper()
+	v, c, err := Preview(context.Background(), p)
+	if err != nil || c.Write != writes {
+		t.Fatalf("preview: %v, %+v; want %d writes", err, c, writes)
+	}
+	got := StagedBytes(p.Options, v, c)
+	want := int64(0)
+	if staged {
+		want = v.Bytes * writes / v.Items
+	}
+	if got != want || staged && got == 0 {
+		t.Fatalf("StagedBytes = %d; want %d (staged: %v)", got, want, staged)
 	}
 }
 

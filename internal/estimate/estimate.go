@@ -31,6 +31,12 @@ const (
 	OnDemand    = "PAY_PER_REQUEST"
 )
 
+// The engines a load can run on, as ddbload_dataset names them.
+const (
+	EngineLocal   = "local"    // BatchWriteItem from the machine running Terraform
+	EngineBulkPut = "bulk_put" // DynamoDB's StartBulkPutItems
+)
+
 // Names of the inputs, as the data source calls them. A Finding names the input it concerns
 // with one of these, so the caller can point at the attribute to change.
 const (
@@ -49,6 +55,7 @@ const (
 	InputGSIs            = "global_secondary_indexes"
 	InputTable           = "table_name"
 	InputDataset         = "dataset"
+	InputEngine          = "engine"
 )
 
 // GSI is a declared global secondary index.
@@ -104,6 +111,10 @@ type Input struct {
 	Keys            *loader.KeyStats
 	KeysShardCount  int64
 	KeysShardSource string // the input to name when the dataset's sharding is at fault; "" is InputDataset
+
+	// Engine is the engine that will load the table (EngineLocal or EngineBulkPut; "" is
+	// EngineLocal): bulk put has limits of its own.
+	Engine string
 
 	// Ignore lists finding codes to leave out.
 	Ignore []Code

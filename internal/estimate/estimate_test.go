@@ -268,6 +268,15 @@ func TestEveryMessageSaysWhatToChange(t *testing.T) {
 			t.Errorf("%s does not say what to change: %s", f.Code, f.Message)
 		}
 	}
+	// Bulk put's limits need a small rate and a global table, which the design above is not.
+	bulk := Estimate(Input{Engine: EngineBulkPut, Table: &tableinfo.Table{Name: "orders", BillingMode: Provisioned,
+		Provisioned: tableinfo.Throughput{WriteUnits: 500}, Replicas: []string{"eu-west-1"}}})
+	for _, f := range bulk.Findings {
+		seen[f.Code] = true
+		if !strings.Contains(f.Message, "set engine = ") {
+			t.Errorf("%s does not say what to change: %s", f.Code, f.Message)
+		}
+	}
 	for _, c := range Codes() {
 		if !seen[Code(c)] {
 			t.Errorf("%s not produced by the all-findings design: %v", c, codes(r.Findings))
@@ -282,6 +291,60 @@ func containsAny(s string, subs ...string) bool {
 		}
 	}
 	return false
+}
+
+// TestBulkPutEngine checks the findings that only the bulk put engine has, and that the local
+// engine has none of them for the same design.
+func TestBulkPutEngine(t *testing.T) {
+	t.Parallel()
+	global := &tableinfo.Table{Name: "orders", BillingMode: Provisioned, Provisioned: tableinfo.Throughput{WriteUnits: 5000},
+		Replicas: []string{"eu-west-1", "us-west-2"}}
+	small := &tableinfo.Table{Name: "orders", BillingMode: Provisioned, Provisioned: tableinfo.Throughput{WriteUnits: 500}}
+	for _, tc := range []struct {
+		name  string
+		in    Input
+		want  []string
+		input string
+		says  []string
+	}{
+		{name: "global table", in: Input{Engine: EngineBulkPut, Table: global}, want: []string{"error:BULK_PUT_GLOBAL_TABLE"},
+			input: InputTable, says: []string{`Table "orders" is a global table (replicas in eu-west-1, us-west-2)`, `set engine = "local"`}},
+		{name: "global table, local engine", in: Input{Engine: EngineLocal, Table: global}, want: []string{}},
+		{name: "global table, engine unset", in: Input{Table: global}, want: []string{}},
+		{name: "table below the minimum", in: Input{Engine: EngineBulkPut, Table: small}, want: []string{"warning:BULK_PUT_MINIMUM_RATE"},
+			input: InputTable, says: []string{"below 1,024 WCU/s", "the table's provisioned write capacity of 500 WCU/s", "max_write_units_per_second"}},
+		{name: "declared rate below the minimum", in: Input{Engine: EngineBulkPut, WriteUnits: 1000}, want: []string{"warning:BULK_PUT_MINIMUM_RATE"},
+			input: InputWriteUnits, says: []string{"the target write rate of 1,000 WCU/s"}},
+		{name: "the minimum itself", in: Input{Engine: EngineBulkPut, WriteUnits: 1024}, want: []string{}},
+		{name: "declared rate wins over the table", in: Input{Engine: EngineBulkPut, Table: small, WriteUnits: 2000}, want: []string{}},
+		{name: "no rate known", in: Input{Engine: EngineBulkPut, Table: &tableinfo.Table{Name: "orders", BillingMode: OnDemand}}, want: []string{}},
+		{name: "small rate, local engine", in: Input{Table: small}, want: []string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Estimate(tc.in)
+			if got := codes(r.Findings); !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("findings = %v, want %v", got, tc.want)
+			}
+			if len(tc.want) == 0 {
+				return
+			}
+			f := r.Findings[0]
+			if f.Input != tc.input {
+				t.Errorf("input = %q, want %q", f.Input, tc.input)
+			}
+			for _, s := range tc.says {
+				if !strings.Contains(f.Message, s) {
+					t.Errorf("message does not say %q: %s", s, f.Message)
+				}
+			}
+		})
+	}
+	if r := Estimate(Input{Engine: EngineBulkPut, WriteUnits: 5000}); !strings.Contains(r.Report, "Engine: bulk put") {
+		t.Errorf("report does not name the engine:\n%s", r.Report)
+	}
+	if r := Estimate(Input{WriteUnits: 5000}); strings.Contains(r.Report, "Engine:") {
+		t.Errorf("report names an engine that was not chosen:\n%s", r.Report)
+	}
 }
 
 func TestIgnoreAndEnforcement(t *testing.T) {

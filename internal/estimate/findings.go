@@ -21,13 +21,15 @@ const (
 	GSIHotKey         Code = "GSI_HOT_KEY"
 	OnDemandColdStart Code = "ON_DEMAND_COLD_START"
 	Quota             Code = "QUOTA"
+	BulkPutGlobal     Code = "BULK_PUT_GLOBAL_TABLE"
+	BulkPutMinRate    Code = "BULK_PUT_MINIMUM_RATE"
 )
 
 // Codes lists every finding code, sorted.
 func Codes() []string {
 	return []string{
-		string(GSIHotKey), string(LSICollectionSize), string(LSIHotCollection), string(MonotonicSortKey),
-		string(OnDemandColdStart), string(Quota), string(TooFewShards),
+		string(BulkPutGlobal), string(BulkPutMinRate), string(GSIHotKey), string(LSICollectionSize), string(LSIHotCollection),
+		string(MonotonicSortKey), string(OnDemandColdStart), string(Quota), string(TooFewShards),
 	}
 }
 
@@ -108,6 +110,7 @@ func (d *design) findings(requiredShards int64) []Finding {
 	if f, ok := d.coldStart(); ok {
 		fs = append(fs, f)
 	}
+	fs = append(fs, d.bulkPutFindings()...)
 	if d.wcu > TableQuotaUnits || d.rcu > TableQuotaUnits {
 		input, what := d.wcuFrom, fmt.Sprintf("%s WCU/s", num(d.wcu))
 		if d.wcu <= TableQuotaUnits {

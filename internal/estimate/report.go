@@ -20,6 +20,9 @@ func report(d *design, r *Result) string {
 		r.Partitions, num(r.ReadUnitsPerPartition), num(r.WriteUnitsPerPartition))
 	line("Billing mode: %s%s.", d.billing, from(d.billingFrom, true))
 	line("Per partition-key value: at most %s RCU/s and %s WCU/s (one partition).", num(r.PerKeyReadUnits), num(r.PerKeyWriteUnits))
+	if d.in.Engine == EngineBulkPut {
+		line("Engine: bulk put (StartBulkPutItems): not for global tables, capped at no less than 1,024 WCU/s.")
+	}
 
 	switch {
 	case d.fromDataset:

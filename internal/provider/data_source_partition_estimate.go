@@ -156,6 +156,15 @@ func (d *partitionEstimateDataSource) Schema(_ context.Context, _ datasource.Sch
 				MarkdownDescription: "The table is pre-warmed for the target rates (e.g. by a `ddbload_prewarm` resource), so " +
 					"`ON_DEMAND_COLD_START` does not apply. Defaults to `false`.",
 			},
+			"engine": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("The engine that will load the table, as `ddbload_dataset`'s `engine`: `%s` (the default) "+
+					"or `%s`, which adds bulk put's own limits: `BULK_PUT_GLOBAL_TABLE` when `table_name` is a global table, and "+
+					"`BULK_PUT_MINIMUM_RATE` when the write rate is below the 1,024 WCU/s a bulk put cannot be capped under. Either "+
+					"engine writes a dataset's items with its partition keys interleaved, except a bulk put that reads your own "+
+					"objects as they are: if those are sorted by key, set `collections_written_at_once`.", estimate.EngineLocal, estimate.EngineBulkPut),
+				Validators: []validator.String{stringvalidator.OneOf(estimate.EngineLocal, estimate.EngineBulkPut)},
+			},
 			"table_name": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "A live table to describe (one `DescribeTable` call): its billing mode, provisioned and warm throughput, " +

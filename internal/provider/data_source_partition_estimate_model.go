@@ -38,6 +38,7 @@ type partitionEstimateModel struct {
 	PreviousPeakReadUnits    types.Int64           `tfsdk:"previous_peak_read_units_per_second"`
 	PreviousPeakWriteUnits   types.Int64           `tfsdk:"previous_peak_write_units_per_second"`
 	Prewarmed                types.Bool            `tfsdk:"prewarmed"`
+	Engine                   types.String          `tfsdk:"engine"`
 	TableName                types.String          `tfsdk:"table_name"`
 	Dataset                  *estimateDatasetModel `tfsdk:"dataset"`
 	Enforcement              types.String          `tfsdk:"enforcement"`
@@ -137,6 +138,7 @@ func (m *partitionEstimateModel) input(ctx context.Context) (estimate.Input, dia
 		PreviousPeakReadUnits:    m.PreviousPeakReadUnits.ValueInt64(),
 		PreviousPeakWriteUnits:   m.PreviousPeakWriteUnits.ValueInt64(),
 		Prewarmed:                m.Prewarmed.ValueBool(),
+		Engine:                   m.Engine.ValueString(),
 	}
 	if !m.GSIs.IsNull() {
 		var gsis []estimateGSIModel
@@ -301,6 +303,8 @@ var findingTitles = map[estimate.Code]string{
 	estimate.GSIHotKey:         "Hot GSI Key",
 	estimate.OnDemandColdStart: "On-Demand Table Starts Cold",
 	estimate.Quota:             "Above the Default Table Quota",
+	estimate.BulkPutGlobal:     "Bulk Put Refuses Global Tables",
+	estimate.BulkPutMinRate:    "Write Rate Below The Bulk Put Minimum",
 }
 
 // findingDiagnostics turns findings into diagnostics on the attribute each concerns: errors

@@ -509,3 +509,64 @@ func TestAccPartitionEstimate_ciGateExample(t *testing.T) {
 		},
 	})
 }
+
+// TestAccPartitionEstimate_bulkPutEngine checks that engine = "bulk_put" adds bulk put's own
+// limits, from declared numbers and from a live table, and that the local engine does not.
+func TestAccPartitionEstimate_bulkPutEngine(t *testing.T) {
+	table := devstack.HashOnly(uniqueName(t))
+	table.ReadUnits, table.WriteUnits = 100, 500
+	config := func(body string) string {
+		return testAccConfig(`
+data "ddbload_partition_estimate" "design" {
+` + body + `
+}
+`)
+	}
+	finding := func(code, severity, input string) knownvalue.Check {
+		return knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
+			"code": knownvalue.StringExact(code), "severity": knownvalue.StringExact(severity), "input": knownvalue.StringExact(input),
+		})})
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		PreCheck:                 func() { createTable(t, table) },
+		Steps: []resource.TestStep{
+			{
+				// First: the test's last configuration must be valid for its destroy.
+				Config:      config(`engine = "bulk"`),
+				ExpectError: regexp.MustCompile(`(?s)engine.*value must be one of`),
+			},
+			{
+				Config: config(`
+  engine                 = "bulk_put"
+  write_units_per_second = 800
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(estimateAddr, tfjsonpath.New("findings"), finding("BULK_PUT_MINIMUM_RATE", "warning", "write_units_per_second")),
+					statecheck.ExpectKnownValue(estimateAddr, tfjsonpath.New("report"), knownvalue.StringRegexp(wrapped("Engine: bulk put"))),
+				},
+			},
+			{
+				Config: config(`
+  engine                 = "local"
+  write_units_per_second = 800
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(estimateAddr, tfjsonpath.New("findings"), knownvalue.ListSizeExact(0)),
+				},
+			},
+			{
+				// The rate comes from the live table's provisioned capacity.
+				Config: config(fmt.Sprintf(`
+  engine     = "bulk_put"
+  table_name = %q
+`, table.Name)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(estimateAddr, tfjsonpath.New("findings"), finding("BULK_PUT_MINIMUM_RATE", "warning", "table_name")),
+					statecheck.ExpectKnownValue(estimateAddr, tfjsonpath.New("findings").AtSliceIndex(0).AtMapKey("message"),
+						knownvalue.StringRegexp(wrapped("the table's provisioned write capacity of 500 WCU/s"))),
+				},
+			},
+		},
+	})
+}

@@ -203,8 +203,9 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Computed: true,
 				MarkdownDescription: "Estimated duration of a full load, in seconds: `estimated_write_units` over the rate the table can take — " +
 					"its provisioned WCU, or its warm throughput when on-demand, capped by `max_write_units_per_second` and by one partition's " +
-					"1,000 WCU/s for the hottest partition key. The same for both engines (a bulk put's cap is `max_write_units_per_second`); it " +
-					"leaves out staging and start-up. Null when the table's capacity is not known (e.g. on-demand without warm throughput).",
+					"1,000 WCU/s for the hottest partition key (a bulk put's cap is `max_write_units_per_second` too). With the `bulk_put` engine it " +
+					"adds the staging of the items (their bytes at about 16 MB/s; nothing when the operation reads your own objects) and " +
+					"10 s for the last progress check. Null when the table's capacity is not known (e.g. on-demand without warm throughput).",
 			},
 			"planned_changes": schema.SingleNestedAttribute{
 				Computed: true,
@@ -220,7 +221,8 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 					"write_units": schema.Int64Attribute{Computed: true,
 						MarkdownDescription: "WCU of the writes (each item rounded up to 1 KB) plus one per delete; GSI writes not included."},
 					"estimated_seconds": schema.Int64Attribute{Computed: true,
-						MarkdownDescription: "`write_units` over the rate the table can take, as for `estimated_load_seconds`. Null when that rate is not known."},
+						MarkdownDescription: "`write_units` over the rate the table can take, plus a bulk put's staging and last progress check, as for " +
+							"`estimated_load_seconds`. Null when that rate is not known."},
 				},
 			},
 			"last_load": schema.SingleNestedAttribute{

@@ -64,13 +64,13 @@ func (r *datasetResource) convergeBulk(ctx context.Context, m *datasetModel, cli
 	validated := out.Validated
 	m.ItemCount = tftypes.Int64Value(validated.Items)
 	m.EstimatedWriteUnits = tftypes.Int64Value(validated.WriteUnits)
-	rate := writeRate(table, m.MaxWriteUnits)
+	full, change := engineEstimates(engineBulkPut, p.Options, validated, out.Changes, writeRate(table, m.MaxWriteUnits))
 	if m.EstimatedLoadSeconds.IsUnknown() {
-		m.EstimatedLoadSeconds = estimateSeconds(validated, rate)
+		m.EstimatedLoadSeconds = full
 	}
 	if m.PlannedChanges.IsUnknown() {
 		var d diag.Diagnostics
-		m.PlannedChanges, d = plannedChangesValue(ctx, out.Changes, estimateSecondsOf(out.Changes.WriteUnits, validated, rate))
+		m.PlannedChanges, d = plannedChangesValue(ctx, out.Changes, change)
 		diags.Append(d...)
 	}
 	last, d := bulkLastLoad(ctx, out, res)
@@ -88,7 +88,7 @@ func (r *datasetResource) convergeBulk(ctx context.Context, m *datasetModel, cli
 	}
 	tflog.Info(ctx, "Loaded dataset by bulk put", map[string]any{"table_name": name, "operation": res.Arn, "items": res.Processed,
 		"deleted": out.Deleted, "seconds": res.Duration.Seconds(), "input": res.Input, "passed_through": res.PassedThrough,
-		"staged_because": res.StagedBecause})
+		"staged_because": res.StagedBecause, "staged_items": res.Staged, "staging_seconds": res.Staging.Seconds()})
 	return diags
 }
 

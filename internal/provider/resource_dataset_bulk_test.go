@@ -92,6 +92,10 @@ func TestAccDataset_bulkPut(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("selected_engine"), knownvalue.StringExact("bulk_put")),
 					plancheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("selected_engine_reason"), knownvalue.StringExact(`engine = "bulk_put"`)),
+					// 500 WCU at the table's 5 WCU/s, one second of staging (the items' bytes at
+					// 16 MB/s, rounded up) and the last poll's 10 s.
+					plancheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("estimated_load_seconds"), knownvalue.Int64Exact(100+1+10)),
+					plancheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("planned_changes").AtMapKey("estimated_seconds"), knownvalue.Int64Exact(100+1+10)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("item_count"), knownvalue.Int64Exact(500)),
@@ -113,6 +117,10 @@ func TestAccDataset_bulkPut(t *testing.T) {
 					writeData(t, dir, "orders.jsonl", string(orderLines(0, 10, "v2"))+string(orderLines(10, 485, "v1")))
 				},
 				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// 15 WCU at 5 WCU/s, the 10 items' staging and the last poll.
+					plancheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("planned_changes").AtMapKey("estimated_seconds"), knownvalue.Int64Exact(3+1+10)),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("last_load"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 						"engine": knownvalue.StringExact("bulk_put"), "written": knownvalue.Int64Exact(10), "deleted": knownvalue.Int64Exact(5),
@@ -235,7 +243,11 @@ resource "ddbload_dataset" "test" {
 					b.put(t, "seed/part-1.ddb.jsonl.gz", gzipBytes(t, orderRecords(0, 250, "v1")))
 					b.put(t, "seed/part-2.ddb.jsonl.gz", gzipBytes(t, orderRecords(250, 250, "v1")))
 				},
-				Config:            cfg,
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// The operation reads the objects themselves: nothing to stage, only the last poll.
+					plancheck.ExpectKnownValue("ddbload_dataset.test", tfjsonpath.New("estimated_load_seconds"), knownvalue.Int64Exact(100+10)),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{lastLoad(500, knownvalue.StringExact("s3://stage/seed/part-"))},
 				Check:             expectItems(table, orderKeys([2]int{0, 500}), map[string]map[string]string{"p000|0": {"note": "v1"}}),
 			},

@@ -95,12 +95,16 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	plan.ContentSHA256 = types.StringValue(validated.Digest)
 	plan.ItemCount = types.Int64Value(validated.Items)
 	plan.EstimatedWriteUnits = types.Int64Value(validated.WriteUnits)
+	engine, reason, err := selectEngine(&plan, table, changes)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("engine"), "Bulk Put Refuses Global Tables", err.Error())
+		return
+	}
 	changeSeconds := types.Int64Unknown()
 	if table != nil {
 		rate := writeRate(table, plan.MaxWriteUnits)
 		warnHotKey(resp, validated, rate, plan.ShardCount)
-		plan.EstimatedLoadSeconds = estimateSeconds(validated, rate)
-		changeSeconds = estimateSecondsOf(changes.WriteUnits, validated, rate)
+		plan.EstimatedLoadSeconds, changeSeconds = engineEstimates(engine, opts, validated, changes, rate)
 	} // else the table's capacity is known only once it exists: unknown until apply
 	if guard := newPlanGuard(name, opts); guard != nil {
 		prev, changed := guard.changedSincePlan(planNote{Files: hex.EncodeToString(fingerprint(validated)), Digest: validated.Digest,
@@ -120,11 +124,6 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 				changeSeconds = v
 			}
 		}
-	}
-	engine, reason, err := selectEngine(&plan, table, changes)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("engine"), "Bulk Put Refuses Global Tables", err.Error())
-		return
 	}
 	// Unknown while the table does not exist yet: auto decides at apply.
 	plan.SelectedEngine, plan.SelectedEngineReason = types.StringUnknown(), types.StringUnknown()
@@ -200,6 +199,38 @@ func writeRate(t *tableinfo.Table, capWCU types.Int64) float64 {
 		rate = c
 	}
 	return rate
+}
+
+// stagingBytesPerSecond is the pace, in bytes of items (DynamoDB's item size), at which an
+// apply stages items for a bulk put: it reads them again, encodes them as DynamoDB JSON,
+// compresses and uploads them. On the 2-core benchmark machine 1,000,000 items of 133 bytes
+// took 6.5 to 8.5 s (BENCHMARKS.md, "Bulk put staging pace"); machines and data differ, so it
+// is a rough figure, on the slow side.
+const stagingBytesPerSecond = 16_000_000
+
+// bulkPollSeconds is how late an apply may see that a bulk put ended: once the operation has
+// run a while, it asks every 10 s.
+const bulkPollSeconds = 10
+
+// engineEstimates are the plan's time estimates, for a full load and for changes: the table's
+// time at rate, and for the bulk_put engine the staging of the items it stages (none when the
+// operation reads the dataset's own objects) and the last poll.
+func engineEstimates(engine string, o loader.Options, v *loader.Validated, c converge.Changes, rate float64) (full, change types.Int64) {
+	full, change = estimateSeconds(v, rate), estimateSecondsOf(c.WriteUnits, v, rate)
+	if engine != engineBulkPut {
+		return full, change
+	}
+	all := converge.Changes{Write: v.Items}
+	return withStaging(full, converge.StagedBytes(o, v, all), all.Write), withStaging(change, converge.StagedBytes(o, v, c), c.Write)
+}
+
+// withStaging adds to seconds the time to stage bytes and, when an operation runs (it has
+// items to write), the last poll.
+func withStaging(seconds types.Int64, bytes, writes int64) types.Int64 {
+	if seconds.IsNull() || seconds.IsUnknown() || writes == 0 {
+		return seconds
+	}
+	return types.Int64Value(seconds.ValueInt64() + int64(math.Ceil(float64(bytes)/stagingBytesPerSecond)) + bulkPollSeconds)
 }
 
 // estimateSeconds divides the load's WCU by the rate, where the hottest partition key can take
