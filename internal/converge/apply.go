@@ -205,17 +205,7 @@ func (v *validation) changes() Changes {
 
 // written is the ledger of a complete load: every record but duplicate losers.
 func written(validated *loader.Validated, seen *records) *ledger.Ledger {
-	var b ledger.Builder
-	b.Grow(seen.len())
-	ids := string(seen.ids) // one string for all the keys: the builder holds substrings of it
-	start := 0
-	for i, end := range seen.ends {
-		if !validated.Dropped(uint64(i)) {
-			b.Add(ids[start:end], seen.hash(i))
-		}
-		start = end
-	}
-	return b.Build()
+	return ledger.FromFlat(seen.ids, seen.ends, seen.hashes, func(i int) bool { return !validated.Dropped(uint64(i)) })
 }
 
 // stopped is the state after a load that stopped early: the prior ledger plus what DynamoDB
