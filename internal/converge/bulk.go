@@ -102,6 +102,7 @@ const stagedMarker = "staged.json"
 // next apply starts another. Outcome.State records every item the table may hold whatever
 // stopped the apply: an operation that did not complete leaves all it was given unconfirmed.
 func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *BulkResult, error) {
+	defer recent.clear() // as Apply
 	out := Outcome{State: p.Prior}
 	v, err := validate(ctx, p)
 	if v != nil {

@@ -149,6 +149,13 @@ func (m *memo) set(key string, e memEntry) {
 	m.key, m.e = key, e
 }
 
+// clear forgets the entry: a million records take about 50 MB.
+func (m *memo) clear() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.key, m.e = "", memEntry{}
+}
+
 // store keeps validated, seen and removed for p, under the fingerprint of the bytes
 // validated. Failing to store only costs a validation later.
 func (c *Cache) store(p Params, validated *loader.Validated, seen *records, removed []string) {

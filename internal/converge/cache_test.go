@@ -202,3 +202,42 @@ func TestCacheReadsAnEntryOncePerProcess(t *testing.T) {
 		t.Fatal("changed files hit the entry kept in memory")
 	}
 }
+
+// TestApplyForgetsTheRememberedValidation: the apply's final plan and the apply share the
+// validation this process read last; once Apply has used it, the process lets it go (a
+// million records take about 50 MB while the state is encoded). Not parallel: recent is the
+// process's.
+func TestApplyForgetsTheRememberedValidation(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data.json")
+	if err := os.WriteFile(data, []byte(dataset(50, "v1")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := params("", State{})
+	p.Options.Source = source.Spec{Patterns: []string{data}, Format: "json"}
+	p.Cache = &Cache{Dir: filepath.Join(dir, "cache")}
+	if _, _, err := Preview(context.Background(), p); err != nil { // validates and stores
+		t.Fatal(err)
+	}
+	if _, _, err := Preview(context.Background(), p); err != nil { // reads the entry: remembered
+		t.Fatal(err)
+	}
+	files, err := source.Fingerprint(p.Options.Source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := p.Cache.key(p, files)
+	if _, ok := recent.get(key); !ok {
+		t.Fatal("the validation read from the cache is not remembered")
+	}
+	f := newFakeTable()
+	if out, err := Apply(context.Background(), f, p); err != nil || !out.Complete {
+		t.Fatalf("apply: %v", err)
+	}
+	if _, ok := recent.get(key); ok {
+		t.Fatal("the validation is still remembered after the apply")
+	}
+	if !equal(f.contents(), wantContents(t, dataset(50, "v1"))) {
+		t.Fatal("the table is not the dataset")
+	}
+}

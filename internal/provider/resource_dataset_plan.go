@@ -104,7 +104,11 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if table != nil {
 		rate := writeRate(table, plan.MaxWriteUnits)
 		warnHotKey(resp, validated, rate, plan.ShardCount)
-		plan.EstimatedLoadSeconds, changeSeconds = engineEstimates(engine, opts, validated, changes, rate)
+		timed := engine
+		if unchanged { // the estimates stay the state's (below): no staging to work out
+			timed = engineLocal
+		}
+		plan.EstimatedLoadSeconds, changeSeconds = engineEstimates(timed, opts, validated, changes, rate)
 	} // else the table's capacity is known only once it exists: unknown until apply
 	if guard := newPlanGuard(name, opts); guard != nil {
 		prev, changed := guard.changedSincePlan(planNote{Files: hex.EncodeToString(fingerprint(validated)), Digest: validated.Digest,
@@ -220,8 +224,14 @@ func engineEstimates(engine string, o loader.Options, v *loader.Validated, c con
 	if engine != engineBulkPut {
 		return full, change
 	}
-	all := converge.Changes{Write: v.Items}
-	return withStaging(full, converge.StagedBytes(o, v, all), all.Write), withStaging(change, converge.StagedBytes(o, v, c), c.Write)
+	// Whether the operation can read the dataset's own objects is asked of S3 once: an update
+	// that writes fewer items than the dataset has stages them without asking.
+	staged := converge.StagedBytes(o, v, converge.Changes{Write: v.Items})
+	full = withStaging(full, staged, v.Items)
+	if c.Write != v.Items {
+		staged = converge.StagedBytes(o, v, c)
+	}
+	return full, withStaging(change, staged, c.Write)
 }
 
 // withStaging adds to seconds the time to stage bytes and, when an operation runs (it has
