@@ -1,7 +1,7 @@
 package converge
 
 import (
-	"bytes"
+	"bufio"
 	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -108,11 +109,16 @@ func (c *Cache) lookup(p Params) (*loader.Validated, *records, []string, bool) {
 	if e, ok := recent.get(key); ok {
 		return e.validated, e.seen, e.removed, true
 	}
-	b, err := os.ReadFile(filepath.Join(c.Dir, key))
+	f, err := os.Open(filepath.Join(c.Dir, key))
 	if err != nil {
 		return nil, nil, nil, false
 	}
-	validated, seen, removed, err := decodeEntry(b)
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, nil, nil, false
+	}
+	validated, seen, removed, err := readEntry(f, info.Size())
 	if err != nil || validated.FilesFingerprint() != files {
 		return nil, nil, nil, false
 	}
@@ -160,15 +166,19 @@ func (m *memo) clear() {
 // validated. Failing to store only costs a validation later.
 func (c *Cache) store(p Params, validated *loader.Validated, seen *records, removed []string) {
 	c.prune()
-	b, err := encodeEntry(validated, seen, removed)
-	if err != nil || os.MkdirAll(c.Dir, 0o700) != nil {
+	if os.MkdirAll(c.Dir, 0o700) != nil {
 		return
 	}
 	f, err := os.CreateTemp(c.Dir, tempPrefix)
 	if err != nil {
 		return
 	}
-	_, werr := f.Write(b)
+	// Streamed: the entry of a million records is about 37 MB that need not be in memory.
+	w := bufio.NewWriterSize(f, 1<<16)
+	werr := writeEntry(w, validated, seen, removed)
+	if werr == nil {
+		werr = w.Flush()
+	}
 	if cerr := f.Close(); werr != nil || cerr != nil {
 		_ = os.Remove(f.Name())
 		return
@@ -203,16 +213,15 @@ func (c *Cache) prune() {
 // An entry is cacheMagic, the loader.Validated (length-prefixed), the number of records, then
 // each record's key ID (length-prefixed), content hash (4 bytes) and write units (uvarint), in
 // sequence order; then the number of removed keys and each (length-prefixed).
-func encodeEntry(validated *loader.Validated, seen *records, removed []string) ([]byte, error) {
+func writeEntry(w *bufio.Writer, validated *loader.Validated, seen *records, removed []string) error {
 	vb, err := validated.MarshalBinary()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var b bytes.Buffer
-	b.Grow(len(vb) + len(seen.ids) + 8*seen.len())
-	b.WriteString(cacheMagic)
-	b.Write(binary.AppendUvarint(nil, uint64(len(vb))))
-	b.Write(vb)
+	// A bufio.Writer's error sticks: the last Write reports any earlier one.
+	_, _ = w.WriteString(cacheMagic)
+	_, _ = w.Write(binary.AppendUvarint(nil, uint64(len(vb))))
+	_, _ = w.Write(vb)
 	buf := binary.AppendUvarint(nil, uint64(seen.len()))
 	start := 0
 	for i, end := range seen.ends {
@@ -222,7 +231,7 @@ func encodeEntry(validated *loader.Validated, seen *records, removed []string) (
 		buf = binary.BigEndian.AppendUint32(buf, seen.hash(i))
 		buf = binary.AppendUvarint(buf, uint64(seen.wcu(i)))
 		if len(buf) > 1<<16 {
-			b.Write(buf)
+			_, _ = w.Write(buf)
 			buf = buf[:0]
 		}
 	}
@@ -231,72 +240,120 @@ func encodeEntry(validated *loader.Validated, seen *records, removed []string) (
 		buf = binary.AppendUvarint(buf, uint64(len(id)))
 		buf = append(buf, id...)
 	}
-	b.Write(buf)
-	return b.Bytes(), nil
+	_, err = w.Write(buf)
+	return err
 }
 
 var errBadEntry = errors.New("converge: damaged cache entry")
 
-func decodeEntry(b []byte) (*loader.Validated, *records, []string, error) {
-	rest, ok := bytes.CutPrefix(b, []byte(cacheMagic))
+// readEntry reads an entry of size bytes from r, checking every length against what is left,
+// so that no entry makes it allocate more than its size or panic. It reads as a stream: the
+// entry of a million records (about 37 MB) is never all in memory beside the records.
+func readEntry(r io.Reader, size int64) (*loader.Validated, *records, []string, error) {
+	e := &entryReader{r: bufio.NewReaderSize(r, 1<<16), left: size}
+	if magic, ok := e.bytes(uint64(len(cacheMagic))); !ok || string(magic) != cacheMagic {
+		return nil, nil, nil, errBadEntry
+	}
+	n, ok := e.uvarint()
 	if !ok {
 		return nil, nil, nil, errBadEntry
 	}
-	uvarint := func() (uint64, bool) {
-		v, n := binary.Uvarint(rest)
-		if n <= 0 {
-			return 0, false
-		}
-		rest = rest[n:]
-		return v, true
-	}
-	n, ok := uvarint()
-	if !ok || n > uint64(len(rest)) {
+	vb, ok := e.bytes(n)
+	if !ok {
 		return nil, nil, nil, errBadEntry
 	}
 	validated := &loader.Validated{}
-	if err := validated.UnmarshalBinary(rest[:n]); err != nil {
+	if err := validated.UnmarshalBinary(vb); err != nil {
 		return nil, nil, nil, errBadEntry
 	}
-	rest = rest[n:]
-	count, ok := uvarint()
+	count, ok := e.uvarint()
 	// A record takes at least 6 bytes: a length, a hash and the write units.
-	if !ok || count > uint64(len(rest)/6) || int64(count) != validated.Records {
+	if !ok || count > uint64(e.left/6) || int64(count) != validated.Records {
 		return nil, nil, nil, errBadEntry
 	}
-	// The key IDs take what is left after each record's length, hash and write units (6 bytes
-	// at least): sizing ids so spares a million records a regrowth or 6 MB of slack.
-	seen := &records{ids: make([]byte, 0, len(rest)-6*int(count)), ends: make([]int, 0, count), hashes: make([]uint32, 0, count), wcus: make([]uint32, 0, count)}
+	// The key IDs take what is left after each record's length, hash and write units: sizing
+	// ids so spares a million records a regrowth or 6 MB of slack.
+	seen := &records{ids: make([]byte, 0, e.left-6*int64(count)), ends: make([]int, 0, count), hashes: make([]uint32, 0, count), wcus: make([]uint32, 0, count)}
 	for range count {
-		l, ok := uvarint()
-		if !ok || l > ledger.MaxKeyIDLen || l+4 > uint64(len(rest)) {
+		l, ok := e.uvarint()
+		if !ok || l > ledger.MaxKeyIDLen {
 			return nil, nil, nil, errBadEntry
 		}
-		seen.ids = append(seen.ids, rest[:l]...)
+		id, ok := e.bytes(l)
+		if !ok {
+			return nil, nil, nil, errBadEntry
+		}
+		seen.ids = append(seen.ids, id...)
 		seen.ends = append(seen.ends, len(seen.ids))
-		seen.hashes = append(seen.hashes, binary.BigEndian.Uint32(rest[l:]))
-		rest = rest[l+4:]
-		wcu, ok := uvarint()
+		hash, ok := e.bytes(4)
+		if !ok {
+			return nil, nil, nil, errBadEntry
+		}
+		seen.hashes = append(seen.hashes, binary.BigEndian.Uint32(hash))
+		wcu, ok := e.uvarint()
 		if !ok || wcu >= 1<<32 {
 			return nil, nil, nil, errBadEntry
 		}
 		seen.wcus = append(seen.wcus, uint32(wcu))
 	}
-	count, ok = uvarint()
-	if !ok || count > uint64(len(rest)) {
+	count, ok = e.uvarint()
+	if !ok || count > uint64(e.left) {
 		return nil, nil, nil, errBadEntry
 	}
 	removed := make([]string, 0, count)
 	for range count {
-		l, ok := uvarint()
-		if !ok || l > ledger.MaxKeyIDLen || l > uint64(len(rest)) {
+		l, ok := e.uvarint()
+		if !ok || l > ledger.MaxKeyIDLen {
 			return nil, nil, nil, errBadEntry
 		}
-		removed = append(removed, string(rest[:l]))
-		rest = rest[l:]
+		id, ok := e.bytes(l)
+		if !ok {
+			return nil, nil, nil, errBadEntry
+		}
+		removed = append(removed, string(id))
 	}
-	if len(rest) > 0 {
+	if e.left != 0 {
 		return nil, nil, nil, errBadEntry
 	}
 	return validated, seen, removed, nil
+}
+
+// entryReader reads an entry's fields and counts what is left of it.
+type entryReader struct {
+	r    *bufio.Reader
+	left int64
+	buf  []byte
+}
+
+// ReadByte is io.ByteReader, for binary.ReadUvarint.
+func (e *entryReader) ReadByte() (byte, error) {
+	if e.left <= 0 {
+		return 0, io.ErrUnexpectedEOF
+	}
+	b, err := e.r.ReadByte()
+	if err == nil {
+		e.left--
+	}
+	return b, err
+}
+
+func (e *entryReader) uvarint() (uint64, bool) {
+	v, err := binary.ReadUvarint(e)
+	return v, err == nil
+}
+
+// bytes reads the next n bytes into a buffer that the next call reuses.
+func (e *entryReader) bytes(n uint64) ([]byte, bool) {
+	if n > uint64(e.left) {
+		return nil, false
+	}
+	if uint64(cap(e.buf)) < n {
+		e.buf = make([]byte, n)
+	}
+	b := e.buf[:n]
+	if _, err := io.ReadFull(e.r, b); err != nil {
+		return nil, false
+	}
+	e.left -= int64(n)
+	return b, true
 }

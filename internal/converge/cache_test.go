@@ -1,6 +1,7 @@
 package converge
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"os"
@@ -240,4 +241,22 @@ func TestApplyForgetsTheRememberedValidation(t *testing.T) {
 	if !equal(f.contents(), wantContents(t, dataset(50, "v1"))) {
 		t.Fatal("the table is not the dataset")
 	}
+}
+
+// encodeEntry is writeEntry into memory.
+func encodeEntry(validated *loader.Validated, seen *records, removed []string) ([]byte, error) {
+	var b bytes.Buffer
+	w := bufio.NewWriter(&b)
+	if err := writeEntry(w, validated, seen, removed); err != nil {
+		return nil, err
+	}
+	if err := w.Flush(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// decodeEntry is readEntry of b.
+func decodeEntry(b []byte) (*loader.Validated, *records, []string, error) {
+	return readEntry(bytes.NewReader(b), int64(len(b)))
 }
