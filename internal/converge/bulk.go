@@ -229,7 +229,7 @@ func passThrough(p Params, v *validation, toWrite *loader.Bitmap) (*source.Objec
 }
 
 // passThroughRules says why the operation cannot read the dataset's own objects when written
-// of its records records are written, or "" when it may (AsObjectSet has the last word).
+// of its records are written, or "" when it may (AsObjectSet has the last word).
 func passThroughRules(o loader.Options, written, records int64) string {
 	k := o.Keys
 	switch {
