@@ -61,12 +61,12 @@ func (e *ChangedSincePlanError) Error() string {
 // nothing was written and Outcome.State is p.Prior. Otherwise Outcome.State records every item
 // the table may hold from this dataset, whatever stopped the load.
 func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
-	// The apply is the last to use a validation this process remembers: let its records go
-	// before the caller encodes the state.
-	defer recent.clear()
 	out := Outcome{State: p.Prior}
 	v, err := validate(ctx, p)
 	if v != nil {
+		// The apply is the last to use a validation this process remembers: let its records
+		// go before the caller encodes the state.
+		defer recent.forget(v.seen)
 		out.Validated, out.Changes = v.validated, v.changes()
 	}
 	if err != nil {

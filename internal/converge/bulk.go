@@ -102,10 +102,10 @@ const stagedMarker = "staged.json"
 // next apply starts another. Outcome.State records every item the table may hold whatever
 // stopped the apply: an operation that did not complete leaves all it was given unconfirmed.
 func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *BulkResult, error) {
-	defer recent.clear() // as Apply
 	out := Outcome{State: p.Prior}
 	v, err := validate(ctx, p)
 	if v != nil {
+		defer recent.forget(v.seen) // as Apply
 		out.Validated, out.Changes = v.validated, v.changes()
 	}
 	if err != nil {
@@ -244,17 +244,16 @@ func passThroughRules(o loader.Options, written, records int64) string {
 }
 
 // StagedBytes is about how many bytes of items a bulk put apply of changes stages (their
-// average size times their number), or 0 when the operation will read the dataset's own
-// objects, by the rules ApplyBulk follows. The plan uses it to estimate the staging's time; if
-// the objects cannot be listed now, it counts them as staged.
+// average size times their number), or 0 when the operation may read the dataset's own
+// objects. The plan uses it to estimate the staging's time, so it asks S3 nothing: it follows
+// ApplyBulk's rules as far as the files' names tell (source.MayBeObjectSet), and takes objects
+// that are not all the objects under their prefix, which only a listing shows, for a set.
 func StagedBytes(o loader.Options, v *loader.Validated, c Changes) int64 {
 	if c.Write == 0 || v.Items == 0 {
 		return 0
 	}
-	if passThroughRules(o, c.Write, v.Records) == "" {
-		if set, _, err := source.AsObjectSet(o.Source); err == nil && set != nil {
-			return 0
-		}
+	if passThroughRules(o, c.Write, v.Records) == "" && source.MayBeObjectSet(o.Source, v.Files) {
+		return 0
 	}
 	return int64(float64(v.Bytes) * float64(c.Write) / float64(v.Items))
 }

@@ -155,11 +155,14 @@ func (m *memo) set(key string, e memEntry) {
 	m.key, m.e = key, e
 }
 
-// clear forgets the entry: a million records take about 50 MB.
-func (m *memo) clear() {
+// forget drops the entry if it holds seen: a million records take about 50 MB. Another
+// resource's entry stays.
+func (m *memo) forget(seen *records) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.key, m.e = "", memEntry{}
+	if seen != nil && m.e.seen == seen {
+		m.key, m.e = "", memEntry{}
+	}
 }
 
 // store keeps validated, seen and removed for p, under the fingerprint of the bytes
@@ -247,7 +250,7 @@ func writeEntry(w *bufio.Writer, validated *loader.Validated, seen *records, rem
 var errBadEntry = errors.New("converge: damaged cache entry")
 
 // readEntry reads an entry of size bytes from r, checking every length against what is left,
-// so that no entry makes it allocate more than its size or panic. It reads as a stream: the
+// so that no entry makes it panic or allocate more than a small multiple of its size. It reads as a stream: the
 // entry of a million records (about 37 MB) is never all in memory beside the records.
 func readEntry(r io.Reader, size int64) (*loader.Validated, *records, []string, error) {
 	e := &entryReader{r: bufio.NewReaderSize(r, 1<<16), left: size}

@@ -172,7 +172,7 @@ func FuzzDecodeEntry(f *testing.F) {
 // TestCacheReadsAnEntryOncePerProcess: the second lookup of the same entry is served from
 // memory (here, after its file is gone), and another entry's lookup reads its own file.
 func TestCacheReadsAnEntryOncePerProcess(t *testing.T) {
-	t.Parallel()
+	// Not parallel: recent is the process's, and other tests' lookups replace its entry.
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data.json")
 	if err := os.WriteFile(data, []byte(dataset(50, "v1")), 0o600); err != nil {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/ddbload/terraform-provider-ddbload/internal/bulkput"
 )
 
 // report renders the estimate for people, one fact per line, the same way every time.
@@ -21,7 +23,7 @@ func report(d *design, r *Result) string {
 	line("Billing mode: %s%s.", d.billing, from(d.billingFrom, true))
 	line("Per partition-key value: at most %s RCU/s and %s WCU/s (one partition).", num(r.PerKeyReadUnits), num(r.PerKeyWriteUnits))
 	if d.in.Engine == EngineBulkPut {
-		line("Engine: bulk put (StartBulkPutItems): not for global tables, capped at no less than 1,024 WCU/s.")
+		line("Engine: bulk put (StartBulkPutItems): not for global tables, capped at no less than %s WCU/s.", num(bulkput.MinWriteUnits))
 	}
 
 	switch {

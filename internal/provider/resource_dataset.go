@@ -203,7 +203,7 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Computed: true,
 				MarkdownDescription: "Estimated duration of a full load, in seconds: `estimated_write_units` over the rate the table can take — " +
 					"its provisioned WCU, or its warm throughput when on-demand, capped by `max_write_units_per_second` and by one partition's " +
-					"1,000 WCU/s for the hottest partition key (a bulk put's cap is `max_write_units_per_second` too). With the `bulk_put` engine it " +
+					"1,000 WCU/s for the hottest partition key (a bulk put's cap is `max_write_units_per_second` too). When bulk put runs (`engine = \"bulk_put\"`, or `auto` choosing it) it " +
 					"adds the staging of the items (their bytes at about 16 MB/s; nothing when the operation reads your own objects) and " +
 					"10 s for the last progress check. Null when the table's capacity is not known (e.g. on-demand without warm throughput).",
 			},

@@ -208,8 +208,8 @@ func writeRate(t *tableinfo.Table, capWCU types.Int64) float64 {
 // stagingBytesPerSecond is the pace, in bytes of items (DynamoDB's item size), at which an
 // apply stages items for a bulk put: it reads them again, encodes them as DynamoDB JSON,
 // compresses and uploads them. On the 2-core benchmark machine 1,000,000 items of 133 bytes
-// took 6.5 to 8.5 s (BENCHMARKS.md, "Bulk put staging pace"); machines and data differ, so it
-// is a rough figure, on the slow side.
+// took 6.5 to 8.5 s, 15.6 to 20.3 MB/s (BENCHMARKS.md, "Bulk put staging pace"); machines and
+// data differ, so it is a rough figure, about the slowest pace measured.
 const stagingBytesPerSecond = 16_000_000
 
 // bulkPollSeconds is how late an apply may see that a bulk put ended: once the operation has

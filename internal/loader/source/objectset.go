@@ -74,6 +74,33 @@ func AsObjectSet(spec Spec) (*ObjectSet, string, error) {
 	return set, "", nil
 }
 
+// MayBeObjectSet tells from the files' names alone, without a request, whether spec's files
+// (names, as Files resolves them) may be an ObjectSet: S3 objects of one bucket, in DynamoDB
+// JSON. AsObjectSet has the last word: it also reads the start of each object and lists their
+// prefix for other objects.
+func MayBeObjectSet(spec Spec, names []string) bool {
+	bucket := ""
+	for i, n := range names {
+		rest, ok := strings.CutPrefix(n, S3Scheme)
+		if !ok {
+			return false
+		}
+		b, _, _ := strings.Cut(rest, "/")
+		if i > 0 && b != bucket {
+			return false
+		}
+		bucket = b
+		f := spec.Format
+		if f == "" {
+			f, _ = inferFormat(n)
+		}
+		if f != FormatDynamoDBJSON {
+			return false
+		}
+	}
+	return len(names) > 0
+}
+
 // headOf tells whether f is gzip-compressed and whether its text starts as records one per
 // line do (the first byte that is not white space opens an object, not an array).
 func headOf(f dataFile) (gz, lines bool, err error) {

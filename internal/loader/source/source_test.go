@@ -410,3 +410,27 @@ func TestPositions(t *testing.T) {
 		t.Errorf("positions %+v, want %+v", got, want)
 	}
 }
+
+// TestMayBeObjectSet: from names alone, only S3 objects of one bucket in DynamoDB JSON (by
+// the spec's format or their extensions) may be a set.
+func TestMayBeObjectSet(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		format Format
+		names  []string
+		want   bool
+	}{
+		{"", []string{"s3://b/seed/1.ddb.jsonl.gz", "s3://b/seed/2.ddb.jsonl.gz"}, true},
+		{FormatDynamoDBJSON, []string{"s3://b/export/data/abc.json.gz"}, true},
+		{"", []string{"s3://b/export/data/abc.json.gz"}, false}, // plain JSON by its extension
+		{"", []string{"s3://b/seed/1.ddb.jsonl", "s3://c/seed/2.ddb.jsonl"}, false},
+		{"", []string{"s3://b/seed/1.ddb.jsonl", "/data/2.ddb.jsonl"}, false},
+		{"", []string{"s3://b/seed/1.jsonl"}, false},
+		{FormatDynamoDBJSON, []string{"/data/1.ddb.jsonl"}, false},
+		{FormatDynamoDBJSON, nil, false},
+	} {
+		if got := MayBeObjectSet(Spec{Format: tc.format}, tc.names); got != tc.want {
+			t.Errorf("MayBeObjectSet(format %q, %v) = %v, want %v", tc.format, tc.names, got, tc.want)
+		}
+	}
+}
