@@ -131,7 +131,7 @@ func validate(ctx context.Context, p Params) (*validation, error) {
 		withItems := *o
 		v.seen = &records{}
 		withItems.OnItem = func(_ uint64, k keys.Key, sum [sha256.Size]byte, wcu int64) {
-			v.seen.add(k.ID(), ledger.SumHash(sum), wcu)
+			v.seen.add(k, ledger.SumHash(sum), wcu)
 		}
 		// The lookup that tells whether a record is unchanged also marks its key as kept.
 		var kept *marks

@@ -148,7 +148,7 @@ func TestRecordsHasKey(t *testing.T) {
 	var r records
 	ks := []keys.Key{{Partition: "S:a", Sort: "N:1"}, {Partition: "S:abcdefghij", Sort: ""}, {Partition: "B:\x00:", Sort: "S:x"}}
 	for _, k := range ks {
-		r.add(k.ID(), 1, 1)
+		r.add(k, 1, 1)
 	}
 	for i, k := range ks {
 		for j, other := range ks {

@@ -17,8 +17,8 @@ type records struct {
 	wcus   []uint32
 }
 
-func (r *records) add(id string, hash uint32, wcu int64) {
-	r.ids = append(r.ids, id...)
+func (r *records) add(k keys.Key, hash uint32, wcu int64) {
+	r.ids = k.AppendID(r.ids)
 	r.ends = append(r.ends, len(r.ids))
 	r.hashes = append(r.hashes, hash)
 	r.wcus = append(r.wcus, uint32(min(wcu, 1<<32-1))) // an item has at most 400 WCU

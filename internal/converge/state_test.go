@@ -38,7 +38,7 @@ func checkLedgers(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 		Source:     source.Spec{Inline: `[{"pk":"a","v":1},{"pk":"b","v":1},{"pk":"a","v":2},{"pk":"c","v":1}]`},
 		Duplicates: policy,
 		OnItem: func(_ uint64, k keys.Key, sum [sha256.Size]byte, _ int64) {
-			seen.add(k.ID(), ledger.SumHash(sum), 1)
+			seen.add(k, ledger.SumHash(sum), 1)
 		},
 	}
 	validated, err := loader.Validate(context.Background(), schema, opts)

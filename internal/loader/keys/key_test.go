@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
@@ -57,6 +58,12 @@ func TestKeyIDIsUnambiguous(t *testing.T) {
 	}
 	if got, want := (Key{Partition: "S:ab", Sort: "N:1"}).ID(), "4:S:abN:1"; got != want {
 		t.Errorf("ID = %q, want %q", got, want)
+	}
+	// AppendID appends the same bytes, after what dst holds.
+	for _, k := range []Key{{}, {Partition: "S:ab", Sort: "N:1"}, {Partition: "B:" + strings.Repeat("x", 2046)}, {Partition: "S:é", Sort: "S:"}} {
+		if got := string(k.AppendID([]byte("prefix"))); got != "prefix"+k.ID() {
+			t.Errorf("AppendID(%q) = %q, want %q", k, got, "prefix"+k.ID())
+		}
 	}
 }
 
