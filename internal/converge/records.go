@@ -2,6 +2,7 @@ package converge
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
@@ -18,10 +19,20 @@ type records struct {
 }
 
 func (r *records) add(k keys.Key, hash uint32, wcu int64) {
-	r.ids = k.AppendID(r.ids)
-	r.ends = append(r.ends, len(r.ids))
-	r.hashes = append(r.hashes, hash)
-	r.wcus = append(r.wcus, uint32(min(wcu, 1<<32-1))) // an item has at most 400 WCU
+	r.ids = k.AppendID(doubled(r.ids, len(k.Partition)+len(k.Sort)+20))
+	r.ends = append(doubled(r.ends, 1), len(r.ids))
+	r.hashes = append(doubled(r.hashes, 1), hash)
+	r.wcus = append(doubled(r.wcus, 1), uint32(min(wcu, 1<<32-1))) // an item has at most 400 WCU
+}
+
+// doubled is s with room for n more elements, doubling its capacity when it grows: append
+// grows large slices by a quarter, which copied the 30 MB of a million key IDs about five
+// times over (most of a second of a plan).
+func doubled[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	return slices.Grow(s, max(n, cap(s)))
 }
 
 func (r *records) len() int { return len(r.ends) }

@@ -56,3 +56,17 @@ func BenchmarkLookup(b *testing.B) {
 		i++
 	}
 }
+
+func BenchmarkFromFlat(b *testing.B) {
+	var ids []byte
+	var ends []int
+	var hashes []uint32
+	for _, e := range benchEntries(b) {
+		ids = append(ids, e.KeyID...)
+		ends = append(ends, len(ids))
+		hashes = append(hashes, e.Hash)
+	}
+	for b.Loop() {
+		FromFlat(ids, ends, hashes, nil)
+	}
+}
