@@ -48,3 +48,38 @@ func TestFromFlatMatchesBuilder(t *testing.T) {
 		t.Fatalf("empty input: %d entries", l.Len())
 	}
 }
+
+// TestFromFlatSortsLongKeys: keys that tie on many bytes at a time, end within them, differ
+// only in trailing zero bytes or repeat still come out in the order of their bytes.
+func TestFromFlatSortsLongKeys(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []byte{0, 1, 'a', 'b', 0xff}
+	for round := range 200 {
+		n := rng.IntN(200)
+		stem := make([]byte, rng.IntN(30))
+		for i := range stem {
+			stem[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		var ids []byte
+		var ends []int
+		var hashes []uint32
+		var b Builder
+		for range n {
+			k := append([]byte{}, stem[:rng.IntN(len(stem)+1)]...)
+			for range rng.IntN(20) {
+				k = append(k, alphabet[rng.IntN(2+round%4)])
+			}
+			ids = append(ids, k...)
+			ends = append(ends, len(ids))
+			h := rng.Uint32()
+			hashes = append(hashes, h)
+			b.Add(string(k), h)
+		}
+		want := slices.Collect(b.Build().All())
+		got := slices.Collect(FromFlat(ids, ends, hashes, nil).All())
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: FromFlat = %v\nBuilder  = %v", round, got, want)
+		}
+	}
+}
