@@ -26,8 +26,8 @@ func (r *records) add(k keys.Key, hash uint32, wcu int64) {
 }
 
 // doubled is s with room for n more elements, doubling its capacity when it grows: append
-// grows large slices by a quarter, which copied the 30 MB of a million key IDs about five
-// times over (most of a second of a plan).
+// grows large slices by a quarter at a time, which copies a million records' key IDs about
+// five times over.
 func doubled[T any](s []T, n int) []T {
 	if cap(s)-len(s) >= n {
 		return s

@@ -13,7 +13,7 @@ type index struct {
 	// slots hold, at the slot a key hashes to (linear probing), its entry number + 1 in the low
 	// 32 bits and the top 32 bits of its hash above them; 0 is empty. A probe compares keys only
 	// when the hash bits agree: each comparison reads the ledger's offsets and keys at a random
-	// place, a cache miss or two, which took most of a lookup's time.
+	// place, a cache miss or two.
 	slots []uint64
 	mask  uint64
 }
