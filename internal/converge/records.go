@@ -2,7 +2,6 @@ package converge
 
 import (
 	"bytes"
-	"slices"
 	"strconv"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
@@ -26,15 +25,16 @@ func (r *records) add(k keys.Key, hash uint32, wcu int64) {
 }
 
 // doubled is s with room for n more elements, doubling its capacity when it grows: append
-// grows large slices by a quarter at a time, which copies a million records' key IDs about
-// five times over.
+// grows large slices by a quarter at a time, which copies a million records' key IDs several
+// times over.
 func doubled[T any](s []T, n int) []T {
 	if cap(s)-len(s) >= n {
 		return s
 	}
-	return slices.Grow(s, max(n, cap(s)))
+	t := make([]T, len(s), max(2*cap(s), len(s)+n))
+	copy(t, s)
+	return t
 }
-
 func (r *records) len() int { return len(r.ends) }
 
 // id is record i's key ID, as a new string.

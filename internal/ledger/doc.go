@@ -28,7 +28,7 @@
 // test fails if the structured shapes reach 16 bytes per entry or the UUIDs 32.
 //
 // In memory, a Ledger takes len(KeyID) + 12 bytes per entry (about 43 MB for the first shape
-// at a million), and its index 8 to 16 bytes more once used. A Builder takes 32 bytes per entry
+// at a million), and its index 12 to 24 bytes more once used. A Builder takes 32 bytes per entry
 // plus the KeyID strings it is given, until it is dropped. Decode additionally holds the
 // decompressed payload (2 to 22 bytes per entry for the shapes above) while it reads, and
 // refuses a payload over 1 GiB, a KeyID over MaxKeyIDLen or KeyIDs over 4 GiB in total, so no

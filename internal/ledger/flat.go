@@ -72,22 +72,38 @@ type prefixed struct {
 }
 
 // sortRanked sorts rs, whose keys agree on their first from bytes (zero-padded), by key and
-// position.
+// position. Each level either splits a run or moves past the bytes its keys share, so it
+// recurses at most once per eight bytes of the longest key.
 func sortRanked(rs []prefixed, key func(int32) []byte, from int) {
 	if len(rs) < 2 {
 		return
 	}
-	// Keys shorter than from tie with the others on their zero padding up to there.
-	tail := func(k []byte, at int) []byte { return k[min(at, len(k)):] }
-	first := tail(key(rs[0].i), from)
+	// A key no longer than from is a prefix of every longer key here (they agree on from
+	// bytes, zero-padded), and of the short ones the shorter is a prefix of the longer: they
+	// go first by length. The rest then share a true prefix, which the ranks skip.
+	short := 0
+	for j := range rs {
+		if len(key(rs[j].i)) <= from {
+			rs[short], rs[j] = rs[j], rs[short]
+			short++
+		}
+	}
+	if short > 0 {
+		slices.SortFunc(rs[:short], func(a, b prefixed) int {
+			return cmp.Or(cmp.Compare(len(key(a.i)), len(key(b.i))), cmp.Compare(a.i, b.i))
+		})
+		sortRanked(rs[short:], key, from)
+		return
+	}
+	first := key(rs[0].i)[from:]
 	shared := len(first)
 	for _, r := range rs[1:] {
-		shared = commonPrefix(string(first[:shared]), string(tail(key(r.i), from)))
+		shared = commonBytes(first[:shared], key(r.i)[from:])
 	}
 	skip := from + shared
 	for j := range rs {
 		var b [8]byte
-		copy(b[:], tail(key(rs[j].i), skip))
+		copy(b[:], key(rs[j].i)[skip:])
 		rs[j].rank = binary.BigEndian.Uint64(b[:])
 	}
 	// A key that is a prefix of another pads with zeros, so ranks order as the keys do.
@@ -107,4 +123,15 @@ func sortRanked(rs []prefixed, key func(int32) []byte, from int) {
 		}
 		lo = hi
 	}
+}
+
+// commonBytes is the length of the longest common prefix of a and b.
+func commonBytes(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
 }

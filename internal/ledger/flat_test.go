@@ -83,3 +83,32 @@ func TestFromFlatSortsLongKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestFromFlatLongZeroKeys: keys of many zero bytes that differ only at their end, with the
+// empty key and short runs of zeros among them, sort as their bytes do.
+func TestFromFlatLongZeroKeys(t *testing.T) {
+	t.Parallel()
+	var ids []byte
+	var ends []int
+	var hashes []uint32
+	var b Builder
+	add := func(k []byte) {
+		ids = append(ids, k...)
+		ends = append(ends, len(ids))
+		hashes = append(hashes, uint32(len(ends)))
+		b.Add(string(k), uint32(len(ends)))
+	}
+	zeros := make([]byte, 300)
+	for i := range 2000 {
+		add(append(append([]byte{}, zeros...), byte(i>>8), byte(i)))
+		if i%100 == 0 {
+			add(zeros[:i/10]) // a run of zeros: a prefix of the long keys
+		}
+	}
+	add(nil)
+	want := slices.Collect(b.Build().All())
+	got := slices.Collect(FromFlat(ids, ends, hashes, nil).All())
+	if !slices.Equal(got, want) {
+		t.Fatalf("FromFlat differs from Builder: %d and %d entries", len(got), len(want))
+	}
+}

@@ -18,7 +18,7 @@ type index struct {
 	mask  uint64
 }
 
-// newIndex indexes every entry of l, in about 8 bytes per entry at most twice over.
+// newIndex indexes every entry of l, in 8 bytes for each of 1.5 to 3 slots an entry.
 func newIndex(l *Ledger) *index {
 	n := l.Len()
 	size := uint64(1) << bits.Len64(uint64(n)+uint64(n)/2) // a load factor of 1/3 to 2/3
