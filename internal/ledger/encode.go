@@ -143,7 +143,7 @@ func Decode(b []byte) (*Ledger, error) {
 }
 
 // commonPrefix is the length of the longest common prefix of a and b.
-func commonPrefix(a, b string) int {
+func commonPrefix[T ~string | ~[]byte](a, b T) int {
 	n := min(len(a), len(b))
 	for i := range n {
 		if a[i] != b[i] {

@@ -98,7 +98,7 @@ func sortRanked(rs []prefixed, key func(int32) []byte, from int) {
 	first := key(rs[0].i)[from:]
 	shared := len(first)
 	for _, r := range rs[1:] {
-		shared = commonBytes(first[:shared], key(r.i)[from:])
+		shared = commonPrefix(first[:shared], key(r.i)[from:])
 	}
 	skip := from + shared
 	for j := range rs {
@@ -123,15 +123,4 @@ func sortRanked(rs []prefixed, key func(int32) []byte, from int) {
 		}
 		lo = hi
 	}
-}
-
-// commonBytes is the length of the longest common prefix of a and b.
-func commonBytes(a, b []byte) int {
-	n := min(len(a), len(b))
-	for i := range n {
-		if a[i] != b[i] {
-			return i
-		}
-	}
-	return n
 }
