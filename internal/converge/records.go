@@ -35,6 +35,7 @@ func doubled[T any](s []T, n int) []T {
 	copy(t, s)
 	return t
 }
+
 func (r *records) len() int { return len(r.ends) }
 
 // id is record i's key ID, as a new string.
