@@ -9,6 +9,7 @@ import (
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/order"
+	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
 )
@@ -41,6 +42,14 @@ type Options struct {
 	// each item's key and content (the ledger, the changes an update makes) get them without
 	// another reading of the dataset.
 	OnItem func(seq uint64, k keys.Key, sum [sha256.Size]byte, wcu int64)
+	// Recall, if set, is what earlier validations under the same Source, Keys and key schema
+	// found per line: Validate decodes only the lines of JSON Lines and DynamoDB JSON lines
+	// files it lacks, and takes the rest from it. Validate does not change it.
+	Recall *LineMemo
+	// Remember, if set, is called by Validate for every record of a file with one record per
+	// line, in reading order, from one goroutine: the record's line, key, content sum and size
+	// in bytes, for a LineMemo that a later validation recalls.
+	Remember func(line record.LineSum, k keys.Key, sum [sha256.Size]byte, size int)
 	// Expect, if set, is asked by the write pass about every record it is about to write, with
 	// its sequence number and key: false means the files no longer hold at that place what
 	// validation saw there, and the load stops with ErrDatasetChanged before sending it. Callers

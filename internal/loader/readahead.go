@@ -57,10 +57,14 @@ func openReadAhead(spec source.Spec, skip func(seq uint64) bool) (source.Reader,
 }
 
 // openRecording is openReadAhead for a reading that records stripes (source.OpenRecording).
-func openRecording(spec source.Spec, l source.Layout) (*readAhead, error) {
+// recall, if not nil, is source.Recording.RecallLines'.
+func openRecording(spec source.Spec, l source.Layout, recall func(record.LineSum) (uint32, bool)) (*readAhead, error) {
 	r, err := source.OpenRecording(spec, l)
 	if err != nil {
 		return nil, err
+	}
+	if recall != nil {
+		r.RecallLines(recall)
 	}
 	return newReadAhead(r), nil
 }

@@ -46,7 +46,7 @@ func ValidateUnkeyed(ctx context.Context, o Options) (*ValidatedUnkeyed, error) 
 		return nil, err
 	}
 	defer r.Close()
-	_, err = scan(ctx, r, o.Source, stage, invalid.add, func(_, _ uint64, _ *record.Record, _ keys.Key, _ int) error {
+	_, err = scan(ctx, r, o.Source, stage, nil, invalid.add, func(_, _ uint64, _ *record.Record, _ keys.Key, _ int) error {
 		v.Records++
 		return nil
 	})

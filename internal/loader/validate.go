@@ -46,15 +46,23 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Validated, e
 	// Pass 1 reads everything, collects key hashes and, when no key repeats (the usual case),
 	// all the numbers of v. Invalid records are collected and skipped. It also records the
 	// stripes an interleaving write pass reads all at once.
-	first, err := openRecording(o.Source, o.layout())
+	first, err := openRecording(o.Source, o.layout(), o.recall())
 	if err != nil {
 		return nil, err
 	}
-	v.files, err = scan(ctx, first, o.Source, stage, invalid.add, func(_, seq uint64, rec *record.Record, k keys.Key, size int) error {
+	v.files, err = scan(ctx, first, o.Source, stage, o.Recall, invalid.add, func(_, seq uint64, rec *record.Record, k keys.Key, size int) error {
 		v.Records++
 		counter.add(k.Partition, size)
-		canonical = AppendCanonical(canonical[:0], rec.Item)
-		sum := sha256.Sum256(canonical)
+		var sum [sha256.Size]byte
+		if rec.Recalled {
+			_, sum, _ = o.Recall.entry(rec.Memo)
+		} else {
+			canonical = AppendCanonical(canonical[:0], rec.Item)
+			sum = sha256.Sum256(canonical)
+		}
+		if o.Remember != nil && rec.Line != (record.LineSum{}) {
+			o.Remember(rec.Line, k, sum, size)
+		}
 		digest.AddSum(sum)
 		if o.OnItem != nil {
 			o.OnItem(seq, k, sum, ddbitem.WriteUnits(size))
@@ -146,7 +154,7 @@ func rescan(ctx context.Context, spec source.Spec, stage *keys.Stage, v *Validat
 		return err
 	}
 	defer r.Close()
-	f, err := scan(ctx, r, spec, stage, invalid, visit)
+	f, err := scan(ctx, r, spec, stage, nil, invalid, visit)
 	if err == nil && f != v.files {
 		err = ErrDatasetChanged
 	}
@@ -156,14 +164,15 @@ func rescan(ctx context.Context, spec source.Spec, stage *keys.Stage, v *Validat
 // scan reads every record of r (opened on spec). It applies the key stage and checks the item size, calling visit with
 // the record's index in reading order (invalid records included), its sequence number (its
 // index among the valid records), its key and its size. At the end it returns the source's
-// fingerprint.
+// fingerprint. A record r recalled (source.Recording.RecallLines) from memo takes its key and
+// size from there: its line validated before.
 //
 // A record's *record.InputError (from the source, the key stage or the size check) goes to
 // invalid, and reading goes on with the next record; with invalid nil it ends the scan. The
 // scan ends with the source's error when the source cannot go on (it repeats the error, see
 // source.Reader; invalid has seen it once) or the error is not a record's, and with visit's
 // error.
-func scan(ctx context.Context, r source.Reader, spec source.Spec, stage *keys.Stage, invalid func(at uint64, err error),
+func scan(ctx context.Context, r source.Reader, spec source.Spec, stage *keys.Stage, memo *LineMemo, invalid func(at uint64, err error),
 	visit func(at, seq uint64, rec *record.Record, k keys.Key, size int) error,
 ) ([sha256.Size]byte, error) {
 	var none [sha256.Size]byte
@@ -203,6 +212,14 @@ func scan(ctx context.Context, r source.Reader, spec source.Spec, stage *keys.St
 			continue
 		}
 		last = nil
+		if rec.Recalled {
+			k, _, size := memo.entry(rec.Memo)
+			if err := visit(at, seq, &rec, k, size); err != nil {
+				return none, err
+			}
+			seq++
+			continue
+		}
 		if err := stage.Apply(&rec); err != nil {
 			if err := bad(at, err); err != nil {
 				return none, err

@@ -53,7 +53,19 @@ type Record struct {
 	// Bytes is the length of the record's text in the file (0 for inline items): what holding
 	// the decoded record costs, roughly, without sizing the item.
 	Bytes int
+	// Line identifies the record's line and its format, in a reading that recalls lines
+	// (source.Recording.RecallLines); otherwise, and for formats that are not one record per
+	// line, it is the zero value.
+	Line LineSum
+	// Recalled marks a record the reader did not decode because the reading's recall
+	// function knew its Line: Item is nil and Memo is what that function answered.
+	Recalled bool
+	Memo     uint32
 }
+
+// LineSum is the first 16 bytes of the SHA-256 of a record's format and line: two lines
+// with the same sum decode, under the same options, to the same item.
+type LineSum [16]byte
 
 // InputError is a problem with the dataset itself: malformed text, a wrong type, a missing
 // key, an oversized item. It names the position and, when one attribute is at fault, the

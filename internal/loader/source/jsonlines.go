@@ -3,8 +3,10 @@ package source
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
@@ -17,11 +19,15 @@ type linesReader struct {
 	br   *bufio.Reader
 	dec  *recordDecoder
 	skip func() bool // see skipper; nil decodes every record
-	line int         // lines read so far
-	n    int         // records returned so far
-	off  int64       // bytes of the file read so far: where the next line starts
-	buf  []byte
-	err  error // sticky
+	// recall, if set, is asked about every line's sum (Recording.RecallLines).
+	recall func(record.LineSum) (uint32, bool)
+	sum    hash.Hash
+	sumBuf [sha256.Size]byte
+	line   int   // lines read so far
+	n      int   // records returned so far
+	off    int64 // bytes of the file read so far: where the next line starts
+	buf    []byte
+	err    error // sticky
 	// partial says the reader reads a stripe's part of the file (OpenStripes): it may hold no
 	// record.
 	partial bool
@@ -61,10 +67,42 @@ func (r *linesReader) next() (record.Record, error) {
 			r.letGo()
 			return record.Record{Pos: pos, Skipped: true}, nil
 		}
+		if r.recall == nil {
+			rec, _, err := r.dec.decode(text, pos)
+			r.letGo()
+			return rec, err
+		}
+		line := r.lineSum(text)
+		if memo, ok := r.recall(line); ok {
+			r.letGo()
+			return record.Record{Pos: pos, Bytes: len(text), Line: line, Recalled: true, Memo: memo}, nil
+		}
 		rec, _, err := r.dec.decode(text, pos)
 		r.letGo()
+		rec.Line = line
 		return rec, err
 	}
+}
+
+// recallWhere makes the reader give every record its line's sum and ask recall about it
+// before decoding the line.
+func (r *linesReader) recallWhere(recall func(record.LineSum) (uint32, bool)) {
+	r.recall, r.sum = recall, sha256.New()
+}
+
+// lineSum is text's record.LineSum: the format is part of it, because the same text is
+// another item in plain and in DynamoDB JSON.
+func (r *linesReader) lineSum(text []byte) record.LineSum {
+	r.sum.Reset()
+	if r.dec.typed {
+		r.sum.Write([]byte{'t'})
+	} else {
+		r.sum.Write([]byte{'p'})
+	}
+	r.sum.Write(text)
+	var line record.LineSum
+	copy(line[:], r.sum.Sum(r.sumBuf[:0]))
+	return line
 }
 
 // skipWhere makes the reader a skipper: a line is one record, so it is passed over whole.

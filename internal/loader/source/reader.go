@@ -58,6 +58,13 @@ type Recording interface {
 	// Stripes are the places found, once Next has returned io.EOF; before, and when the
 	// dataset is to be read in one piece, the zero value.
 	Stripes() Stripes
+	// RecallLines, called before the first Next, makes the reading give each record of a file
+	// with one record per line (JSON Lines, DynamoDB JSON lines) its record.LineSum, and ask
+	// recall about it, on the goroutine calling Next, before decoding the line. When recall
+	// knows the sum, Next returns the record undecoded, with Recalled set and recall's
+	// answer as its Memo: a caller that validated the same line before (under the same
+	// Spec) need not decode it again. Other formats decode every record and never ask.
+	RecallLines(recall func(record.LineSum) (uint32, bool))
 }
 
 // OpenRecording is Open for a reading that also cuts the dataset into stripes under l, for
@@ -122,10 +129,11 @@ type multiReader struct {
 	done   bool      // Next returned io.EOF: sum is complete
 	err    error     // sticky: a file could not be opened
 	closed bool
-	skip   func(seq uint64) bool // from OpenSkipping; nil passes over nothing
-	seq    uint64                // records Next returned without error: the next record's number
-	cut    *cutter               // OpenRecording's; nil records nothing
-	stripe bool                  // a stripe of OpenStripes: sum has each piece's offset too
+	skip   func(seq uint64) bool               // from OpenSkipping; nil passes over nothing
+	recall func(record.LineSum) (uint32, bool) // from RecallLines; nil recalls nothing
+	seq    uint64                              // records Next returned without error: the next record's number
+	cut    *cutter                             // OpenRecording's; nil records nothing
+	stripe bool                                // a stripe of OpenStripes: sum has each piece's offset too
 }
 
 func (m *multiReader) Next() (record.Record, error) {
@@ -215,6 +223,9 @@ func (m *multiReader) open(p piece) error {
 	if lr, ok := r.(*linesReader); ok && m.cut != nil {
 		lr.mark = m.cut
 	}
+	if lr, ok := r.(*linesReader); ok && m.recall != nil {
+		lr.recallWhere(m.recall)
+	}
 	m.cur = r
 	return nil
 }
@@ -251,6 +262,9 @@ func (m *multiReader) newReader(p piece, f dataFile, src io.Reader, text io.Writ
 // skipNext tells the current file's reader whether to pass over the record it is about to
 // decode: the one Next will number m.seq.
 func (m *multiReader) skipNext() bool { return m.skip(m.seq) }
+
+// RecallLines is Recording's.
+func (m *multiReader) RecallLines(recall func(record.LineSum) (uint32, bool)) { m.recall = recall }
 
 // Stripes is Recording's.
 func (m *multiReader) Stripes() Stripes {
