@@ -142,7 +142,23 @@ func validate(ctx context.Context, p Params) (*validation, error) {
 				return ok && e.Hash == ledger.SumHash(sum)
 			}
 		}
+		var memo *memoWriter
+		if p.Cache != nil {
+			withItems.Recall = p.Cache.recallMemo(p)
+			if memo = p.Cache.rememberMemo(); memo != nil {
+				withItems.Remember = memo.add
+			}
+		}
 		validated, err := loader.Validate(ctx, p.Schema, withItems)
+		var invalid *loader.InvalidRecordsError
+		switch {
+		case memo == nil:
+		case err == nil || errors.As(err, &invalid):
+			// Every line it remembers validated on its own, whatever else is wrong.
+			memo.commit(p)
+		default:
+			memo.abort()
+		}
 		if err != nil {
 			return nil, err
 		}

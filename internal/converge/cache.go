@@ -191,8 +191,8 @@ func (c *Cache) store(p Params, validated *loader.Validated, seen *records, remo
 	}
 }
 
-// prune removes entries (and abandoned temporary files) older than CacheMaxAge; other files in
-// Dir are not its to remove.
+// prune removes entries (and abandoned temporary files) older than CacheMaxAge and memos older
+// than MemoMaxAge; other files in Dir are not its to remove.
 func (c *Cache) prune() {
 	now := time.Now
 	if c.Now != nil {
@@ -204,10 +204,16 @@ func (c *Cache) prune() {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if !e.Type().IsRegular() || (!strings.HasPrefix(name, entryPrefix) && !strings.HasPrefix(name, tempPrefix)) {
+		age := CacheMaxAge
+		switch {
+		case !e.Type().IsRegular():
+			continue
+		case strings.HasPrefix(name, memoPrefix):
+			age = MemoMaxAge
+		case !strings.HasPrefix(name, entryPrefix) && !strings.HasPrefix(name, tempPrefix):
 			continue
 		}
-		if info, err := e.Info(); err == nil && now().Sub(info.ModTime()) > CacheMaxAge {
+		if info, err := e.Info(); err == nil && now().Sub(info.ModTime()) > age {
 			_ = os.Remove(filepath.Join(c.Dir, e.Name()))
 		}
 	}

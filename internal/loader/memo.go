@@ -17,12 +17,12 @@ import (
 // It lives in flat arrays without pointers, like the records of a validation: a million lines
 // take about 90 MB, and the garbage collector has nothing in them to scan.
 type LineMemo struct {
-	index  map[record.LineSum]uint32
-	keys   strings.Builder // every key's partition then sort part, concatenated
-	pEnds  []uint32 // line i's partition part ends at pEnds[i], its sort part at sEnds[i]
-	sEnds  []uint32
-	sums   [][sha256.Size]byte
-	sizes  []uint32
+	index map[record.LineSum]uint32
+	keys  strings.Builder // every key's partition then sort part, concatenated
+	pEnds []uint32        // line i's partition part ends at pEnds[i], its sort part at sEnds[i]
+	sEnds []uint32
+	sums  [][sha256.Size]byte
+	sizes []uint32
 }
 
 // NewLineMemo is an empty memo with room for n lines.

@@ -166,7 +166,7 @@ func TestRecallSkipsDecoding(t *testing.T) {
 	memo.Add(lines[0], planted, [sha256.Size]byte{1}, 42)
 	o.Remember, o.Recall = nil, memo
 	var got []string
-	o.OnItem = func(_ uint64, k keys.Key, _ [sha256.Size]byte, wcu int64) { got = append(got, k.ID()) }
+	o.OnItem = func(_ uint64, k keys.Key, _ [sha256.Size]byte, _ int64) { got = append(got, k.ID()) }
 	v, err := Validate(context.Background(), hashRange(), o)
 	if err != nil {
 		t.Fatal(err)
