@@ -130,6 +130,10 @@ func validate(ctx context.Context, p Params) (*validation, error) {
 		// the changes need no further reading of the dataset.
 		withItems := *o
 		v.seen = &records{}
+		// An update's dataset is about the size of the one before, whose keys the ledger has.
+		if l := prior.Ledger; l.Len() > 0 {
+			v.seen.reserve(l.Len()+l.Len()/16, l.KeyBytes()+l.KeyBytes()/16)
+		}
 		withItems.OnItem = func(_ uint64, k keys.Key, sum [sha256.Size]byte, wcu int64) {
 			v.seen.add(k, ledger.SumHash(sum), wcu)
 		}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,7 +29,7 @@ const (
 	memoPrefix  = "lines-"
 	memoMagic   = "ddbload lines v1\n"
 	MemoMaxAge  = 7 * 24 * time.Hour
-	memoTrailer = 8 // the number of lines, after the last
+	memoTrailer = 16 // the number of lines and of their keys' bytes, after the last line
 )
 
 // memoName is the memo's file name for the validations of p: everything that decides what a
@@ -62,7 +63,7 @@ func (c *Cache) recallMemo(p Params) *loader.LineMemo {
 	if err != nil {
 		return nil
 	}
-	m, err := readMemo(bufio.NewReaderSize(f, 1<<16), info.Size())
+	m, err := readMemo(f, info.Size())
 	if err != nil {
 		return nil
 	}
@@ -71,11 +72,12 @@ func (c *Cache) recallMemo(p Params) *loader.LineMemo {
 
 // memoWriter streams a new memo to a temporary file, which commit names for p.
 type memoWriter struct {
-	c     *Cache
-	f     *os.File
-	w     *bufio.Writer
-	buf   []byte
-	lines uint64
+	c        *Cache
+	f        *os.File
+	w        *bufio.Writer
+	buf      []byte
+	lines    uint64
+	keyBytes uint64
 }
 
 // rememberMemo starts a new memo for p; nil if no file can be made (the next validation then
@@ -105,11 +107,12 @@ func (m *memoWriter) add(line record.LineSum, k keys.Key, sum [sha256.Size]byte,
 	m.buf = append(m.buf, k.Sort...)
 	_, _ = m.w.Write(m.buf) // a bufio.Writer's error sticks: commit sees it
 	m.lines++
+	m.keyBytes += uint64(len(k.Partition) + len(k.Sort))
 }
 
 // commit names the memo for p, replacing the one before. Failing only costs decoding later.
 func (m *memoWriter) commit(p Params) {
-	_, _ = m.w.Write(binary.BigEndian.AppendUint64(nil, m.lines))
+	_, _ = m.w.Write(binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, m.lines), m.keyBytes))
 	werr := m.w.Flush()
 	if cerr := m.f.Close(); werr != nil || cerr != nil {
 		_ = os.Remove(m.f.Name())
@@ -130,17 +133,27 @@ var errBadMemo = errors.New("converge: damaged line memo")
 
 // readMemo reads a memo of size bytes from r, checking every length against what is left, so
 // that no file makes it panic or allocate more than a small multiple of its size.
-func readMemo(r *bufio.Reader, size int64) (*loader.LineMemo, error) {
-	e := &entryReader{r: r, left: size - memoTrailer}
-	if e.left < int64(len(memoMagic)) {
+func readMemo(r io.ReaderAt, size int64) (*loader.LineMemo, error) {
+	var trailer [memoTrailer]byte
+	if size < int64(len(memoMagic)+memoTrailer) {
 		return nil, errBadMemo
 	}
+	if _, err := r.ReadAt(trailer[:], size-memoTrailer); err != nil {
+		return nil, errBadMemo
+	}
+	lines, keyBytes := binary.BigEndian.Uint64(trailer[:8]), binary.BigEndian.Uint64(trailer[8:])
+	body := size - memoTrailer
+	// A line takes at least 51 bytes (its two sums and three lengths) besides its key.
+	if lines > uint64(body/51) || keyBytes > uint64(body) {
+		return nil, errBadMemo
+	}
+	e := &entryReader{r: bufio.NewReaderSize(io.NewSectionReader(r, 0, body), 1<<16), left: body}
 	if magic, ok := e.bytes(uint64(len(memoMagic))); !ok || string(magic) != memoMagic {
 		return nil, errBadMemo
 	}
-	// A line takes at least 51 bytes: its two sums and three lengths.
-	m := loader.NewLineMemo(int(e.left / 51))
-	var n uint64
+	m := loader.NewLineMemo(int(lines), int(keyBytes))
+	var n, kb uint64
+	var pk []byte
 	for e.left > 0 {
 		head, ok := e.bytes(16 + sha256.Size)
 		if !ok {
@@ -154,31 +167,30 @@ func readMemo(r *bufio.Reader, size int64) (*loader.LineMemo, error) {
 		if !ok || size >= 1<<32 {
 			return nil, errBadMemo
 		}
-		pk, ok := e.text()
+		part, ok := e.keyPart()
 		if !ok {
 			return nil, errBadMemo
 		}
-		sk, ok := e.text()
+		pk = append(pk[:0], part...) // the next read reuses part's bytes
+		sk, ok := e.keyPart()
 		if !ok {
 			return nil, errBadMemo
 		}
-		m.Add(line, keys.Key{Partition: pk, Sort: sk}, sum, int(size))
+		m.AddBytes(line, pk, sk, sum, int(size))
 		n++
+		kb += uint64(len(pk) + len(sk))
 	}
-	e.left = memoTrailer
-	count, ok := e.bytes(memoTrailer)
-	if !ok || binary.BigEndian.Uint64(count) != n {
+	if n != lines || kb != keyBytes {
 		return nil, errBadMemo
 	}
 	return m, nil
 }
 
-// text reads a length-prefixed key part.
-func (e *entryReader) text() (string, bool) {
+// keyPart reads a length-prefixed key part. The slice is valid until the next read.
+func (e *entryReader) keyPart() ([]byte, bool) {
 	l, ok := e.uvarint()
 	if !ok || l > ledger.MaxKeyIDLen {
-		return "", false
+		return nil, false
 	}
-	b, ok := e.bytes(l)
-	return string(b), ok
+	return e.bytes(l)
 }

@@ -1,7 +1,6 @@
 package converge
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -170,7 +169,7 @@ func FuzzReadMemo(f *testing.F) {
 }
 
 func readMemoBytes(b []byte) (interface{ Len() int }, error) {
-	m, err := readMemo(bufio.NewReader(bytes.NewReader(b)), int64(len(b)))
+	m, err := readMemo(bytes.NewReader(b), int64(len(b)))
 	return m, err
 }
 

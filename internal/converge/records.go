@@ -17,6 +17,15 @@ type records struct {
 	wcus   []uint32
 }
 
+// reserve makes room for n records whose key IDs take idBytes, when a validation can tell
+// them beforehand: growing a million records' arrays copies them several times over.
+func (r *records) reserve(n, idBytes int) {
+	r.ids = doubled(r.ids, max(idBytes, 0))
+	r.ends = doubled(r.ends, max(n, 0))
+	r.hashes = doubled(r.hashes, max(n, 0))
+	r.wcus = doubled(r.wcus, max(n, 0))
+}
+
 func (r *records) add(k keys.Key, hash uint32, wcu int64) {
 	r.ids = k.AppendID(doubled(r.ids, len(k.Partition)+len(k.Sort)+20))
 	r.ends = append(doubled(r.ends, 1), len(r.ids))

@@ -26,7 +26,7 @@ type validation struct {
 func validateAll(t *testing.T, schema keys.Schema, o Options, recall *LineMemo) (validation, *LineMemo) {
 	t.Helper()
 	var got validation
-	next := NewLineMemo(0)
+	next := NewLineMemo(0, 0)
 	o.Recall = recall
 	o.OnItem = func(seq uint64, k keys.Key, sum [sha256.Size]byte, wcu int64) {
 		got.items = append(got.items, fmt.Sprintf("%d %q %x %d", seq, k.ID(), sum[:4], wcu))
@@ -161,7 +161,7 @@ func TestRecallSkipsDecoding(t *testing.T) {
 	if len(lines) != 2 || lines[0] == lines[1] {
 		t.Fatalf("remembered lines %x, want two different ones", lines)
 	}
-	memo := NewLineMemo(1)
+	memo := NewLineMemo(1, 0)
 	planted := keys.Key{Partition: "S:planted", Sort: "N:9"}
 	memo.Add(lines[0], planted, [sha256.Size]byte{1}, 42)
 	o.Remember, o.Recall = nil, memo
