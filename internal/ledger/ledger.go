@@ -119,8 +119,6 @@ func (l *Ledger) Len() int {
 	return len(l.hashes)
 }
 
-// key is KeyID i. It shares memory with the ledger: strings.Clone it to keep one key of a
-// large ledger without keeping the whole ledger alive.
 // KeyBytes is the length of all its KeyIDs together.
 func (l *Ledger) KeyBytes() int {
 	if l == nil {
@@ -129,6 +127,8 @@ func (l *Ledger) KeyBytes() int {
 	return len(l.keys)
 }
 
+// key is KeyID i. It shares memory with the ledger: strings.Clone it to keep one key of a
+// large ledger without keeping the whole ledger alive.
 func (l *Ledger) key(i int) string { return l.keys[l.offsets[i]:l.offsets[i+1]] }
 
 func (l *Ledger) entry(i int) Entry { return Entry{KeyID: l.key(i), Hash: l.hashes[i]} }
