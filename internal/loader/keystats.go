@@ -6,6 +6,7 @@ import (
 	"math/bits"
 
 	"sort"
+	"strings"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/hashing"
 )
@@ -142,7 +143,8 @@ func (c *keyCounter) stats() KeyStats {
 }
 
 func (c *keyCounter) share(k *keyCount) KeyShare {
-	ks := KeyShare{PartitionKey: k.key, Items: k.items, Bytes: k.bytes}
+	// A copy: a recalled key is part of its line memo's keys, which it would keep alive.
+	ks := KeyShare{PartitionKey: strings.Clone(k.key), Items: k.items, Bytes: k.bytes}
 	if c.items > 0 {
 		ks.ItemShare = float64(k.items) / float64(c.items)
 	}
