@@ -54,19 +54,12 @@ const (
 func (c *Cache) key(p Params, files [sha256.Size]byte) string {
 	h := sha256.New()
 	h.Write([]byte(cacheMagic + c.Salt + "\n"))
-	// Index keys in one order: a declared schema and a described table list them differently.
-	schema := p.Schema
-	schema.IndexKeys = slices.Clone(schema.IndexKeys)
-	slices.SortFunc(schema.IndexKeys, func(a, b keys.IndexKey) int {
-		return cmp.Or(cmp.Compare(a.Index, b.Index), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr.Name, b.Attr.Name),
-			cmp.Compare(a.Attr.Type, b.Attr.Type), compareBool(a.Sort, b.Sort))
-	})
 	shape, _ := json.Marshal(struct { // plain values: it cannot fail
 		Source     source.Spec
 		Keys       any
 		Duplicates loader.DuplicatePolicy
 		Schema     any
-	}{p.Options.Source, p.Options.Keys, p.Options.Duplicates, schema})
+	}{p.Options.Source, p.Options.Keys, p.Options.Duplicates, ordered(p.Schema)})
 	h.Write(shape)
 	h.Write(files[:])
 	// The prior state decides which records are unchanged.
@@ -86,6 +79,17 @@ func (c *Cache) key(p Params, files [sha256.Size]byte) string {
 	h.Write(buf)
 	fmt.Fprintf(h, "|%t", p.Prior.Drifted)
 	return entryPrefix + hex.EncodeToString(h.Sum(nil))
+}
+
+// ordered is s with its index keys in one order: a declared schema and a described table list
+// them differently.
+func ordered(s keys.Schema) keys.Schema {
+	s.IndexKeys = slices.Clone(s.IndexKeys)
+	slices.SortFunc(s.IndexKeys, func(a, b keys.IndexKey) int {
+		return cmp.Or(cmp.Compare(a.Index, b.Index), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr.Name, b.Attr.Name),
+			cmp.Compare(a.Attr.Type, b.Attr.Type), compareBool(a.Sort, b.Sort))
+	})
+	return s
 }
 
 func compareBool(a, b bool) int {

@@ -2,7 +2,6 @@ package converge
 
 import (
 	"bufio"
-	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -11,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
@@ -37,17 +35,11 @@ const (
 func (c *Cache) memoName(p Params) string {
 	h := sha256.New()
 	h.Write([]byte(memoMagic + c.Salt + "\n"))
-	schema := p.Schema
-	schema.IndexKeys = slices.Clone(schema.IndexKeys)
-	slices.SortFunc(schema.IndexKeys, func(a, b keys.IndexKey) int {
-		return cmp.Or(cmp.Compare(a.Index, b.Index), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr.Name, b.Attr.Name),
-			cmp.Compare(a.Attr.Type, b.Attr.Type), compareBool(a.Sort, b.Sort))
-	})
 	shape, _ := json.Marshal(struct { // plain values: it cannot fail
 		Source any
 		Keys   any
 		Schema any
-	}{p.Options.Source, p.Options.Keys, schema})
+	}{p.Options.Source, p.Options.Keys, ordered(p.Schema)})
 	h.Write(shape)
 	return memoPrefix + hex.EncodeToString(h.Sum(nil))
 }
