@@ -103,7 +103,12 @@ func (m *memoWriter) add(line record.LineSum, k keys.Key, sum [sha256.Size]byte,
 }
 
 // commit names the memo for p, replacing the one before. Failing only costs decoding later.
+// A memo of no lines (inline items, CSV, JSON arrays) is not kept.
 func (m *memoWriter) commit(p Params) {
+	if m.lines == 0 {
+		m.abort()
+		return
+	}
 	_, _ = m.w.Write(binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, m.lines), m.keyBytes))
 	werr := m.w.Flush()
 	if cerr := m.f.Close(); werr != nil || cerr != nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 )
@@ -92,6 +93,18 @@ func TestUpdateRecallsTheLinesOfTheLastValidation(t *testing.T) {
 	planted, _, err := Preview(context.Background(), next)
 	if err != nil || planted.Digest == want.Digest {
 		t.Fatalf("a planted memo line did not change the digest (%v): the plan decoded every line", err)
+	}
+
+	// The memo outlives the entries: an update is often planned days after the last apply.
+	cache.Now = func() time.Time { return time.Now().Add(CacheMaxAge + time.Minute) }
+	cache.prune()
+	if entries, _ := os.ReadDir(cache.Dir); len(entries) != 1 || entries[0].Name() != cache.memoName(p) {
+		t.Fatalf("after the entries aged, the folder holds %v; want the line memo alone", entries)
+	}
+	cache.Now = func() time.Time { return time.Now().Add(MemoMaxAge + time.Minute) }
+	cache.prune()
+	if entries, _ := os.ReadDir(cache.Dir); len(entries) != 0 {
+		t.Fatalf("after the memo aged, the folder holds %v; want nothing", entries)
 	}
 }
 
@@ -193,4 +206,27 @@ func memoBytes(t testing.TB, n int) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestNoLinesNoMemo: a dataset without files of one record per line leaves no memo behind.
+func TestNoLinesNoMemo(t *testing.T) {
+	t.Parallel()
+	cache := &Cache{Dir: t.TempDir()}
+	p := params(dataset(20, "v1"), State{})
+	p.Cache = cache
+	if _, _, err := Preview(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(cache.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), memoPrefix) || strings.HasPrefix(e.Name(), tempPrefix) {
+			t.Errorf("inline items left %s", e.Name())
+		}
+	}
+	if len(entries) == 0 {
+		t.Error("the Preview left no entry either: the cache was not used")
+	}
 }
