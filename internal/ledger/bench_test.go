@@ -44,6 +44,16 @@ func BenchmarkDecode(b *testing.B) {
 	}
 }
 
+// BenchmarkDecodeVersion2 reads the format providers wrote before version 3.
+func BenchmarkDecodeVersion2(b *testing.B) {
+	enc := encodeV2(build(benchEntries(b)...))
+	for b.Loop() {
+		if _, err := Decode(enc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkLookup(b *testing.B) {
 	es := benchEntries(b)
 	l := build(es...)

@@ -1,15 +1,16 @@
 package ledger
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
+	"strings"
 )
 
-// decodeColumns parses the body of a version 2 payload (after the version byte, before the
-// checksum) and the hashes that follow the compressed stream. It reads the length columns
-// first, so that it checks every length and sizes the keys' memory once before copying a byte.
-func decodeColumns(buf, hashes []byte) (*Ledger, error) {
+// decodeColumns parses the body of a version 2 or 3 payload (after the version byte, before
+// the checksum) and the hashes that follow the compressed stream; numeric says whether the
+// body is version 3, with numeric entries and their delta column. It reads the length columns
+// first, so that it checks every length before copying a byte.
+func decodeColumns(buf, hashes []byte, numeric bool) (*Ledger, error) {
 	fail := func(entry int, format string, args ...any) error {
 		return &DecodeError{Entry: entry, Reason: fmt.Sprintf(format, args...)}
 	}
@@ -34,58 +35,132 @@ func decodeColumns(buf, hashes []byte) (*Ledger, error) {
 		l.hashes[i] = binary.BigEndian.Uint32(hashes[4*i:])
 	}
 
-	// lens holds each entry's shared length, then its suffix length.
+	// lens holds each entry's start (doubled, plus 1 for a numeric entry in version 3), then
+	// its rest's length.
 	lens := make([]uint32, 2*n)
-	for c, what := range [2]string{"shared prefix length", "suffix length"} {
+	what := [2]string{"shared prefix length", "suffix length"}
+	for c := range what {
 		for i := range n {
 			v, size := binary.Uvarint(buf)
+			length := v
+			if numeric && c == 0 {
+				length = v / 2
+			}
 			switch {
 			case size == 0:
-				return nil, fail(i, "truncated: the data ends inside the %s", what)
+				return nil, fail(i, "truncated: the data ends inside the %s", what[c])
 			case size < 0:
-				return nil, fail(i, "the %s overflows 64 bits", what)
-			case v > MaxKeyIDLen:
-				return nil, fail(i, "a %s of %d bytes, longer than the %d-byte maximum key ID", what, v, MaxKeyIDLen)
+				return nil, fail(i, "the %s overflows 64 bits", what[c])
+			case length > MaxKeyIDLen:
+				return nil, fail(i, "a %s of %d bytes, longer than the %d-byte maximum key ID", what[c], length, MaxKeyIDLen)
 			}
 			lens[2*i+c] = uint32(v)
 			buf = buf[size:]
 		}
 	}
-	var total, suffixes uint64
-	prevLen := uint64(0)
+	// Before copying a byte: every start within the previous key (whose length a numeric
+	// entry knows only to within maxDigits), and the keys' total within bounds.
+	var deltas []uint64
+	var rests, total uint64
+	prevMax := uint64(0)
 	for i := range n {
-		shared, suffix := uint64(lens[2*i]), uint64(lens[2*i+1])
-		switch {
-		case shared > prevLen:
-			return nil, fail(i, "shares %d bytes with a previous key of %d bytes", shared, prevLen)
-		case shared+suffix > MaxKeyIDLen:
-			return nil, fail(i, "a %d-byte key ID, longer than the %d-byte maximum", shared+suffix, MaxKeyIDLen)
+		start, rest := uint64(lens[2*i]), uint64(lens[2*i+1])
+		digits := uint64(0)
+		if numeric {
+			if start&1 == 1 {
+				v, size := binary.Uvarint(buf)
+				switch {
+				case size == 0:
+					return nil, fail(i, "truncated: the data ends inside the numeric step")
+				case size < 0 || v == 0:
+					return nil, fail(i, "a numeric step that is 0 or overflows 64 bits")
+				}
+				deltas = append(deltas, v)
+				buf = buf[size:]
+				digits = maxDigits
+			}
+			start /= 2
 		}
-		prevLen = shared + suffix
-		total += prevLen
-		suffixes += suffix
+		if start > prevMax {
+			return nil, fail(i, "shares %d bytes with a previous key of %d bytes", start, prevMax)
+		}
+		prevMax = start + digits + rest
+		rests += rest
+		total += start + rest
 		if total > maxKeyBytes {
 			return nil, fail(i, "the key IDs exceed %d bytes in total", maxKeyBytes)
 		}
 	}
-	if suffixes != uint64(len(buf)) {
-		return nil, fail(-1, "the suffix lengths add up to %d bytes, but %d bytes remain", suffixes, len(buf))
+	if rests != uint64(len(buf)) {
+		return nil, fail(-1, "the suffix lengths add up to %d bytes, but %d bytes remain", rests, len(buf))
 	}
 
-	keys := make([]byte, 0, total)
-	prev := 0 // where the previous key starts in keys
+	// The keys are written straight into the string the ledger keeps, which a []byte would
+	// copy once more at the end.
+	var keys strings.Builder
+	keys.Grow(int(total) + len(deltas)) // a numeric entry adds at least a digit
+	prev := 0                           // where the previous key starts in keys
 	for i := range n {
-		shared, suffix := int(lens[2*i]), int(lens[2*i+1])
-		start := len(keys)
-		keys = append(keys, keys[prev:prev+shared]...)
-		keys = append(keys, buf[:suffix]...)
-		buf = buf[suffix:]
-		if i > 0 && bytes.Compare(keys[start:], keys[prev:start]) <= 0 {
-			return nil, fail(i, "key %q is not after the previous key %q: entries must be sorted and unique", keys[start:], keys[prev:start])
+		start, rest := int(lens[2*i]), int(lens[2*i+1])
+		isNum := false
+		if numeric {
+			start, isNum = start/2, start&1 == 1
 		}
-		l.offsets[i+1] = len(keys)
-		prev = start
+		begin := keys.Len()
+		last := keys.String()[prev:begin]
+		if start > len(last) {
+			return nil, fail(i, "shares %d bytes with a previous key of %d bytes", start, len(last))
+		}
+		keys.WriteString(last[:start])
+		if isNum {
+			end := digitsEnd(last, start)
+			width := end - start
+			switch {
+			case width == 0:
+				return nil, fail(i, "a numeric entry at byte %d, where the previous key has no digit", start)
+			case width > maxDigits:
+				return nil, fail(i, "a numeric entry in a run of %d digits, more than the %d a step may span", width, maxDigits)
+			}
+			v, step := digitsValue(last[start:end]), deltas[0]
+			deltas = deltas[1:]
+			if step >= pow10[width]-v {
+				return nil, fail(i, "a numeric step past the %d digits of the previous key's number", width)
+			}
+			var digits [maxDigits]byte
+			keys.Write(padded(digits[:width], v+step))
+		}
+		keys.Write(buf[:rest])
+		buf = buf[rest:]
+		key := keys.String()[begin:]
+		switch {
+		case len(key) > MaxKeyIDLen:
+			return nil, fail(i, "a %d-byte key ID, longer than the %d-byte maximum", len(key), MaxKeyIDLen)
+		case uint64(keys.Len()) > maxKeyBytes:
+			return nil, fail(i, "the key IDs exceed %d bytes in total", maxKeyBytes)
+		case i > 0 && key <= last:
+			return nil, fail(i, "key %q is not after the previous key %q: entries must be sorted and unique", key, last)
+		}
+		l.offsets[i+1] = keys.Len()
+		prev = begin
 	}
-	l.keys = string(keys)
+	l.keys = keys.String()
 	return l, nil
+}
+
+// pow10[i] is 10 to the i.
+var pow10 = func() (p [maxDigits + 1]uint64) {
+	p[0] = 1
+	for i := 1; i <= maxDigits; i++ {
+		p[i] = 10 * p[i-1]
+	}
+	return p
+}()
+
+// padded writes v in decimal into digits, zero-padded to fill it (v < 10^len(digits)).
+func padded(digits []byte, v uint64) []byte {
+	for i := len(digits) - 1; i >= 0; i-- {
+		digits[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return digits
 }

@@ -8,20 +8,21 @@
 //
 // A Ledger is immutable and sorted by KeyID; a Builder makes one from entries in any order.
 // Lookup and Find use a hash index built on first use. Encode writes the KeyIDs in columns
-// (each KeyID's prefix shared with the previous one left out) DEFLATE-compressed with a format
-// version and a CRC-32, then the hashes (the layout is in encode.go); EncodeString wraps that
-// in base64 for JSON. Decode reads this format and the earlier one, checks every rule of both
-// and fails with a *DecodeError, never a panic.
+// (each KeyID's prefix shared with the previous one left out, and a number that climbs from
+// one KeyID to the next written as its step) DEFLATE-compressed with a format version and a
+// CRC-32, then the hashes (the layout is in encode.go); EncodeString writes that as a string
+// JSON takes without escapes (string.go). Decode reads this format and the two before it,
+// checks every rule of each and fails with a *DecodeError, never a panic.
 //
 // # Size
 //
 // Measured by TestLedgerSizeAtAMillion, for a million entries:
 //
-//	key shape (KeyID length)                             encoded      base64
-//	"S:user-000123" + "N:1700000000123" (31 bytes)        7.9 B/entry  10.6 MB
-//	"S:cust-01234" + "S:order-00000042" (31 bytes)        6.9 B/entry   9.3 MB
-//	"S:7#tenant-42" + "S:order-00000042" (33 bytes)       4.0 B/entry   5.4 MB
-//	"S:" + random UUID, no sort key (41 bytes)           21.4 B/entry  28.5 MB
+//	key shape (KeyID length)                             encoded      as a string
+//	"S:user-000123" + "N:1700000000123" (31 bytes)        7.4 B/entry   9.3 MB
+//	"S:cust-01234" + "S:order-00000042" (31 bytes)        6.4 B/entry   8.0 MB
+//	"S:7#tenant-42" + "S:order-00000042" (33 bytes)       4.0 B/entry   5.0 MB
+//	"S:" + random UUID, no sort key (41 bytes)           21.5 B/entry  26.9 MB
 //
 // Four bytes of every entry are its hash, which does not compress; structured keys cost one
 // to four bytes more, random keys about their entropy (16 bytes for a UUID) plus framing. The

@@ -3,28 +3,35 @@ package ledger
 import (
 	"bytes"
 	"compress/flate"
-	"encoding/base64"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
 	"io"
 )
 
-// The encoding (version 2): a DEFLATE stream (compress/flate, no zlib or gzip framing) of the
+// The encoding (version 3): a DEFLATE stream (compress/flate, no zlib or gzip framing) of the
 // keys, then the hashes as they are, since random bytes do not compress:
 //
 //	encoding = DEFLATE(payload) | count × hash (4 bytes big-endian)
-//	payload  = version (1 byte) | uvarint(count) | count × uvarint(shared)
-//	           | count × uvarint(len(suffix)) | the suffixes, concatenated | CRC-32
+//	payload  = version (1 byte) | uvarint(count) | count × uvarint(start×2 + numeric)
+//	           | count × uvarint(len(rest)) | one uvarint(delta) per numeric entry
+//	           | the rests, concatenated | CRC-32
 //
-// shared is the length of the longest common prefix with the previous KeyID (0 for the first)
-// and suffix is the rest of the KeyID; KeyIDs are strictly increasing (sorted, unique). Columns
-// keep the runs of similar lengths and suffixes together, where DEFLATE finds them. The CRC
-// (IEEE, 4 bytes big-endian) covers the payload before it and then the hashes: DEFLATE alone
-// would accept a flipped bit, and the hashes have no other check. Version 1 (decode_rows.go),
-// written before, held the same fields entry by entry, hashes included, all compressed;
-// Decode reads both.
-const formatVersion = 2
+// KeyIDs are strictly increasing (sorted, unique), and each is written against the previous
+// one (the first against ""). A plain entry (numeric = 0) is the previous KeyID's first start
+// bytes followed by rest. A numeric entry (numeric = 1) is where the two KeyIDs first differ
+// inside a run of digits of the same width in both, such as the order numbers of one customer:
+// the previous KeyID's first start bytes, then the previous run of digits from start plus
+// delta, zero-padded to that run's width, then rest. Keys whose numbers climb in small steps
+// cost their steps' few bytes rather than the digits' text. Columns keep runs of similar values
+// together, where DEFLATE finds them. The CRC (IEEE, 4 bytes big-endian) covers the payload
+// before it and then the hashes: DEFLATE alone would accept a flipped bit, and the hashes have
+// no other check.
+//
+// Decode also reads what providers wrote before: version 2 (decode_columns.go), the same
+// without numeric entries or the delta column, and version 1 (decode_rows.go), which held the
+// fields entry by entry, hashes included, all compressed.
+const formatVersion = 3
 
 const (
 	// MaxKeyIDLen bounds a KeyID in an encoded ledger. The longest ID of a key DynamoDB
@@ -39,7 +46,10 @@ const (
 	maxKeyBytes uint64 = 4 << 30
 	// minEntryBytes is the smallest encoded entry: two 1-byte uvarints and the hash.
 	minEntryBytes = 6
-	crcBytes      = 4
+	// maxDigits is the widest run of digits a numeric entry steps through: its value and the
+	// next fit in a uint64.
+	maxDigits = 18
+	crcBytes  = 4
 	// compressionLevel trades a little size for speed: the encoder runs in every apply.
 	compressionLevel = 3
 )
@@ -57,22 +67,34 @@ func (l *Ledger) Encode() []byte {
 
 func (l *Ledger) encode() []byte {
 	n := l.Len()
-	payload := make([]byte, 0, 16+2*n+len(l.keysOrEmpty()))
-	payload = append(payload, formatVersion)
-	payload = binary.AppendUvarint(payload, uint64(n))
-	shared := make([]int, n)
+	starts := make([]byte, 0, n+16)
+	starts = append(starts, formatVersion)
+	starts = binary.AppendUvarint(starts, uint64(n))
+	rests := make([]int, n)
+	var deltas []byte
+	restBytes := 0
 	prev := ""
 	for i := range n {
 		k := l.key(i)
-		shared[i] = commonPrefix(prev, k)
-		payload = binary.AppendUvarint(payload, uint64(shared[i]))
+		start, delta, rest := step(prev, k)
+		numeric := 0
+		if delta > 0 {
+			numeric = 1
+			deltas = binary.AppendUvarint(deltas, delta)
+		}
+		starts = binary.AppendUvarint(starts, uint64(2*start+numeric))
+		rests[i] = rest
+		restBytes += len(k) - rest
 		prev = k
 	}
+	payload := make([]byte, 0, len(starts)+2*n+len(deltas)+restBytes+crcBytes)
+	payload = append(payload, starts...)
 	for i := range n {
-		payload = binary.AppendUvarint(payload, uint64(len(l.key(i))-shared[i]))
+		payload = binary.AppendUvarint(payload, uint64(len(l.key(i))-rests[i]))
 	}
+	payload = append(payload, deltas...)
 	for i := range n {
-		payload = append(payload, l.key(i)[shared[i]:]...)
+		payload = append(payload, l.key(i)[rests[i]:]...)
 	}
 	hashes := make([]byte, 0, 4*n)
 	for i := range n {
@@ -90,23 +112,42 @@ func (l *Ledger) encode() []byte {
 	return out.Bytes()
 }
 
-func (l *Ledger) keysOrEmpty() string {
-	if l == nil {
-		return ""
+// step is how k is written after prev (k > prev): the start of what k takes from prev, the
+// step of its numeric entry (0 for a plain entry), and where the rest written out begins.
+func step(prev, k string) (start int, delta uint64, rest int) {
+	shared := commonPrefix(prev, k)
+	if shared == len(prev) || shared == len(k) || !isDigit(prev[shared]) || !isDigit(k[shared]) {
+		return shared, 0, shared
 	}
-	return l.keys
+	start = shared
+	for start > 0 && isDigit(k[start-1]) {
+		start--
+	}
+	end := digitsEnd(k, shared)
+	if end-start > maxDigits || digitsEnd(prev, shared) != end {
+		return shared, 0, shared
+	}
+	// Same width, and k's first differing digit is the larger: k's number is the larger.
+	return start, digitsValue(k[start:end]) - digitsValue(prev[start:end]), end
 }
 
-// EncodeString is Encode in standard base64, for JSON-valued private state.
-func (l *Ledger) EncodeString() string { return base64.StdEncoding.EncodeToString(l.Encode()) }
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
-// DecodeString reads a ledger written by EncodeString.
-func DecodeString(s string) (*Ledger, error) {
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		return nil, &DecodeError{Entry: -1, Reason: "not standard base64", Err: err}
+// digitsEnd is where the run of digits in s from i ends.
+func digitsEnd(s string, i int) int {
+	for i < len(s) && isDigit(s[i]) {
+		i++
 	}
-	return Decode(b)
+	return i
+}
+
+// digitsValue is the number a run of at most maxDigits digits spells.
+func digitsValue[T ~string | ~[]byte](digits T) uint64 {
+	var v uint64
+	for i := range len(digits) {
+		v = 10*v + uint64(digits[i]-'0')
+	}
+	return v
 }
 
 // Decode reads a ledger written by Encode. It checks everything it reads and returns a
@@ -115,7 +156,7 @@ func DecodeString(s string) (*Ledger, error) {
 func Decode(b []byte) (*Ledger, error) {
 	src := bytes.NewReader(b) // an io.ByteReader: flate reads no further than its stream's end
 	payload, err := io.ReadAll(io.LimitReader(flate.NewReader(src), maxPayload+1))
-	rest := b[len(b)-src.Len():] // what follows the stream: version 2's hashes
+	rest := b[len(b)-src.Len():] // what follows the stream: the hashes, from version 2 on
 	switch {
 	case err != nil:
 		return nil, &DecodeError{Entry: -1, Reason: "not a complete DEFLATE stream (truncated or corrupted)", Err: err}
@@ -123,8 +164,8 @@ func Decode(b []byte) (*Ledger, error) {
 		return nil, &DecodeError{Entry: -1, Reason: fmt.Sprintf("decompresses to more than %d bytes", maxPayload)}
 	case len(payload) == 0:
 		return nil, &DecodeError{Entry: -1, Reason: "empty payload"}
-	case payload[0] != 1 && payload[0] != formatVersion:
-		return nil, &DecodeError{Entry: -1, Reason: fmt.Sprintf("format version %d, but this provider reads only versions 1 and %d", payload[0], formatVersion)}
+	case payload[0] < 1 || payload[0] > formatVersion:
+		return nil, &DecodeError{Entry: -1, Reason: fmt.Sprintf("format version %d, but this provider reads only versions 1 to %d", payload[0], formatVersion)}
 	case payload[0] == 1 && len(rest) > 0:
 		return nil, &DecodeError{Entry: -1, Reason: fmt.Sprintf("%d unexpected bytes after the compressed data", len(rest))}
 	case len(payload) < 1+1+crcBytes:
@@ -139,7 +180,7 @@ func Decode(b []byte) (*Ledger, error) {
 		d := decoder{buf: body[1:], entry: -1}
 		return d.ledger()
 	}
-	return decodeColumns(body[1:], rest)
+	return decodeColumns(body[1:], rest, payload[0] >= 3)
 }
 
 // commonPrefix is the length of the longest common prefix of a and b.

@@ -5,10 +5,13 @@ import (
 	"compress/flate"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"hash/crc32"
 	"io"
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -52,10 +55,11 @@ func TestEncodeRoundTrip(t *testing.T) {
 
 func TestEncodeLayout(t *testing.T) {
 	t.Parallel()
-	// The format, spelled out: version, count, the shared lengths, the suffix lengths, the
-	// suffixes and the checksum, compressed; then the hashes as they are.
+	// The format, spelled out: version, count, the starts (doubled, plus 1 for a numeric
+	// entry), the rests' lengths, the numeric steps, the rests and the checksum, compressed;
+	// then the hashes as they are. "4:S:bc" steps the previous key's leading "3" by 1.
 	l := build(Entry{"3:S:a", 0x01020304}, Entry{"3:S:b", 0x0a0b0c0d}, Entry{"4:S:bc", 0xffffffff})
-	payload := []byte{2, 3, 0, 4, 0, 5, 1, 6, '3', ':', 'S', ':', 'a', 'b', '4', ':', 'S', ':', 'b', 'c'}
+	payload := []byte{3, 3, 0, 8, 1, 5, 1, 5, 1, '3', ':', 'S', ':', 'a', 'b', ':', 'S', ':', 'b', 'c'}
 	hashes := []byte{1, 2, 3, 4, 10, 11, 12, 13, 0xff, 0xff, 0xff, 0xff}
 	payload = binary.BigEndian.AppendUint32(payload, crc32.Update(crc32.ChecksumIEEE(payload), crc32.IEEETable, hashes))
 	enc := l.Encode()
@@ -70,6 +74,130 @@ func TestEncodeLayout(t *testing.T) {
 	if rest := enc[len(enc)-src.Len():]; !bytes.Equal(rest, hashes) {
 		t.Errorf("after the compressed payload: %v, want the hashes %v", rest, hashes)
 	}
+}
+
+// TestNumericEntries checks which keys step a number, and that all of them read back.
+func TestNumericEntries(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		prev, key string
+		start     int
+		delta     uint64
+		rest      int
+	}{
+		{"S:order-00000042", "S:order-00000057", 8, 15, 16},
+		{"S:order-00000042x", "S:order-00000057", 8, 15, 16},                // rest may be shorter
+		{"12:S:cust-19616S:order-9", "12:S:cust-19617S:order-1", 10, 1, 15}, // the step is in the partition
+		{"S:a9", "S:a10", 3, 0, 3},                                          // widths differ: plain
+		{"S:a9z", "S:b1", 2, 0, 2},                                          // first difference not a digit
+		{"S:1", "S:1a", 3, 0, 3},                                            // key extends prev: plain
+		{"S:" + strings.Repeat("1", 18), "S:" + strings.Repeat("1", 17) + "2", 2, 1, 20},
+		{"S:" + strings.Repeat("1", 19), "S:" + strings.Repeat("1", 18) + "2", 20, 0, 20}, // 19 digits: plain
+		{"S:099999999999999999", "S:999999999999999999", 2, 900000000000000000, 20},
+	} {
+		start, delta, rest := step(tc.prev, tc.key)
+		if start != tc.start || delta != tc.delta || rest != tc.rest {
+			t.Errorf("step(%q, %q) = %d, %d, %d; want %d, %d, %d", tc.prev, tc.key, start, delta, rest, tc.start, tc.delta, tc.rest)
+		}
+		l := build(Entry{tc.prev, 1}, Entry{tc.key, 2})
+		if got, err := Decode(l.Encode()); err != nil || !slices.Equal(entries(got), entries(l)) {
+			t.Errorf("%q, %q: round trip = %s, %v", tc.prev, tc.key, show(entries(got)), err)
+		}
+	}
+}
+
+// TestNumericRoundTrip encodes random keys full of digit runs of every width, zero padding
+// and nines that carry: every ledger must read back exactly.
+func TestNumericRoundTrip(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(1, 2))
+	numerics := 0
+	for range 300 {
+		var es []Entry
+		for range 1 + r.IntN(200) {
+			var k strings.Builder
+			for range 1 + r.IntN(4) {
+				switch r.IntN(4) {
+				case 0:
+					k.WriteString([]string{"S:", "#", "a", "", "-"}[r.IntN(5)])
+				case 1:
+					w := 1 + r.IntN(20)
+					for range w {
+						k.WriteByte(byte('0' + r.IntN(10)))
+					}
+				case 2:
+					k.WriteString(strings.Repeat("9", 1+r.IntN(19)))
+				default:
+					k.WriteString(strings.Repeat("0", r.IntN(3)) + strconv.Itoa(r.IntN(30)))
+				}
+			}
+			es = append(es, Entry{k.String(), r.Uint32()})
+		}
+		l := build(es...)
+		prev := ""
+		for e := range l.All() {
+			if _, delta, _ := step(prev, e.KeyID); delta > 0 {
+				numerics++
+			}
+			prev = e.KeyID
+		}
+		got, err := Decode(l.Encode())
+		if err != nil || !slices.Equal(entries(got), entries(l)) {
+			t.Fatalf("round trip of %s = %s, %v", show(entries(l)), show(entries(got)), err)
+		}
+	}
+	if numerics < 1000 {
+		t.Errorf("only %d numeric entries in all: the test does not exercise them", numerics)
+	}
+}
+
+// TestDecodeVersion2 reads ledgers as providers before format version 3 wrote them.
+func TestDecodeVersion2(t *testing.T) {
+	t.Parallel()
+	cases := slices.Clone(roundTripCases)
+	for _, s := range keyShapes {
+		es := make([]Entry, 1000)
+		for i := range es {
+			es[i] = s.entry(i)
+		}
+		cases = append(cases, struct {
+			name    string
+			entries []Entry
+		}{s.name, es})
+	}
+	for _, tc := range cases {
+		l := build(tc.entries...)
+		got, err := Decode(encodeV2(l))
+		if err != nil || !slices.Equal(entries(got), entries(l)) {
+			t.Errorf("%s: Decode of version 2 = %s, %v; want %s", tc.name, show(entries(got)), err, show(entries(l)))
+		}
+	}
+}
+
+// encodeV2 is the version 2 encoder, as providers before version 3 ran it.
+func encodeV2(l *Ledger) []byte {
+	n := l.Len()
+	payload := []byte{2}
+	payload = binary.AppendUvarint(payload, uint64(n))
+	shared := make([]int, n)
+	prev := ""
+	for i := range n {
+		k := l.key(i)
+		shared[i] = commonPrefix(prev, k)
+		payload = binary.AppendUvarint(payload, uint64(shared[i]))
+		prev = k
+	}
+	for i := range n {
+		payload = binary.AppendUvarint(payload, uint64(len(l.key(i))-shared[i]))
+	}
+	for i := range n {
+		payload = append(payload, l.key(i)[shared[i]:]...)
+	}
+	var hashes []byte
+	for i := range n {
+		hashes = binary.BigEndian.AppendUint32(hashes, l.hashes[i])
+	}
+	return sealedBody(payload, hashes)
 }
 
 // TestDecodeVersion1 reads a ledger as providers before format version 2 wrote it.
@@ -105,11 +233,13 @@ func sealed(version byte, body ...byte) []byte {
 	return deflate(binary.BigEndian.AppendUint32(p, crc32.ChecksumIEEE(p)))
 }
 
-// sealed2 is a hand-made version 2 encoding: the body compressed with a checksum that also
-// covers hashes, then hashes.
-func sealed2(body, hashes []byte) []byte {
-	p := append([]byte{2}, body...)
-	p = binary.BigEndian.AppendUint32(p, crc32.Update(crc32.ChecksumIEEE(p), crc32.IEEETable, hashes))
+// sealed2 and sealed3 are hand-made version 2 and 3 encodings.
+func sealed2(body, hashes []byte) []byte { return sealedBody(append([]byte{2}, body...), hashes) }
+func sealed3(body, hashes []byte) []byte { return sealedBody(append([]byte{3}, body...), hashes) }
+
+// sealedBody compresses a payload with a checksum that also covers hashes, then appends hashes.
+func sealedBody(p, hashes []byte) []byte {
+	p = binary.BigEndian.AppendUint32(slices.Clone(p), crc32.Update(crc32.ChecksumIEEE(p), crc32.IEEETable, hashes))
 	return append(deflate(p), hashes...)
 }
 
@@ -131,7 +261,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"truncated stream", good[:len(good)/2], -1, "not a complete DEFLATE stream"},
 		{"bytes after the stream", append(slices.Clone(good), 0), -1, "1 unexpected bytes after the compressed data"},
 		{"empty payload", deflate(nil), -1, "empty payload"},
-		{"unknown version", sealed(3, 0), -1, "format version 3, but this provider reads only versions 1 and 2"},
+		{"unknown version", sealed(4, 0), -1, "format version 4, but this provider reads only versions 1 to 3"},
+		{"version 0", sealed(0, 0), -1, "format version 0"},
 		{"no room for a checksum", deflate([]byte{1, 0, 0}), -1, "too short"},
 		{"checksum mismatch", deflate([]byte{1, 0, 1, 2, 3, 4}), -1, "checksum mismatch"},
 		{"count beyond the data", sealed(1, 2, 0, 1, 'a', 0, 0, 0, 0), -1, "counts 2 entries"},
@@ -161,6 +292,18 @@ func TestDecodeErrors(t *testing.T) {
 		{"v2 suffixes long", sealed2([]byte{1, 0, 1, 'a', 'b'}, make([]byte, 4)), -1, "add up to 1 bytes, but 2 bytes remain"},
 		{"v2 unsorted", sealed2([]byte{2, 0, 0, 1, 1, 'b', 'a'}, make([]byte, 8)), 1, `key "a" is not after the previous key "b"`},
 		{"v2 duplicate", sealed2([]byte{2, 0, 1, 1, 0, 'a'}, make([]byte, 8)), 1, `key "a" is not after the previous key "a"`},
+		// Version 3: count, starts (doubled, +1 numeric), rest lengths, numeric steps, rests.
+		{"v3 numeric first entry", sealed3([]byte{1, 1, 1, 1, 'a'}, make([]byte, 4)), 0, "where the previous key has no digit"},
+		{"v3 numeric where prev has no digit", sealed3([]byte{2, 0, 3, 1, 0, 1, 'a'}, make([]byte, 8)), 1, "where the previous key has no digit"},
+		{"v3 numeric step truncated", sealed3([]byte{2, 0, 1, 1, 0, 0x80}, make([]byte, 8)), 1, "ends inside the numeric step"},
+		{"v3 numeric step 0", sealed3([]byte{2, 0, 1, 1, 0, 0, '1'}, make([]byte, 8)), 1, "a numeric step that is 0"},
+		{"v3 numeric step past the width", sealed3([]byte{2, 0, 1, 1, 0, 9, '1'}, make([]byte, 8)), 1, "past the 1 digits"},
+		{"v3 numeric step overflows", sealed3(append([]byte{2, 0, 1, 18, 0}, append(bytes.Repeat([]byte{0xff}, 9), 0x01, '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1')...), make([]byte, 8)), 1, "past the 18 digits"},
+		{"v3 numeric run too wide", sealed3(append([]byte{2, 0, 1, 19, 0, 1}, bytes.Repeat([]byte{'1'}, 19)...), make([]byte, 8)), 1, "a run of 19 digits"},
+		{"v3 starts beyond the previous key", sealed3([]byte{2, 0, 4, 1, 1, 'a', 'b'}, make([]byte, 8)), 1, "shares 2 bytes with a previous key of 1 bytes"},
+		{"v3 start too long", sealed3([]byte{1, 0x82, 0x40, 1, 'a'}, make([]byte, 4)), 0, "a shared prefix length of 4097 bytes"},
+		{"v3 unsorted", sealed3([]byte{2, 0, 0, 1, 1, '2', '1'}, make([]byte, 8)), 1, `key "1" is not after the previous key "2"`},
+		{"v3 key too long after a step", sealed3(append(append([]byte{2, 0, 0xff, 0x3f, 0x80, 0x20, 1, 1}, bytes.Repeat([]byte{'k'}, 4095)...), '1', 'k'), make([]byte, 8)), 1, "a 4097-byte key ID"},
 	} {
 		l, err := Decode(tc.in)
 		var de *DecodeError
@@ -180,9 +323,48 @@ func flipLast(b []byte) []byte {
 	return b
 }
 
+// TestEncodeStringIsJSON checks that EncodeString needs no escaping as a JSON string, and that
+// it and the base64 strings earlier providers wrote read back.
+func TestEncodeStringIsJSON(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(3, 4))
+	ledgers := []*Ledger{nil}
+	for _, tc := range roundTripCases {
+		ledgers = append(ledgers, build(tc.entries...))
+	}
+	for range 50 {
+		var es []Entry
+		for range r.IntN(300) {
+			k := make([]byte, 1+r.IntN(40))
+			for i := range k {
+				k[i] = byte(r.Uint32())
+			}
+			es = append(es, Entry{string(k), r.Uint32()})
+		}
+		ledgers = append(ledgers, build(es...))
+	}
+	for _, l := range ledgers {
+		s := l.EncodeString()
+		if strings.ContainsAny(s, `"\`) || strings.ContainsFunc(s, func(c rune) bool { return c < '!' || c > 'z' }) {
+			t.Fatalf("EncodeString %q holds a character JSON escapes or a space", s)
+		}
+		var fromJSON string
+		if err := json.Unmarshal(l.JSONString(), &fromJSON); err != nil || fromJSON != s {
+			t.Fatalf("JSONString %s is not the JSON string of %q: %v", l.JSONString(), s, err)
+		}
+		for _, in := range []string{s, base64.StdEncoding.EncodeToString(l.Encode())} {
+			got, err := DecodeString(in)
+			if err != nil || !slices.Equal(entries(got), entries(l)) {
+				t.Fatalf("DecodeString(%.40q…) = %s, %v; want %s", in, show(entries(got)), err, show(entries(l)))
+			}
+		}
+	}
+}
+
 func TestDecodeStringErrors(t *testing.T) {
 	t.Parallel()
-	for _, in := range []string{"not base64!", build(Entry{"a", 1}).EncodeString()[:8], "AAAA"} {
+	good := build(Entry{"a", 1}).EncodeString()
+	for _, in := range []string{"not base64!", good[:len(good)-3], good[:8], "AAAA", "ascii85:~~~~", "ascii85:" + good[12:]} {
 		var de *DecodeError
 		if _, err := DecodeString(in); !errors.As(err, &de) {
 			t.Errorf("DecodeString(%q) = %v, want a *DecodeError", in, err)
@@ -243,12 +425,21 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte{2, 0})
 	f.Add([]byte{2, 2, 0, 1, 1, 1, 'a', 'b', 0, 0, 0, 1, 0, 0, 0, 2})
 	f.Add([]byte{2, 1, 0, 2, 'a', 'b', 0, 0, 0, 1})
+	f.Add([]byte{3, 2, 0, 1, 2, 1, 3, '1', '9', 0, 0, 0, 1, 0, 0, 0, 2})
+	f.Add(build(Entry{"S:order-0042", 1}, Entry{"S:order-0057", 2}, Entry{"S:order-0999", 3}).Encode())
+	f.Add([]byte(build(Entry{"S:order-0042", 1}).EncodeString()))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkDecode(t, data)
+		if l, err := DecodeString(string(data)); err != nil {
+			var de *DecodeError
+			if !errors.As(err, &de) || l != nil {
+				t.Fatalf("DecodeString = %v, %v; want nil and a *DecodeError", l, err)
+			}
+		}
 		payload := binary.BigEndian.AppendUint32(slices.Clone(data), crc32.ChecksumIEEE(data))
 		checkDecode(t, huffman(payload))
-		// As a version 2 body: the last whole multiple of 4 bytes of the second half are hashes.
-		if len(data) > 0 && data[0] == 2 {
+		// As a version 2 or 3 body: the last whole multiple of 4 bytes of the second half are hashes.
+		if len(data) > 0 && (data[0] == 2 || data[0] == 3) {
 			cut := len(data) - (len(data)/2)/4*4
 			body, hashes := data[:cut], data[cut:]
 			p := binary.BigEndian.AppendUint32(slices.Clone(body), crc32.Update(crc32.ChecksumIEEE(body), crc32.IEEETable, hashes))

@@ -113,7 +113,7 @@ func setLedgerKey(ctx context.Context, p privateSetter, key string, l *ledger.Le
 	if l.Len() == 0 && key != privateLedger {
 		return setJSON(ctx, p, key, nil)
 	}
-	return setJSON(ctx, p, key, l.EncodeString())
+	return p.SetKey(ctx, key, l.JSONString())
 }
 
 func getResume(ctx context.Context, p privateGetter) (*resumeInfo, *loader.Bitmap, diag.Diagnostics) {
