@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ddbload/terraform-provider-ddbload/internal/drift"
 	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
@@ -24,8 +25,20 @@ type Params struct {
 	// has it is refused before anything is written (*ChangedSincePlanError).
 	PlannedDigest string
 	// Cache, if set, keeps what validation learned for the next Preview or Apply of the same
-	// bytes over the same prior state, so that they do not validate again.
+	// bytes, so that they do not validate again.
 	Cache *Cache
+	// Reader, if set, is the table a Preview reads back the items of the prior ledger's
+	// changed blocks from (up to MaxReadBack of them), so that it counts only the items that
+	// differ as written; without it, every item of a changed block counts. Apply reads them
+	// with its API.
+	Reader drift.API
+}
+
+// API is the DynamoDB calls Apply makes: writes, and reads of the items an update may find
+// in place.
+type API interface {
+	write.API
+	drift.API
 }
 
 // Outcome is what Apply did.
@@ -60,9 +73,9 @@ func (e *ChangedSincePlanError) Error() string {
 // Apply converges the table to the dataset. When it returns an error with Outcome.Load nil,
 // nothing was written and Outcome.State is p.Prior. Otherwise Outcome.State records every item
 // the table may hold from this dataset, whatever stopped the load.
-func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
+func Apply(ctx context.Context, api API, p Params) (Outcome, error) {
 	out := Outcome{State: p.Prior}
-	v, err := validate(ctx, p)
+	v, err := validate(ctx, api, p)
 	if v != nil {
 		// The apply is the last to use a validation this process remembers: let its records
 		// go before the caller encodes the state.
@@ -81,7 +94,7 @@ func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
 
 	if loadErr != nil {
 		out.FilesChanged = untrusted(o, validated, loadErr)
-		out.State = stopped(prior, validated, res, v.seen, out.FilesChanged)
+		out.State = stopped(prior, v, res, out.FilesChanged)
 		return out, loadErr
 	}
 	next := v.next()
@@ -100,7 +113,7 @@ func Apply(ctx context.Context, api write.API, p Params) (Outcome, error) {
 // Preview validates the dataset and tells what Apply would change, writing nothing. Its
 // errors are Apply's before the write pass.
 func Preview(ctx context.Context, p Params) (*loader.Validated, Changes, error) {
-	v, err := validate(ctx, p)
+	v, err := validate(ctx, p.Reader, p)
 	if err != nil {
 		return nil, Changes{}, err
 	}
@@ -113,17 +126,18 @@ type validation struct {
 	o         loader.Options // with Unchanged and Resume set from the prior state
 	validated *loader.Validated
 	seen      *records
-	gone      []string       // the keys the prior state may hold that the dataset lacks
+	gone      []string // the keys the prior state may hold that the dataset lacks
+	verdict   *verdict
 	led       *ledger.Ledger // next's memo
 }
 
-func validate(ctx context.Context, p Params) (*validation, error) {
+func validate(ctx context.Context, reader drift.API, p Params) (*validation, error) {
 	v := &validation{p: p, o: p.Options}
 	o, prior := &v.o, p.Prior
-	o.Resume, o.Unchanged, o.OnItem = nil, nil, nil
+	o.Resume, o.OnItem = nil, nil
 	var cached bool
 	if p.Cache != nil {
-		v.validated, v.seen, v.gone, cached = p.Cache.lookup(p)
+		v.validated, v.seen, cached = p.Cache.lookup(p)
 	}
 	if !cached {
 		// Validation reports every record's key, content hash and cost, so the next ledger and
@@ -136,15 +150,6 @@ func validate(ctx context.Context, p Params) (*validation, error) {
 		}
 		withItems.OnItem = func(_ uint64, k keys.Key, sum [sha256.Size]byte, wcu int64) {
 			v.seen.add(k, ledger.SumHash(sum), wcu)
-		}
-		// The lookup that tells whether a record is unchanged also marks its key as kept.
-		var kept *marks
-		if prior.Ledger != nil && !prior.Drifted {
-			kept = newMarks(prior)
-			withItems.Unchanged = func(k keys.Key, sum [sha256.Size]byte) bool {
-				e, ok := kept.mark(k.ID())
-				return ok && e.Hash == ledger.SumHash(sum)
-			}
 		}
 		var memo *memoWriter
 		if p.Cache != nil {
@@ -167,18 +172,19 @@ func validate(ctx context.Context, p Params) (*validation, error) {
 			return nil, err
 		}
 		v.validated = validated
-		if kept != nil {
-			v.gone = kept.removed()
-		} else {
-			v.gone = removedKeys(prior, v.seen)
-		}
 		if p.Cache != nil {
-			p.Cache.store(p, validated, v.seen, v.gone)
+			p.Cache.store(p, validated, v.seen)
 		}
 	}
 	if p.PlannedDigest != "" && p.PlannedDigest != v.validated.Digest {
 		return v, &ChangedSincePlanError{Planned: p.PlannedDigest, Now: v.validated.Digest}
 	}
+	verdict, err := judge(ctx, reader, p, v.validated, v.seen)
+	if err != nil {
+		return nil, err
+	}
+	v.verdict, v.gone = verdict, verdict.gone
+	v.validated = v.validated.WithUnchanged(verdict.unchanged)
 	// Every record written must have the key recorded for its place, or the state would
 	// record another key than the one written.
 	o.Expect = func(seq uint64, k keys.Key) bool { return seq < uint64(v.seen.len()) && v.seen.hasKey(int(seq), k) }
@@ -231,31 +237,32 @@ func written(validated *loader.Validated, seen *records) *ledger.Ledger {
 	return ledger.FromFlat(seen.ids, seen.ends, seen.hashes, func(i int) bool { return !validated.Dropped(uint64(i)) })
 }
 
-// stopped is the state after a load that stopped early: the prior ledger plus what DynamoDB
-// acknowledged; unconfirmed, what was sent without an answer (and what was unconfirmed before,
-// unless acknowledged now). If the writes may differ from what was validated (rewrite), the
-// hashes cannot be trusted: no resume point, and the next apply writes every item.
-func stopped(prior State, validated *loader.Validated, res *loader.Result, seen *records, rewrite bool) State {
+// stopped is the state after a load that stopped early: the prior ledger, with what the table
+// holds of each entry where this apply knows it, plus what DynamoDB acknowledged; unconfirmed,
+// what was sent without an answer (and what was unconfirmed before, unless acknowledged now).
+// If the writes may differ from what was validated (rewrite), the hashes cannot be trusted: no
+// resume point, and the next apply writes every item.
+func stopped(prior State, v *validation, res *loader.Result, rewrite bool) State {
 	var led, unconf ledger.Builder
-	for e := range prior.Ledger.All() {
-		led.Add(e.KeyID, e.Hash)
+	for j := range prior.Ledger.Len() {
+		led.AddEntry(v.verdict.held(prior.Ledger, j))
 	}
 	acked := map[string]bool{}
-	for i := range seen.len() {
+	for i := range v.seen.len() {
 		seq := uint64(i)
 		switch {
-		case validated.Dropped(seq):
+		case v.validated.Dropped(seq):
 		case res.Acked.Has(seq):
-			id := seen.id(i)
-			led.Add(id, seen.hash(i))
+			id := v.seen.id(i)
+			led.Add(id, v.seen.hash(i))
 			acked[id] = true
 		case res.Sent.Has(seq):
-			unconf.Add(seen.id(i), 0)
+			unconf.AddUnknown(v.seen.id(i))
 		}
 	}
 	for e := range prior.Unconfirmed.All() {
 		if !acked[e.KeyID] {
-			unconf.Add(e.KeyID, 0)
+			unconf.AddUnknown(e.KeyID)
 		}
 	}
 	st := State{Ledger: led.Build(), Unconfirmed: unconf.Build(), Drifted: rewrite || prior.Drifted}
@@ -263,7 +270,7 @@ func stopped(prior State, validated *loader.Validated, res *loader.Result, seen 
 		st.Unconfirmed = nil
 	}
 	if !rewrite {
-		st.Resume = &Resume{Digest: validated.Digest, Files: validated.FilesFingerprint(), Acked: res.Acked}
+		st.Resume = &Resume{Digest: v.validated.Digest, Files: v.validated.FilesFingerprint(), Acked: res.Acked}
 	}
 	return st
 }
@@ -287,10 +294,10 @@ func untrusted(o loader.Options, validated *loader.Validated, err error) bool {
 func union(a, b *ledger.Ledger) *ledger.Ledger {
 	var u ledger.Builder
 	for e := range b.All() {
-		u.Add(e.KeyID, e.Hash)
+		u.AddEntry(e)
 	}
 	for e := range a.All() {
-		u.Add(e.KeyID, e.Hash) // a wins
+		u.AddEntry(e) // a wins
 	}
 	return u.Build()
 }
@@ -300,8 +307,8 @@ func minus(a, b *ledger.Ledger) *ledger.Ledger {
 	var m ledger.Builder
 	n := 0
 	for e := range a.All() {
-		if _, ok := b.Lookup(e.KeyID); !ok {
-			m.Add(e.KeyID, e.Hash)
+		if b.Find(e.KeyID) < 0 {
+			m.AddEntry(e)
 			n++
 		}
 	}

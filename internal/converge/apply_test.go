@@ -48,7 +48,7 @@ func interrupted(t *testing.T, f *fakeTable, inline string, prior State, s stop,
 	if err == nil || out.Load == nil || out.Complete {
 		t.Fatalf("err %v, load %v, complete %v: want a load stopped with writes", err, out.Load != nil, out.Complete)
 	}
-	return out.State
+	return viaState(t, out.State)
 }
 
 // TestStoppedCreateThenDestroyLeavesNothing: however a first load stops, destroy with the
@@ -123,7 +123,7 @@ func converged(t *testing.T, f *fakeTable, inline string, prior State) State {
 	if out.State.Unconfirmed != nil || out.State.Resume != nil || out.State.Drifted {
 		t.Fatalf("state after a complete apply: %+v", out.State)
 	}
-	return out.State
+	return viaState(t, out.State)
 }
 
 func clone(f *fakeTable) *fakeTable {

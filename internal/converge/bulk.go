@@ -20,7 +20,6 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
-	"github.com/ddbload/terraform-provider-ddbload/internal/loader/write"
 )
 
 // Bulk hands an apply's writes to DynamoDB's bulk put (StartBulkPutItems) instead of
@@ -101,9 +100,9 @@ const stagedMarker = "staged.json"
 // after starting the operation finds it again; a stopped operation changes the state, so the
 // next apply starts another. Outcome.State records every item the table may hold whatever
 // stopped the apply: an operation that did not complete leaves all it was given unconfirmed.
-func ApplyBulk(ctx context.Context, api write.API, b Bulk, p Params) (Outcome, *BulkResult, error) {
+func ApplyBulk(ctx context.Context, api API, b Bulk, p Params) (Outcome, *BulkResult, error) {
 	out := Outcome{State: p.Prior}
-	v, err := validate(ctx, p)
+	v, err := validate(ctx, api, p)
 	if v != nil {
 		defer recent.forget(v.seen) // as Apply
 		out.Validated, out.Changes = v.validated, v.changes()
@@ -389,8 +388,8 @@ func withFailures(prior State, v *validation, p Params, failures []bulkput.Failu
 		failed[p.Schema.Key(f.Item).ID()] = true
 	}
 	var led ledger.Builder
-	for e := range prior.Ledger.All() {
-		led.Add(e.KeyID, e.Hash)
+	for j := range prior.Ledger.Len() {
+		led.AddEntry(v.verdict.held(prior.Ledger, j))
 	}
 	for i := range v.seen.len() {
 		if id := v.seen.id(i); toWrite.Has(uint64(i)) && !failed[id] {
@@ -412,7 +411,12 @@ func priorIdentity(prior State) string {
 		for e := range l.All() {
 			buf = binary.AppendUvarint(buf[:0], uint64(len(e.KeyID)))
 			buf = append(buf, e.KeyID...)
-			buf = binary.BigEndian.AppendUint32(buf, e.Hash)
+			_, _ = h.Write(buf)
+		}
+		for _, b := range l.Blocks() {
+			buf = binary.AppendUvarint(buf[:0], uint64(b.Hi-b.Lo))
+			buf = binary.BigEndian.AppendUint32(buf, b.Sum)
+			buf = strconv.AppendBool(buf, b.Known)
 			_, _ = h.Write(buf)
 		}
 	}

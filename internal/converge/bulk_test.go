@@ -241,7 +241,7 @@ func TestApplyBulkFindsItsOperation(t *testing.T) {
 	b := r.bulk()
 	b.defaults()
 	// What the first apply did before it died: staged, marked, started.
-	v, err := validate(context.Background(), p)
+	v, err := validate(context.Background(), nil, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,6 +293,7 @@ func ddbLines(t *testing.T, from, n int, version string) []byte {
 func (r *bulkRig) s3Params(pattern string, prior State) Params {
 	p := bparams("", prior)
 	p.Options.Source = source.Spec{Patterns: []string{pattern}, Objects: s3store.New(context.Background(), r.s3)}
+	p.Reader = r.ddb
 	return p
 }
 

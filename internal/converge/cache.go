@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -27,7 +26,7 @@ import (
 // terraform run: Terraform plans in one provider process and, at apply, plans again and then
 // applies in another, each of which would otherwise read and check the same bytes again. An
 // entry is keyed by everything validation depends on (the bytes of the files, the options that
-// shape the items, the key schema, the prior state), so anything else misses; the write pass
+// shape the items, the key schema), so anything else misses; the write pass
 // still checks that it reads the bytes validated. Entries older than CacheMaxAge go.
 type Cache struct {
 	// Dir holds the entries, named "validated-" and the key; Dir may be shared with other
@@ -42,7 +41,7 @@ type Cache struct {
 // CacheMaxAge is how long an entry is kept: longer than a plan waits for its apply, as a rule.
 const CacheMaxAge = 6 * time.Hour
 
-const cacheMagic = "ddbload validated v2\n"
+const cacheMagic = "ddbload validated v3\n"
 
 // Entry and temporary file names start with these; prune removes nothing else.
 const (
@@ -62,22 +61,6 @@ func (c *Cache) key(p Params, files [sha256.Size]byte) string {
 	}{p.Options.Source, p.Options.Keys, p.Options.Duplicates, ordered(p.Schema)})
 	h.Write(shape)
 	h.Write(files[:])
-	// The prior state decides which records are unchanged.
-	var buf []byte
-	for _, l := range []*ledger.Ledger{p.Prior.Ledger, p.Prior.Unconfirmed} {
-		buf = binary.AppendUvarint(buf, uint64(l.Len()))
-		for e := range l.All() {
-			buf = binary.AppendUvarint(buf, uint64(len(e.KeyID)))
-			buf = append(buf, e.KeyID...)
-			buf = binary.BigEndian.AppendUint32(buf, e.Hash)
-			if len(buf) > 1<<16 { // few large writes hash faster than a million small ones
-				h.Write(buf)
-				buf = buf[:0]
-			}
-		}
-	}
-	h.Write(buf)
-	fmt.Fprintf(h, "|%t", p.Prior.Drifted)
 	return entryPrefix + hex.EncodeToString(h.Sum(nil))
 }
 
@@ -102,32 +85,32 @@ func compareBool(a, b bool) int {
 	return -1
 }
 
-// lookup returns the validated dataset, records and removed keys stored for p, if the files
-// are still the bytes they were then.
-func (c *Cache) lookup(p Params) (*loader.Validated, *records, []string, bool) {
+// lookup returns the validated dataset and records stored for p, if the files are still the
+// bytes they were then.
+func (c *Cache) lookup(p Params) (*loader.Validated, *records, bool) {
 	files, err := source.Fingerprint(p.Options.Source)
 	if err != nil {
-		return nil, nil, nil, false
+		return nil, nil, false
 	}
 	key := c.key(p, files)
 	if e, ok := recent.get(key); ok {
-		return e.validated, e.seen, e.removed, true
+		return e.validated, e.seen, true
 	}
 	f, err := os.Open(filepath.Join(c.Dir, key))
 	if err != nil {
-		return nil, nil, nil, false
+		return nil, nil, false
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, nil, nil, false
+		return nil, nil, false
 	}
-	validated, seen, removed, err := readEntry(f, info.Size())
+	validated, seen, err := readEntry(f, info.Size())
 	if err != nil || validated.FilesFingerprint() != files {
-		return nil, nil, nil, false
+		return nil, nil, false
 	}
-	recent.set(key, memEntry{validated, seen, removed})
-	return validated, seen, removed, true
+	recent.set(key, memEntry{validated, seen})
+	return validated, seen, true
 }
 
 // recent is the last entry this process read, by key: Terraform's apply plans the resource
@@ -138,7 +121,6 @@ var recent memo
 type memEntry struct {
 	validated *loader.Validated
 	seen      *records
-	removed   []string
 }
 
 type memo struct {
@@ -169,9 +151,9 @@ func (m *memo) forget(seen *records) {
 	}
 }
 
-// store keeps validated, seen and removed for p, under the fingerprint of the bytes
-// validated. Failing to store only costs a validation later.
-func (c *Cache) store(p Params, validated *loader.Validated, seen *records, removed []string) {
+// store keeps validated and seen for p, under the fingerprint of the bytes validated. Failing
+// to store only costs a validation later.
+func (c *Cache) store(p Params, validated *loader.Validated, seen *records) {
 	c.prune()
 	if os.MkdirAll(c.Dir, 0o700) != nil {
 		return
@@ -182,7 +164,7 @@ func (c *Cache) store(p Params, validated *loader.Validated, seen *records, remo
 	}
 	// Streamed: the entry of a million records is about 37 MB that need not be in memory.
 	w := bufio.NewWriterSize(f, 1<<16)
-	werr := writeEntry(w, validated, seen, removed)
+	werr := writeEntry(w, validated, seen)
 	if werr == nil {
 		werr = w.Flush()
 	}
@@ -225,8 +207,8 @@ func (c *Cache) prune() {
 
 // An entry is cacheMagic, the loader.Validated (length-prefixed), the number of records, then
 // each record's key ID (length-prefixed), content hash (4 bytes) and write units (uvarint), in
-// sequence order; then the number of removed keys and each (length-prefixed).
-func writeEntry(w *bufio.Writer, validated *loader.Validated, seen *records, removed []string) error {
+// sequence order.
+func writeEntry(w *bufio.Writer, validated *loader.Validated, seen *records) error {
 	vb, err := validated.MarshalBinary()
 	if err != nil {
 		return err
@@ -248,11 +230,6 @@ func writeEntry(w *bufio.Writer, validated *loader.Validated, seen *records, rem
 			buf = buf[:0]
 		}
 	}
-	buf = binary.AppendUvarint(buf, uint64(len(removed)))
-	for _, id := range removed {
-		buf = binary.AppendUvarint(buf, uint64(len(id)))
-		buf = append(buf, id...)
-	}
 	_, err = w.Write(buf)
 	return err
 }
@@ -262,27 +239,27 @@ var errBadEntry = errors.New("converge: damaged cache entry")
 // readEntry reads an entry of size bytes from r, checking every length against what is left,
 // so that no entry makes it panic or allocate more than a small multiple of its size. It reads as a stream: the
 // entry of a million records (about 37 MB) is never all in memory beside the records.
-func readEntry(r io.Reader, size int64) (*loader.Validated, *records, []string, error) {
+func readEntry(r io.Reader, size int64) (*loader.Validated, *records, error) {
 	e := &entryReader{r: bufio.NewReaderSize(r, 1<<16), left: size}
 	if magic, ok := e.bytes(uint64(len(cacheMagic))); !ok || string(magic) != cacheMagic {
-		return nil, nil, nil, errBadEntry
+		return nil, nil, errBadEntry
 	}
 	n, ok := e.uvarint()
 	if !ok {
-		return nil, nil, nil, errBadEntry
+		return nil, nil, errBadEntry
 	}
 	vb, ok := e.bytes(n)
 	if !ok {
-		return nil, nil, nil, errBadEntry
+		return nil, nil, errBadEntry
 	}
 	validated := &loader.Validated{}
 	if err := validated.UnmarshalBinary(vb); err != nil {
-		return nil, nil, nil, errBadEntry
+		return nil, nil, errBadEntry
 	}
 	count, ok := e.uvarint()
 	// A record takes at least 6 bytes: a length, a hash and the write units.
 	if !ok || count > uint64(e.left/6) || int64(count) != validated.Records {
-		return nil, nil, nil, errBadEntry
+		return nil, nil, errBadEntry
 	}
 	// The key IDs take what is left after each record's length, hash and write units: sizing
 	// ids so spares a million records a regrowth or 6 MB of slack.
@@ -290,45 +267,29 @@ func readEntry(r io.Reader, size int64) (*loader.Validated, *records, []string, 
 	for range count {
 		l, ok := e.uvarint()
 		if !ok || l > ledger.MaxKeyIDLen {
-			return nil, nil, nil, errBadEntry
+			return nil, nil, errBadEntry
 		}
 		id, ok := e.bytes(l)
 		if !ok {
-			return nil, nil, nil, errBadEntry
+			return nil, nil, errBadEntry
 		}
 		seen.ids = append(seen.ids, id...)
 		seen.ends = append(seen.ends, len(seen.ids))
 		hash, ok := e.bytes(4)
 		if !ok {
-			return nil, nil, nil, errBadEntry
+			return nil, nil, errBadEntry
 		}
 		seen.hashes = append(seen.hashes, binary.BigEndian.Uint32(hash))
 		wcu, ok := e.uvarint()
 		if !ok || wcu >= 1<<32 {
-			return nil, nil, nil, errBadEntry
+			return nil, nil, errBadEntry
 		}
 		seen.wcus = append(seen.wcus, uint32(wcu))
 	}
-	count, ok = e.uvarint()
-	if !ok || count > uint64(e.left) {
-		return nil, nil, nil, errBadEntry
-	}
-	removed := make([]string, 0, count)
-	for range count {
-		l, ok := e.uvarint()
-		if !ok || l > ledger.MaxKeyIDLen {
-			return nil, nil, nil, errBadEntry
-		}
-		id, ok := e.bytes(l)
-		if !ok {
-			return nil, nil, nil, errBadEntry
-		}
-		removed = append(removed, string(id))
-	}
 	if e.left != 0 {
-		return nil, nil, nil, errBadEntry
+		return nil, nil, errBadEntry
 	}
-	return validated, seen, removed, nil
+	return validated, seen, nil
 }
 
 // entryReader reads an entry's fields and counts what is left of it.

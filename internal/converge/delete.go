@@ -21,26 +21,13 @@ func Destroy(ctx context.Context, api write.API, table string, schema keys.Schem
 	return stats.Deleted, len(ids), err
 }
 
-// deleteRemoved deletes the keys of removed (removedKeys).
+// deleteRemoved deletes the keys of removed: the prior keys the dataset lacks.
 func deleteRemoved(ctx context.Context, api write.API, table string, schema keys.Schema, removed []string, wo write.Options) (int64, error) {
 	if len(removed) == 0 {
 		return 0, nil
 	}
 	st, err := loader.Delete(ctx, api, table, keyItems(removed, schema), wo)
 	return st.Deleted, err
-}
-
-// removedKeys are the keys the prior state says the table may hold that the records of the
-// dataset (seen) do not have: the ledger's in KeyID order, then the unconfirmed ones.
-func removedKeys(prior State, seen *records) []string {
-	if prior.Ledger.Len() == 0 && prior.Unconfirmed.Len() == 0 {
-		return nil
-	}
-	m := newMarks(prior)
-	for i := range seen.len() {
-		m.mark(seen.id(i))
-	}
-	return m.removed()
 }
 
 // marks are the entries of a prior state whose keys the dataset has.
@@ -53,21 +40,20 @@ func newMarks(prior State) *marks {
 	return &marks{prior: prior, ledger: make([]bool, prior.Ledger.Len()), unconfirmed: make([]bool, prior.Unconfirmed.Len())}
 }
 
-// mark notes that the dataset has keyID. It returns the prior ledger's entry for keyID, and
-// whether it is there and the table is sure to hold it as recorded (not also unconfirmed).
-func (m *marks) mark(keyID string) (ledger.Entry, bool) {
-	unsure := false
+// mark notes that the dataset has keyID. It returns the position of keyID's entry in the
+// prior ledger (-1 if none), and whether the key is also unconfirmed: the table may hold it
+// with any content.
+func (m *marks) mark(keyID string) (j int, unsure bool) {
 	if len(m.unconfirmed) > 0 {
-		if j := m.prior.Unconfirmed.Find(keyID); j >= 0 {
-			m.unconfirmed[j], unsure = true, true
+		if u := m.prior.Unconfirmed.Find(keyID); u >= 0 {
+			m.unconfirmed[u], unsure = true, true
 		}
 	}
-	j := m.prior.Ledger.Find(keyID)
-	if j < 0 {
-		return ledger.Entry{}, false
+	j = m.prior.Ledger.Find(keyID)
+	if j >= 0 {
+		m.ledger[j] = true
 	}
-	m.ledger[j] = true
-	return m.prior.Ledger.At(j), !unsure
+	return j, unsure
 }
 
 // removed lists the unmarked keys: the ledger's in KeyID order, then the unconfirmed ones the

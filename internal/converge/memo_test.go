@@ -61,7 +61,7 @@ func TestUpdateRecallsTheLinesOfTheLastValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 	next := p
-	next.Prior = out.State
+	next.Prior, next.Reader = out.State, f
 	uncached := next
 	uncached.Cache = nil
 	want, wantChanges, err := Preview(context.Background(), uncached)

@@ -1,17 +1,20 @@
-// Package drift checks whether a table still holds the items a load wrote: it reads a set of
-// keys back with BatchGetItem (strongly consistent) and compares each item's content hash
-// with the one the ledger remembers. The dataset resource's refresh uses it on a small,
-// deterministic sample (or on every key), so detecting drift stays cheap for large datasets.
+// Package drift reads loaded items back from a table with BatchGetItem (strongly consistent):
+// Read gives their content hashes, and Check compares blocks of a ledger with the table (every
+// item present, and the block's sum of their hashes). The dataset resource's refresh checks a
+// small, deterministic sample of blocks (or all of them), so detecting drift stays cheap for
+// large datasets; an update reads back the items of the blocks it finds changed.
 package drift
 
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
@@ -26,13 +29,57 @@ type API interface {
 
 // Report is the outcome of a check.
 type Report struct {
-	Checked int
+	Checked int      // items read back
 	Missing []string // key IDs of items no longer in the table
-	Changed []string // key IDs of items whose content differs from what was loaded
+	// Changed holds, for each block read back whose items' content differs from what was
+	// loaded (and of which none is missing), its first key ID: at least one of its items
+	// changed, though the ledger cannot tell which.
+	Changed []string
 }
 
 // Drifted reports whether any checked item is missing or changed.
 func (r Report) Drifted() bool { return len(r.Missing)+len(r.Changed) > 0 }
+
+// Check reads back the items of the given blocks of led (positions in led.Blocks(); blocks
+// whose content the ledger does not know are passed over) and compares them with it.
+func Check(ctx context.Context, api API, table string, schema keys.Schema, led *ledger.Ledger, blocks []int) (Report, error) {
+	all := led.Blocks()
+	var ids []string
+	for _, b := range blocks {
+		if bl := all[b]; bl.Known {
+			for i := bl.Lo; i < bl.Hi; i++ {
+				ids = append(ids, led.At(i).KeyID)
+			}
+		}
+	}
+	held, err := Read(ctx, api, table, schema, ids)
+	if err != nil {
+		return Report{}, err
+	}
+	rep := Report{Checked: len(ids)}
+	for _, b := range blocks {
+		bl := all[b]
+		if !bl.Known {
+			continue
+		}
+		var sum uint32
+		missing := false
+		for i := bl.Lo; i < bl.Hi; i++ {
+			id := led.At(i).KeyID
+			h, ok := held[id]
+			if !ok {
+				rep.Missing = append(rep.Missing, id)
+				missing = true
+				continue
+			}
+			sum += ledger.ItemSum(id, h)
+		}
+		if !missing && sum != bl.Sum {
+			rep.Changed = append(rep.Changed, led.At(bl.Lo).KeyID)
+		}
+	}
+	return rep, nil
+}
 
 // retryBase is the first wait before asking again for UnprocessedKeys; it doubles while no
 // keys come back, up to 2 s.
@@ -41,55 +88,56 @@ var retryBase = 50 * time.Millisecond
 // maxKeysPerCall is BatchGetItem's limit.
 const maxKeysPerCall = 100
 
-// Check reads entries' items from table and compares them with the ledger's hashes.
-func Check(ctx context.Context, api API, table string, schema keys.Schema, entries []ledger.Entry) (Report, error) {
-	rep := Report{Checked: len(entries)}
-	for start := 0; start < len(entries); start += maxKeysPerCall {
-		chunk := entries[start:min(start+maxKeysPerCall, len(entries))]
-		want := make(map[string]uint32, len(chunk))
-		var keyItems []map[string]types.AttributeValue
-		for _, e := range chunk {
-			k, err := ledger.ParseKeyID(e.KeyID)
+// Read fetches the items with the given key IDs from table (strongly consistent) and returns
+// the content hash (ledger.ContentHash of loader.CanonicalBytes) of each one the table holds.
+// It reads up to readers batches of 100 keys at once.
+func Read(ctx context.Context, api API, table string, schema keys.Schema, ids []string) (map[string]uint32, error) {
+	held := make(map[string]uint32, len(ids))
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(readers)
+	for start := 0; start < len(ids); start += maxKeysPerCall {
+		chunk := ids[start:min(start+maxKeysPerCall, len(ids))]
+		keyItems := make([]map[string]types.AttributeValue, 0, len(chunk))
+		for _, id := range chunk {
+			k, err := ledger.ParseKeyID(id)
 			if err != nil {
-				return rep, fmt.Errorf("ledger entry %q: %w", e.KeyID, err)
+				return nil, fmt.Errorf("ledger entry %q: %w", id, err)
 			}
 			item, err := ledger.KeyItem(k, schema)
 			if err != nil {
-				return rep, fmt.Errorf("ledger entry %q: %w", e.KeyID, err)
+				return nil, fmt.Errorf("ledger entry %q: %w", id, err)
 			}
-			want[e.KeyID] = e.Hash
 			keyItems = append(keyItems, item)
 		}
-		got, err := getAll(ctx, api, table, keyItems)
-		if err != nil {
-			return rep, err
-		}
-		for _, item := range got {
-			id := schema.Key(item).ID()
-			h, ok := want[id]
-			if !ok {
-				continue
+		g.Go(func() error {
+			got, err := getAll(gctx, api, table, keyItems)
+			if err != nil {
+				return err
 			}
-			delete(want, id)
-			if ledger.ContentHash(loader.CanonicalBytes(item)) != h {
-				rep.Changed = append(rep.Changed, id)
+			mu.Lock()
+			defer mu.Unlock()
+			for _, item := range got {
+				held[schema.Key(item).ID()] = ledger.ContentHash(loader.CanonicalBytes(item))
 			}
-		}
-		for _, e := range chunk {
-			if _, missing := want[e.KeyID]; missing {
-				rep.Missing = append(rep.Missing, e.KeyID)
-			}
-		}
+			return nil
+		})
 	}
-	return rep, nil
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return held, nil
 }
+
+// readers is how many BatchGetItem calls Read has in flight.
+const readers = 8
 
 // getAll fetches the keys, re-asking for UnprocessedKeys with a short backoff.
 func getAll(ctx context.Context, api API, table string, keyItems []map[string]types.AttributeValue) ([]record.Item, error) {
 	var out []record.Item
 	req := map[string]types.KeysAndAttributes{table: {Keys: keyItems, ConsistentRead: aws.Bool(true)}}
 	delay := retryBase
-	for attempt := 0; len(req) > 0; attempt++ {
+	for idle := 0; len(req) > 0; idle++ {
 		resp, err := api.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
 		if err != nil {
 			return nil, fmt.Errorf("reading back loaded items from %q: %w", table, err)
@@ -97,14 +145,15 @@ func getAll(ctx context.Context, api API, table string, keyItems []map[string]ty
 		got := resp.Responses[table]
 		out = append(out, got...)
 		if len(got) > 0 {
-			delay = retryBase // progress: the table is answering, no need to wait longer
+			// Progress: the table is answering, no need to wait longer or to give up.
+			delay, idle = retryBase, 0
 		}
 		req = resp.UnprocessedKeys
 		if len(req) == 0 || len(req[table].Keys) == 0 {
 			break
 		}
-		if attempt > 20 {
-			return nil, fmt.Errorf("reading back loaded items from %q: keys still unprocessed after %d attempts", table, attempt)
+		if idle > 20 {
+			return nil, fmt.Errorf("reading back loaded items from %q: keys still unprocessed after %d calls without progress", table, idle)
 		}
 		select {
 		case <-ctx.Done():

@@ -6,11 +6,13 @@ import (
 	"strings"
 )
 
-// decodeColumns parses the body of a version 2 or 3 payload (after the version byte, before
-// the checksum) and the hashes that follow the compressed stream; numeric says whether the
-// body is version 3, with numeric entries and their delta column. It reads the length columns
-// first, so that it checks every length before copying a byte.
-func decodeColumns(buf, hashes []byte, numeric bool) (*Ledger, error) {
+// decodeColumns parses the body of a version 2, 3 or 4 payload (after the version byte, before
+// the checksum) and what follows the compressed stream: the items' hashes (versions 2 and 3)
+// or the blocks' sums (version 4). Versions 3 and 4 have numeric entries and their delta
+// column; version 4, the list of unknown blocks after it. It reads the length columns first,
+// so that it checks every length before copying a byte.
+func decodeColumns(buf, tail []byte, version byte) (*Ledger, error) {
+	numeric, sums := version >= 3, version >= 4
 	fail := func(entry int, format string, args ...any) error {
 		return &DecodeError{Entry: entry, Reason: fmt.Sprintf(format, args...)}
 	}
@@ -22,17 +24,23 @@ func decodeColumns(buf, hashes []byte, numeric bool) (*Ledger, error) {
 		return nil, fail(-1, "the entry count overflows 64 bits")
 	}
 	buf = buf[size:]
-	// Checking the count against the hashes first keeps a corrupted count from allocating.
-	if count != uint64(len(hashes)/4) || len(hashes)%4 != 0 {
-		return nil, fail(-1, "the header counts %d entries, but %d bytes of hashes follow the compressed data", count, len(hashes))
+	// Checking the count against the tail first keeps a corrupted count from allocating.
+	switch {
+	case sums && (len(tail)%4 != 0 || uint64(len(tail)/4) > count || (count > 0) != (len(tail) > 0)):
+		return nil, fail(-1, "the header counts %d entries, but %d bytes of block sums follow the compressed data", count, len(tail))
+	case !sums && (count != uint64(len(tail)/4) || len(tail)%4 != 0):
+		return nil, fail(-1, "the header counts %d entries, but %d bytes of hashes follow the compressed data", count, len(tail))
 	}
 	n := int(count)
 	if n > len(buf)/2 { // two lengths of at least a byte each
 		return nil, fail(-1, "the header counts %d entries, but %d bytes of key data hold at most %d", n, len(buf), len(buf)/2)
 	}
-	l := &Ledger{offsets: make([]int, n+1), hashes: make([]uint32, n)}
-	for i := range n {
-		l.hashes[i] = binary.BigEndian.Uint32(hashes[4*i:])
+	l := &Ledger{offsets: make([]int, n+1)}
+	if !sums {
+		l.hashes = make([]uint32, n)
+		for i := range n {
+			l.hashes[i] = binary.BigEndian.Uint32(tail[4*i:])
+		}
 	}
 
 	// lens holds each entry's start (doubled, plus 1 for a numeric entry in version 3), then
@@ -91,6 +99,13 @@ func decodeColumns(buf, hashes []byte, numeric bool) (*Ledger, error) {
 			return nil, fail(i, "the key IDs exceed %d bytes in total", maxKeyBytes)
 		}
 	}
+	var unknown []int // version 4's unknown blocks, in increasing order
+	if sums {
+		var err error
+		if unknown, buf, err = unknownBlocks(buf, len(tail)/4); err != nil {
+			return nil, err
+		}
+	}
 	if rests != uint64(len(buf)) {
 		return nil, fail(-1, "the suffix lengths add up to %d bytes, but %d bytes remain", rests, len(buf))
 	}
@@ -144,7 +159,56 @@ func decodeColumns(buf, hashes []byte, numeric bool) (*Ledger, error) {
 		prev = begin
 	}
 	l.keys = keys.String()
+	if sums {
+		starts := l.blockStarts()
+		if len(starts) != len(tail)/4 {
+			return nil, fail(-1, "the keys make %d blocks, but %d block sums follow the compressed data", len(starts), len(tail)/4)
+		}
+		l.blocks = make([]Block, len(starts))
+		for b, lo := range starts {
+			hi := n
+			if b+1 < len(starts) {
+				hi = starts[b+1]
+			}
+			l.blocks[b] = Block{Lo: lo, Hi: hi, Sum: binary.BigEndian.Uint32(tail[4*b:]), Known: true}
+		}
+		for _, b := range unknown {
+			l.blocks[b] = Block{Lo: l.blocks[b].Lo, Hi: l.blocks[b].Hi}
+		}
+	}
 	return l, nil
+}
+
+// unknownBlocks reads version 4's list of unknown blocks from the start of buf: their count,
+// then each one's distance from the one before (the first's from -1). It returns the blocks
+// and the rest of buf; there are at most blocks of them, each below it.
+func unknownBlocks(buf []byte, blocks int) ([]int, []byte, error) {
+	fail := func(format string, args ...any) error {
+		return &DecodeError{Entry: -1, Reason: fmt.Sprintf(format, args...)}
+	}
+	count, size := binary.Uvarint(buf)
+	switch {
+	case size <= 0:
+		return nil, nil, fail("truncated or overflowing count of unknown blocks")
+	case count > uint64(blocks):
+		return nil, nil, fail("%d unknown blocks, but only %d block sums", count, blocks)
+	}
+	buf = buf[size:]
+	unknown := make([]int, 0, count)
+	last := -1
+	for range count {
+		d, size := binary.Uvarint(buf)
+		switch {
+		case size <= 0:
+			return nil, nil, fail("truncated or overflowing list of unknown blocks")
+		case d == 0 || d > uint64(blocks-1-last):
+			return nil, nil, fail("unknown block %d after %d, beyond the %d blocks or out of order", uint64(last)+d, last, blocks)
+		}
+		last += int(d)
+		unknown = append(unknown, last)
+		buf = buf[size:]
+	}
+	return unknown, buf, nil
 }
 
 // pow10[i] is 10 to the i.

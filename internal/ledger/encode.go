@@ -31,7 +31,7 @@ import (
 // Decode also reads what providers wrote before: version 2 (decode_columns.go), the same
 // without numeric entries or the delta column, and version 1 (decode_rows.go), which held the
 // fields entry by entry, hashes included, all compressed.
-const formatVersion = 3
+const formatVersion = 4
 
 const (
 	// MaxKeyIDLen bounds a KeyID in an encoded ledger. The longest ID of a key DynamoDB
@@ -93,14 +93,24 @@ func (l *Ledger) encode() []byte {
 		payload = binary.AppendUvarint(payload, uint64(len(l.key(i))-rests[i]))
 	}
 	payload = append(payload, deltas...)
+	blocks := l.Blocks()
+	sums := make([]byte, 0, 4*len(blocks))
+	var unknown []byte
+	last, nUnknown := -1, 0
+	for b, bl := range blocks {
+		sums = binary.BigEndian.AppendUint32(sums, bl.Sum)
+		if !bl.Known {
+			unknown = binary.AppendUvarint(unknown, uint64(b-last))
+			last = b
+			nUnknown++
+		}
+	}
+	payload = binary.AppendUvarint(payload, uint64(nUnknown))
+	payload = append(payload, unknown...)
 	for i := range n {
 		payload = append(payload, l.key(i)[rests[i]:]...)
 	}
-	hashes := make([]byte, 0, 4*n)
-	for i := range n {
-		hashes = binary.BigEndian.AppendUint32(hashes, l.hashes[i])
-	}
-	sum := crc32.Update(crc32.ChecksumIEEE(payload), crc32.IEEETable, hashes)
+	sum := crc32.Update(crc32.ChecksumIEEE(payload), crc32.IEEETable, sums)
 	payload = binary.BigEndian.AppendUint32(payload, sum)
 
 	var out bytes.Buffer
@@ -108,7 +118,7 @@ func (l *Ledger) encode() []byte {
 	w, _ := flate.NewWriter(&out, compressionLevel)
 	_, _ = w.Write(payload)
 	_ = w.Close()
-	out.Write(hashes)
+	out.Write(sums)
 	return out.Bytes()
 }
 
@@ -180,7 +190,7 @@ func Decode(b []byte) (*Ledger, error) {
 		d := decoder{buf: body[1:], entry: -1}
 		return d.ledger()
 	}
-	return decodeColumns(body[1:], rest, payload[0] >= 3)
+	return decodeColumns(body[1:], rest, payload[0])
 }
 
 // commonPrefix is the length of the longest common prefix of a and b.

@@ -10,10 +10,12 @@ import (
 )
 
 // Entry is one item a load wrote: its primary key (keys.Key.ID()) and the hash of its content
-// (ContentHash of its canonical encoding).
+// (ContentHash of its canonical encoding), if known: Known is false for an item a stopped load
+// may or may not have replaced, and for every entry of a ledger decoded from block sums.
 type Entry struct {
 	KeyID string
 	Hash  uint32
+	Known bool
 }
 
 // ContentHash is the first 4 bytes (big-endian) of the SHA-256 of an item's canonical encoding
@@ -44,9 +46,10 @@ type Builder struct {
 // builderEntry remembers the order of Add calls, so Build can keep the last of duplicates
 // while sorting with the faster unstable sort.
 type builderEntry struct {
-	key  string
-	hash uint32
-	seq  int
+	key     string
+	hash    uint32
+	unknown bool
+	seq     int
 }
 
 // Grow makes room for n more entries, to avoid regrowing while adding a million.
@@ -60,6 +63,22 @@ func (b *Builder) Grow(n int) { b.entries = slices.Grow(b.entries, n) }
 func (b *Builder) Add(keyID string, hash uint32) {
 	b.entries = append(b.entries, builderEntry{key: keyID, hash: hash, seq: b.seq})
 	b.seq++
+}
+
+// AddUnknown records keyID with content not known (a stopped load may or may not have
+// replaced the item); it replaces an earlier Add of the key as Add does.
+func (b *Builder) AddUnknown(keyID string) {
+	b.entries = append(b.entries, builderEntry{key: keyID, unknown: true, seq: b.seq})
+	b.seq++
+}
+
+// AddEntry is Add or AddUnknown, as e.Known says.
+func (b *Builder) AddEntry(e Entry) {
+	if e.Known {
+		b.Add(e.KeyID, e.Hash)
+	} else {
+		b.AddUnknown(e.KeyID)
+	}
 }
 
 // Build returns the ledger of the entries added so far, sorted by KeyID (bytewise). The
@@ -87,10 +106,13 @@ func (b *Builder) Build() *Ledger {
 	l := &Ledger{offsets: make([]int, 1, len(kept)+1), hashes: make([]uint32, 0, len(kept))}
 	var keys strings.Builder
 	keys.Grow(total)
-	for _, e := range kept {
+	for i, e := range kept {
 		keys.WriteString(e.key)
 		l.offsets = append(l.offsets, keys.Len())
 		l.hashes = append(l.hashes, e.hash)
+		if e.unknown {
+			l.unknown.set(i)
+		}
 	}
 	l.keys = keys.String()
 	return l
@@ -102,7 +124,11 @@ func (b *Builder) Build() *Ledger {
 type Ledger struct {
 	keys    string   // every KeyID, concatenated in order
 	offsets []int    // KeyID i is keys[offsets[i]:offsets[i+1]]; len = Len()+1
-	hashes  []uint32 // hashes[i] belongs to KeyID i
+	hashes  []uint32 // hashes[i] belongs to KeyID i; nil when decoded from block sums
+	unknown bitset   // the entries whose hashes are not known
+
+	blocksOnce sync.Once
+	blocks     []Block // decoded, or summed from the hashes on first use
 
 	indexOnce sync.Once
 	idx       *index // built by the first Lookup
@@ -116,7 +142,7 @@ func (l *Ledger) Len() int {
 	if l == nil {
 		return 0
 	}
-	return len(l.hashes)
+	return max(0, len(l.offsets)-1)
 }
 
 // KeyBytes is the length of all its KeyIDs together.
@@ -131,7 +157,10 @@ func (l *Ledger) KeyBytes() int {
 // large ledger without keeping the whole ledger alive.
 func (l *Ledger) key(i int) string { return l.keys[l.offsets[i]:l.offsets[i+1]] }
 
-func (l *Ledger) entry(i int) Entry { return Entry{KeyID: l.key(i), Hash: l.hashes[i]} }
+func (l *Ledger) entry(i int) Entry {
+	h, ok := l.Hash(i)
+	return Entry{KeyID: l.key(i), Hash: h, Known: ok}
+}
 
 // At is entry i in KeyID order (a position Find returned).
 func (l *Ledger) At(i int) Entry { return l.entry(i) }
@@ -145,16 +174,6 @@ func (l *Ledger) All() iter.Seq[Entry] {
 			}
 		}
 	}
-}
-
-// Lookup returns the hash recorded for keyID. The first call indexes the ledger; it is safe
-// for concurrent use.
-func (l *Ledger) Lookup(keyID string) (hash uint32, ok bool) {
-	i := l.Find(keyID)
-	if i < 0 {
-		return 0, false
-	}
-	return l.hashes[i], true
 }
 
 // Find returns the position of keyID's entry in KeyID order (as All yields them), or -1.

@@ -21,6 +21,30 @@ func build(entries ...Entry) *Ledger {
 
 func entries(l *Ledger) []Entry { return slices.Collect(l.All()) }
 
+// lookup is keyID's hash in l, and whether l has the key with a known hash.
+func lookup(l *Ledger, keyID string) (uint32, bool) {
+	i := l.Find(keyID)
+	if i < 0 {
+		return 0, false
+	}
+	return l.Hash(i)
+}
+
+// keyIDs are l's keys in order.
+func keyIDs(l *Ledger) []string {
+	var ids []string
+	for e := range l.All() {
+		ids = append(ids, e.KeyID)
+	}
+	return ids
+}
+
+// sameLedger tells whether a and b hold the same keys in the same blocks with the same sums:
+// all that an encoding keeps.
+func sameLedger(a, b *Ledger) bool {
+	return slices.Equal(keyIDs(a), keyIDs(b)) && slices.Equal(a.Blocks(), b.Blocks())
+}
+
 // show formats entries for messages, quoting keys (which may hold any bytes).
 func show(es []Entry) string {
 	parts := make([]string, len(es))
@@ -52,21 +76,21 @@ func TestBuild(t *testing.T) {
 		want []Entry
 	}{
 		{"empty", nil, nil},
-		{"one entry", []Entry{{"3:S:a", 1}}, []Entry{{"3:S:a", 1}}},
+		{"one entry", []Entry{{"3:S:a", 1, true}}, []Entry{{"3:S:a", 1, true}}},
 		{
 			"sorted bytewise, not by rune or number",
-			[]Entry{{"b", 1}, {"\xff", 2}, {"B", 3}, {"é", 4}, {"10", 5}, {"9", 6}, {"", 7}},
-			[]Entry{{"", 7}, {"10", 5}, {"9", 6}, {"B", 3}, {"b", 1}, {"é", 4}, {"\xff", 2}},
+			[]Entry{{"b", 1, true}, {"\xff", 2, true}, {"B", 3, true}, {"é", 4, true}, {"10", 5, true}, {"9", 6, true}, {"", 7, true}},
+			[]Entry{{"", 7, true}, {"10", 5, true}, {"9", 6, true}, {"B", 3, true}, {"b", 1, true}, {"é", 4, true}, {"\xff", 2, true}},
 		},
 		{
 			"the last of duplicates wins",
-			[]Entry{{"k", 1}, {"j", 9}, {"k", 2}, {"k", 3}, {"j", 8}},
-			[]Entry{{"j", 8}, {"k", 3}},
+			[]Entry{{"k", 1, true}, {"j", 9, true}, {"k", 2, true}, {"k", 3, true}, {"j", 8, true}},
+			[]Entry{{"j", 8, true}, {"k", 3, true}},
 		},
 		{
 			"prefixes",
-			[]Entry{{"abc", 3}, {"a", 1}, {"ab", 2}, {"abd", 4}},
-			[]Entry{{"a", 1}, {"ab", 2}, {"abc", 3}, {"abd", 4}},
+			[]Entry{{"abc", 3, true}, {"a", 1, true}, {"ab", 2, true}, {"abd", 4, true}},
+			[]Entry{{"a", 1, true}, {"ab", 2, true}, {"abc", 3, true}, {"abd", 4, true}},
 		},
 	} {
 		l := build(tc.add...)
@@ -88,17 +112,17 @@ func TestBuilderReuse(t *testing.T) {
 	b.Add("b", 3)
 	b.Add("c", 4)
 	second := b.Build()
-	if got, want := entries(first), []Entry{{"a", 2}, {"b", 1}}; !slices.Equal(got, want) {
+	if got, want := entries(first), []Entry{{"a", 2, true}, {"b", 1, true}}; !slices.Equal(got, want) {
 		t.Errorf("first Build = %s, want %s (a later Add must not change it)", show(got), show(want))
 	}
-	if got, want := entries(second), []Entry{{"a", 2}, {"b", 3}, {"c", 4}}; !slices.Equal(got, want) {
+	if got, want := entries(second), []Entry{{"a", 2, true}, {"b", 3, true}, {"c", 4, true}}; !slices.Equal(got, want) {
 		t.Errorf("second Build = %s, want %s", show(got), show(want))
 	}
 }
 
 func TestLookup(t *testing.T) {
 	t.Parallel()
-	l := build(Entry{"5:S:abcN:1", 10}, Entry{"3:S:a", 11}, Entry{"4:S:ab", 12}, Entry{"3:B:\x00", 13})
+	l := build(Entry{"5:S:abcN:1", 10, true}, Entry{"3:S:a", 11, true}, Entry{"4:S:ab", 12, true}, Entry{"3:B:\x00", 13, true})
 	for _, tc := range []struct {
 		key  string
 		hash uint32
@@ -114,7 +138,7 @@ func TestLookup(t *testing.T) {
 		{"5:S:abc", 0, false},
 		{"\xff", 0, false},
 	} {
-		if h, ok := l.Lookup(tc.key); h != tc.hash || ok != tc.ok {
+		if h, ok := lookup(l, tc.key); h != tc.hash || ok != tc.ok {
 			t.Errorf("Lookup(%q) = %d, %v; want %d, %v", tc.key, h, ok, tc.hash, tc.ok)
 		}
 	}
@@ -157,11 +181,11 @@ func TestFind(t *testing.T) {
 func TestNilLedgerIsEmpty(t *testing.T) {
 	t.Parallel()
 	var l *Ledger
-	if l.Len() != 0 || len(entries(l)) != 0 || l.Sample(3) != nil {
-		t.Errorf("nil ledger: Len %d, entries %s, Sample %s; want it empty", l.Len(), show(entries(l)), show(l.Sample(3)))
+	if l.Len() != 0 || len(entries(l)) != 0 || l.SampleBlocks(3) != nil || l.Blocks() != nil {
+		t.Errorf("nil ledger: Len %d, entries %s, SampleBlocks %v, Blocks %v; want it empty", l.Len(), show(entries(l)), l.SampleBlocks(3), l.Blocks())
 	}
-	if _, ok := l.Lookup("3:S:a"); ok {
-		t.Error("nil ledger: Lookup found a key")
+	if l.Find("3:S:a") >= 0 {
+		t.Error("nil ledger: Find found a key")
 	}
 	got, err := Decode(l.Encode())
 	if err != nil || got.Len() != 0 {
@@ -171,7 +195,7 @@ func TestNilLedgerIsEmpty(t *testing.T) {
 
 func TestAllStopsEarly(t *testing.T) {
 	t.Parallel()
-	l := build(Entry{"a", 1}, Entry{"b", 2}, Entry{"c", 3})
+	l := build(Entry{"a", 1, true}, Entry{"b", 2, true}, Entry{"c", 3, true})
 	var seen []string
 	for e := range l.All() {
 		seen = append(seen, e.KeyID)

@@ -1,82 +1,54 @@
 package ledger
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/hashing"
 )
 
-// Sample returns n entries chosen deterministically (all of them if the ledger has fewer), in
-// KeyID order: the n with the smallest hashing.String(KeyID) (FNV-1a 64, SplitMix64
-// finaliser), a bottom-k sample. The provider reads them back from the table to detect drift without reading the whole table.
+// SampleBlocks returns blocks (positions in Blocks, in increasing order) chosen
+// deterministically to hold at least n entries (all known blocks if they hold fewer): the
+// known blocks of lowest rank, a bottom-k sample. The provider reads their items back from the
+// table to detect drift without reading the whole table.
 //
-// Why bottom-k: an entry's rank depends on its own KeyID alone, never on the ledger's size or
-// on other entries, so the same ledger gives the same sample on every machine, and a few
-// added or removed items move only the sampled keys they displace or were: most of the sample
-// survives a small update, and drift checks before and after it look at the same items. A
-// changed item keeps its key, so it stays sampled and the sample carries its new hash.
-func (l *Ledger) Sample(n int) []Entry {
-	if n <= 0 || l.Len() == 0 {
+// Why bottom-k: a block's rank depends on its first key alone, never on the ledger's size or
+// on other blocks, so the same ledger gives the same sample on every machine, and a small
+// update moves only the blocks it changes: most of the sample survives it, and drift checks
+// before and after it look at the same items. Blocks whose content the ledger does not know
+// (after a stopped load) cannot be checked and are never chosen.
+func (l *Ledger) SampleBlocks(n int) []int {
+	if n <= 0 {
 		return nil
 	}
-	if n >= l.Len() {
-		return slices.Collect(l.All())
-	}
-	// A max-heap of the n lowest ranks seen so far: the root is the one to evict.
-	h := make([]ranked, 0, n)
-	for i := range l.Len() {
-		r := ranked{score: hashing.String(l.key(i)), index: i}
-		switch {
-		case len(h) < n:
-			h = append(h, r)
-			siftUp(h, len(h)-1)
-		case r.less(h[0]):
-			h[0] = r
-			siftDown(h, 0)
+	bs := l.Blocks()
+	order := make([]ranked, 0, len(bs))
+	for b, bl := range bs {
+		if bl.Known {
+			order = append(order, ranked{score: blockRank(l.key(bl.Lo)), index: b})
 		}
 	}
-	slices.SortFunc(h, func(a, b ranked) int { return a.index - b.index })
-	out := make([]Entry, len(h))
-	for k, r := range h {
-		out[k] = l.entry(r.index)
+	slices.SortFunc(order, func(a, b ranked) int { return cmp.Or(cmp.Compare(a.score, b.score), cmp.Compare(a.index, b.index)) })
+	var out []int
+	for _, r := range order {
+		if n <= 0 {
+			break
+		}
+		out = append(out, r.index)
+		n -= bs[r.index].Hi - bs[r.index].Lo
 	}
+	slices.Sort(out)
 	return out
 }
 
-// ranked is an entry's rank in the sample: its score, then (for equal scores) its position,
-// which is KeyID order, so ties break the same way everywhere.
+// blockRank is a block's rank in the sample, from its first key. The mix differs from
+// startsBlock's hash, whose blocks' first keys all share their low bits.
+func blockRank(firstKey string) uint64 {
+	return hashing.Mix64(hashing.String(firstKey) ^ 0x6a09e667f3bcc908)
+}
+
+// ranked is a block's rank in the sample: its score, then (for equal scores) its position.
 type ranked struct {
 	score uint64
 	index int
-}
-
-func (r ranked) less(o ranked) bool {
-	return r.score < o.score || (r.score == o.score && r.index < o.index)
-}
-
-func siftUp(h []ranked, i int) {
-	for i > 0 {
-		parent := (i - 1) / 2
-		if !h[parent].less(h[i]) {
-			return
-		}
-		h[parent], h[i] = h[i], h[parent]
-		i = parent
-	}
-}
-
-func siftDown(h []ranked, i int) {
-	for {
-		largest := i
-		for _, c := range [2]int{2*i + 1, 2*i + 2} {
-			if c < len(h) && h[largest].less(h[c]) {
-				largest = c
-			}
-		}
-		if largest == i {
-			return
-		}
-		h[i], h[largest] = h[largest], h[i]
-		i = largest
-	}
 }

@@ -29,7 +29,7 @@ type Result struct {
 	// answered may still have been applied. A load that stops leaves nothing else behind.
 	Sent      *Bitmap
 	Resumed   int64 // records not written because an earlier load had (Options.Resume)
-	Unchanged int64 // items not written because Options.Unchanged said they were in place
+	Unchanged int64 // items not written because they were in place (Validated.WithUnchanged)
 }
 
 // ErrDatasetChanged means the files changed between the validation pass and the write pass:
@@ -48,8 +48,8 @@ func Load(ctx context.Context, api write.API, table string, schema keys.Schema, 
 }
 
 // LoadValidated is Load for a dataset already validated into v (e.g. at plan time, moments
-// before). The write pass still checks that it reads the bytes validated. Options.OnItem and
-// Options.Unchanged act in Validate: those given to the Validate that made v count.
+// before). The write pass still checks that it reads the bytes validated. Options.OnItem acts
+// in Validate: the one given to the Validate that made v counts; the records in place are v's.
 func LoadValidated(ctx context.Context, api write.API, table string, schema keys.Schema, o Options, v *Validated) (*Result, error) {
 	return writePass(ctx, api, table, schema, o, v)
 }

@@ -308,8 +308,8 @@ func TestUnchangedItemsAreNotWritten(t *testing.T) {
 
 	changed := strings.Replace(jsonl(100, 10), `"note":"ü7"`, `"note":"changed"`, 1) + `{"pk":"new","sk":1}` + "\n"
 	writeFile(t, dir, "a.jsonl", changed)
-	o.Unchanged = func(k keys.Key, sum [sha256.Size]byte) bool { return loaded[k.ID()] == sum }
-	res, err := Load(context.Background(), s, "t", hashRange(), o)
+	v := validateMarking(t, hashRange(), o, func(k keys.Key, sum [sha256.Size]byte) bool { return loaded[k.ID()] == sum })
+	res, err := LoadValidated(context.Background(), s, "t", hashRange(), o, v)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,6 @@ type validation struct {
 	validated  []byte // Validated.MarshalBinary
 	err        string
 	items      []string // OnItem, in order
-	unchanged  []string // the keys Unchanged was asked about, in order
 	remembered []string // Remember, in order
 }
 
@@ -30,10 +29,6 @@ func validateAll(t *testing.T, schema keys.Schema, o Options, recall *LineMemo) 
 	o.Recall = recall
 	o.OnItem = func(seq uint64, k keys.Key, sum [sha256.Size]byte, wcu int64) {
 		got.items = append(got.items, fmt.Sprintf("%d %q %x %d", seq, k.ID(), sum[:4], wcu))
-	}
-	o.Unchanged = func(k keys.Key, sum [sha256.Size]byte) bool {
-		got.unchanged = append(got.unchanged, k.ID())
-		return sum[0]%3 == 0
 	}
 	o.Remember = func(line record.LineSum, k keys.Key, sum [sha256.Size]byte, size int) {
 		got.remembered = append(got.remembered, fmt.Sprintf("%x %q %x %d", line[:4], k.ID(), sum[:4], size))

@@ -31,10 +31,6 @@ type Options struct {
 	// Resume lists records (by sequence number) an earlier, interrupted load of the same
 	// dataset already wrote; they are not written again. Only valid with the same Digest.
 	Resume *Bitmap
-	// Unchanged, if set, is asked by Validate about every record, with its key and the SHA-256
-	// of its canonical encoding; the records it reports as unchanged (already in the table as
-	// they are) are not written. Updates use it to write only new and changed items.
-	Unchanged func(k keys.Key, sum [sha256.Size]byte) bool
 	// OnItem, if set, is called by Validate for every record it reads, in reading order, from
 	// one goroutine, with the record's sequence number, key, the SHA-256 of its canonical
 	// encoding (the one the content digest adds up: computed once) and its write units.

@@ -17,16 +17,39 @@ import (
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
 )
 
-// skipOptions loads a.jsonl in dir with last_wins duplicates, reporting the records whose sort
-// key unchanged names as in place.
-func skipOptions(dir string, unchanged func(sk int) bool) Options {
-	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Duplicates: DuplicateLastWins, Write: fastWrite()}
-	o.Unchanged = func(k keys.Key, _ [sha256.Size]byte) bool {
+// skipOptions loads a.jsonl in dir with last_wins duplicates.
+func skipOptions(dir string) Options {
+	return Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Duplicates: DuplicateLastWins, Write: fastWrite()}
+}
+
+// sortKeyIn reports the records whose sort key unchanged names as in place.
+func sortKeyIn(unchanged func(sk int) bool) func(keys.Key, [sha256.Size]byte) bool {
+	return func(k keys.Key, _ [sha256.Size]byte) bool {
 		var sk int
 		_, err := fmt.Sscanf(k.Sort, "N:%d", &sk)
 		return err == nil && unchanged(sk)
 	}
-	return o
+}
+
+// validateMarking validates with o and marks in place the records inPlace reports, as an
+// update does from its ledger.
+func validateMarking(t *testing.T, schema keys.Schema, o Options, inPlace func(keys.Key, [sha256.Size]byte) bool) *Validated {
+	t.Helper()
+	var marked Bitmap
+	onItem := o.OnItem
+	o.OnItem = func(seq uint64, k keys.Key, sum [sha256.Size]byte, wcu int64) {
+		if inPlace(k, sum) {
+			marked.Set(seq)
+		}
+		if onItem != nil {
+			onItem(seq, k, sum, wcu)
+		}
+	}
+	v, err := Validate(context.Background(), schema, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.WithUnchanged(&marked)
 }
 
 // TestWritePassWritesExactlyTheRest: duplicate losers, records a stopped load wrote and
@@ -36,13 +59,14 @@ func TestWritePassWritesExactlyTheRest(t *testing.T) {
 	dir := t.TempDir()
 	// Record 5 loses to the last line, which has its key.
 	writeFile(t, dir, "a.jsonl", jsonl(300, 300)+`{"pk":"user-0005","sk":5,"v":"last"}`+"\n")
-	o := skipOptions(dir, func(sk int) bool { return sk%3 == 0 })
+	o := skipOptions(dir)
 	o.Resume = &Bitmap{}
 	for seq := uint64(1); seq < 301; seq += 7 {
 		o.Resume.Set(seq)
 	}
+	v := validateMarking(t, hashRange(), o, sortKeyIn(func(sk int) bool { return sk%3 == 0 }))
 	s := newSink(hashRange())
-	res, err := Load(context.Background(), s, "t", hashRange(), o)
+	res, err := LoadValidated(context.Background(), s, "t", hashRange(), o, v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,18 +119,16 @@ func TestWritePassDoesNotDecodeWhatItPassesOver(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir, "a.jsonl", jsonl(60, 60)+`{"pk":"user-0030","sk":30,"v":"last"}`+"\n")
-	o := skipOptions(dir, func(sk int) bool { return sk == 10 })
+	o := skipOptions(dir)
 	o.Resume = &Bitmap{}
 	o.Resume.Set(20)
-	v, err := Validate(context.Background(), hashRange(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := validateMarking(t, hashRange(), o, sortKeyIn(func(sk int) bool { return sk == 10 }))
 	lines := strings.SplitAfter(jsonl(60, 60), "\n")
 	for _, seq := range []int{10, 20, 30} {
 		lines[seq] = `{"pk":` + "\n"
 	}
 	writeFile(t, dir, "a.jsonl", strings.Join(lines, "")+`{"pk":"user-0030","sk":30,"v":"last"}`+"\n")
+	var err error
 	if v.files, err = source.Fingerprint(o.Source); err != nil {
 		t.Fatal(err)
 	}
@@ -143,11 +165,8 @@ func TestWritePassNoticesAnEditedLineItPassedOver(t *testing.T) {
 			}
 			dir := t.TempDir()
 			writeFile(t, dir, "a.jsonl", body)
-			o := skipOptions(dir, func(sk int) bool { return sk == 5 })
-			v, err := Validate(context.Background(), hashRange(), o)
-			if err != nil {
-				t.Fatal(err)
-			}
+			o := skipOptions(dir)
+			v := validateMarking(t, hashRange(), o, sortKeyIn(func(sk int) bool { return sk == 5 }))
 			writeFile(t, dir, "a.jsonl", tc.change)
 			res, err := LoadValidated(context.Background(), newSink(hashRange()), "t", hashRange(), o, v)
 			if !errors.Is(err, tc.want) {

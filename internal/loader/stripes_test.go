@@ -150,11 +150,7 @@ func TestStripedLoadWritesEveryRecordOnce(t *testing.T) {
 	writeFile(t, dir, "a.jsonl", body)
 	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Duplicates: DuplicateLastWins,
 		Write: fastWrite(), stripes: tinyStripes}
-	o.Unchanged = func(k keys.Key, _ [32]byte) bool { return k.Partition == "S:cust-011" }
-	v, err := Validate(context.Background(), hashRange(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := validateMarking(t, hashRange(), o, func(k keys.Key, _ [32]byte) bool { return k.Partition == "S:cust-011" })
 	if v.Stripes() < 32 || v.Duplicates != 2 {
 		t.Fatalf("%d stripes, %d duplicates: the test needs many stripes and two losers", v.Stripes(), v.Duplicates)
 	}

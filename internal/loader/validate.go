@@ -16,8 +16,7 @@ import (
 
 // Validate reads, converts and key-transforms the whole dataset, checks every item against
 // DynamoDB's rules and the table's key schema, and returns it as Validated. It writes nothing.
-// It is also where Options.OnItem and Options.Unchanged see the items, so that the write pass
-// need not encode them again.
+// It is also where Options.OnItem sees the items, so that callers need not encode them again.
 //
 // Invalid records do not stop it: it reads on (where the format allows, see
 // InvalidRecordsError) and returns an *InvalidRecordsError listing the first of them, each a
@@ -66,9 +65,6 @@ func Validate(ctx context.Context, schema keys.Schema, o Options) (*Validated, e
 		digest.AddSum(sum)
 		if o.OnItem != nil {
 			o.OnItem(seq, k, sum, ddbitem.WriteUnits(size))
-		}
-		if o.Unchanged != nil && o.Unchanged(k, sum) {
-			v.unchanged.Set(seq)
 		}
 		v.Bytes += int64(size)
 		v.WriteUnits += ddbitem.WriteUnits(size)

@@ -25,7 +25,7 @@ type Validated struct {
 	Files  []string
 
 	losers    *Bitmap           // records that lose a duplicate contest
-	unchanged *Bitmap           // records Options.Unchanged reported in place
+	unchanged *Bitmap           // records in place (WithUnchanged): not written
 	files     [sha256.Size]byte // the source's Fingerprint: the write pass reads the same bytes
 	stripes   source.Stripes    // where an interleaving write pass starts reading; none: one stripe
 }
@@ -40,9 +40,17 @@ func (v *Validated) FilesFingerprint() [sha256.Size]byte { return v.files }
 // Stripes is how many stripes an interleaving write pass reads at once (1: the file order).
 func (v *Validated) Stripes() int { return max(1, len(v.stripes.List)) }
 
-// Unchanged tells whether Options.Unchanged reported the record with sequence number seq as
-// already in place: the write pass skips it.
+// Unchanged tells whether the record with sequence number seq is already in place
+// (WithUnchanged): the write pass skips it.
 func (v *Validated) Unchanged(seq uint64) bool { return v.unchanged.Has(seq) }
+
+// WithUnchanged is v with the records of unchanged (by sequence number) in place, as an
+// update finds them from its ledger: the write pass skips them. v is not modified.
+func (v *Validated) WithUnchanged(unchanged *Bitmap) *Validated {
+	w := *v
+	w.unchanged = unchanged
+	return &w
+}
 
 // FilesUnchanged tells whether spec's files are still, byte for byte, the ones validated into
 // v. It hashes them without decoding. A load that stopped before its write pass reached the

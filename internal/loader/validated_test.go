@@ -16,11 +16,7 @@ func TestValidatedRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "a.jsonl", jsonl(300, 7)+`{"pk":"user-0000","sk":0,"dup":true}`+"\n")
 	o := Options{Source: source.Spec{BaseDir: dir, Patterns: []string{"a.jsonl"}}, Duplicates: DuplicateLastWins, Write: fastWrite()}
-	o.Unchanged = func(k keys.Key, _ [32]byte) bool { return k.Partition == "S:user-0003" }
-	v, err := Validate(context.Background(), hashRange(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := validateMarking(t, hashRange(), o, func(k keys.Key, _ [32]byte) bool { return k.Partition == "S:user-0003" })
 	b, err := v.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)

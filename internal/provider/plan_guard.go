@@ -16,6 +16,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/ddbload/terraform-provider-ddbload/internal/converge"
+
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 )
 
@@ -39,6 +41,9 @@ type planNote struct {
 	// final plan (the same apply raises it), which must not change them.
 	LoadSeconds   noteInt `json:"load_seconds"`
 	ChangeSeconds noteInt `json:"change_seconds"`
+	// The plan's planned_changes: which items of changed blocks are in place comes from reading
+	// the table, which may change before the final plan.
+	Changes *converge.Changes `json:"changes,omitempty"`
 }
 
 // noteInt is a types.Int64 as a note keeps it: known or not, null or a value.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/ddbload/terraform-provider-ddbload/internal/converge"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 )
 
@@ -30,15 +31,20 @@ func TestPlanGuard(t *testing.T) {
 	}
 	g := &planGuard{path: filepath.Join(t.TempDir(), "plan-x")}
 	seven := types.Int64Value(7)
-	if prev, changed := g.changedSincePlan(planNote{Files: "a", Digest: "digest-a", LoadSeconds: noteOf(seven)}); prev != nil || changed {
+	planned := converge.Changes{Write: 11, Delete: 5, Unchanged: 49984, WriteUnits: 16}
+	if prev, changed := g.changedSincePlan(planNote{Files: "a", Digest: "digest-a", LoadSeconds: noteOf(seven), Changes: &planned}); prev != nil || changed {
 		t.Fatal("the first plan found a note")
 	}
-	prev, changed := g.changedSincePlan(planNote{Files: "b", Digest: "digest-a", LoadSeconds: noteOf(types.Int64Value(9))})
+	prev, changed := g.changedSincePlan(planNote{Files: "b", Digest: "digest-a", LoadSeconds: noteOf(types.Int64Value(9)),
+		Changes: &converge.Changes{Write: 12, Unchanged: 49983, WriteUnits: 12}})
 	if changed || prev == nil {
 		t.Fatal("the final plan of the same content is a change, or finds no note")
 	}
 	if v, ok := prev.LoadSeconds.value(); !ok || !v.Equal(seven) {
 		t.Fatalf("the final plan's estimate %v, want the plan's 7", v)
+	}
+	if prev.Changes == nil || *prev.Changes != planned {
+		t.Fatalf("the final plan's changes %+v, want the plan's %+v", prev.Changes, planned)
 	}
 	prev, changed = g.changedSincePlan(planNote{Files: "b", Digest: "digest-b"})
 	if !changed || prev.Digest != "digest-a" {

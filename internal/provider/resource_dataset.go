@@ -172,15 +172,16 @@ func (r *datasetResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Computed: true,
 				Default:  stringdefault.StaticString("sample"),
 				MarkdownDescription: "How refresh checks that the loaded items are still in place: `sample` (default) reads back " +
-					"`drift_sample_size` items chosen deterministically; `full` reads back every loaded item (one read unit per 4 KB " +
-					"item, strongly consistent); `off` skips the check. Missing or changed items make the next plan show an update that restores them.",
+					"blocks of about 32 neighbouring items, chosen deterministically, until `drift_sample_size` items; `full` reads " +
+					"back every loaded item (one read unit per 4 KB item, strongly consistent); `off` skips the check. Missing or " +
+					"changed items make the next plan show an update that restores them.",
 				Validators: []validator.String{stringvalidator.OneOf("sample", "full", "off")},
 			},
 			"drift_sample_size": schema.Int64Attribute{
 				Optional:            true,
 				Computed:            true,
 				Default:             int64default.StaticInt64(defaultDriftSample),
-				MarkdownDescription: fmt.Sprintf("Items read back per refresh with `drift_check = \"sample\"`. Defaults to `%d`.", defaultDriftSample),
+				MarkdownDescription: fmt.Sprintf("Items read back per refresh with `drift_check = \"sample\"` (whole blocks of about 32, so up to a block more). Defaults to `%d`.", defaultDriftSample),
 				Validators:          []validator.Int64{int64validator.Between(1, 100000)},
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true, Read: true}),

@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/ddbload/terraform-provider-ddbload/internal/converge"
+	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/source"
@@ -21,6 +23,7 @@ func datasetErrorDiag(s *datasetSourceModel, err error) diag.Diagnostic {
 		se *source.SpecError
 		ce *loader.ConfigError
 		be *write.BatchError
+		re *converge.ReadBackError
 	)
 	if list, n := invalidRecordsDetail(err); n > 0 {
 		fix := "Fix the record (or the settings that shape it) and plan again."
@@ -47,6 +50,11 @@ func datasetErrorDiag(s *datasetSourceModel, err error) diag.Diagnostic {
 		return diag.NewErrorDiagnostic("Write Failed",
 			fmt.Sprintf("DynamoDB rejected a batch, so the load stopped. What was written so far is recorded; fix the cause and "+
 				"apply again to continue.\n\n%s", be.Error()))
+	case errors.As(err, &re):
+		return diag.NewErrorDiagnostic("Cannot Read Back Changed Items",
+			fmt.Sprintf("The ledger in the state shows which blocks of about %d items changed, and the provider reads those "+
+				"items back to write only the ones that differ; reading them failed. Nothing was written. The provider needs "+
+				"dynamodb:BatchGetItem on the table, as the drift check does.\n\n%s", ledger.BlockSpan, err))
 	default:
 		return diag.NewErrorDiagnostic("Load Failed", err.Error())
 	}

@@ -127,9 +127,9 @@ func TestDriftDetailAgreesWithCounts(t *testing.T) {
 		{drift.Report{Checked: 1, Missing: []string{key}},
 			`Of 1 loaded item read back from "t", 1 is missing since the last apply`},
 		{drift.Report{Checked: 20, Missing: []string{key, key}, Changed: []string{key}},
-			`Of 20 loaded items read back from "t", 2 are missing and 1 has changed since the last apply`},
+			`Of 20 loaded items read back from "t", 2 are missing and at least 1 has changed since the last apply (e.g. S:a)`},
 		{drift.Report{Checked: 20, Changed: []string{key, key, key}},
-			`Of 20 loaded items read back from "t", 3 have changed since the last apply`},
+			`Of 20 loaded items read back from "t", at least 3 have changed since the last apply (among the items from S:a on)`},
 	} {
 		got := driftDetail(tc.rep, "t")
 		if !strings.HasPrefix(got, tc.want) {

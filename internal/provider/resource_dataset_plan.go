@@ -78,6 +78,12 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	params := converge.Params{Table: name, Schema: schema, Options: opts, Cache: validationCache()}
+	if table != nil {
+		// The table exists: an update reads back the items of the blocks it finds changed.
+		if client, err := r.data.aws.Client(ctx); err == nil {
+			params.Reader = client
+		}
+	}
 	if state != nil {
 		params.Prior, diags = getState(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
@@ -112,7 +118,7 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	} // else the table's capacity is known only once it exists: unknown until apply
 	if guard := newPlanGuard(name, opts); guard != nil {
 		prev, changed := guard.changedSincePlan(planNote{Files: hex.EncodeToString(fingerprint(validated)), Digest: validated.Digest,
-			LoadSeconds: noteOf(plan.EstimatedLoadSeconds), ChangeSeconds: noteOf(changeSeconds)})
+			LoadSeconds: noteOf(plan.EstimatedLoadSeconds), ChangeSeconds: noteOf(changeSeconds), Changes: &changes})
 		if changed {
 			resp.Diagnostics.AddAttributeError(plan.sourceAttribute(), "Dataset Changed Since Plan",
 				fmt.Sprintf("The files of the dataset for %q changed after terraform plan read them (content_sha256 %s at plan "+
@@ -126,6 +132,9 @@ func (r *datasetResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			}
 			if v, ok := prev.ChangeSeconds.value(); ok {
 				changeSeconds = v
+			}
+			if prev.Changes != nil {
+				changes = *prev.Changes
 			}
 		}
 	}

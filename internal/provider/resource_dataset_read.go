@@ -60,15 +60,11 @@ func (r *datasetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() || led == nil {
 		return
 	}
-	var entries []ledger.Entry
+	blocks := led.SampleBlocks(int(m.DriftSampleSize.ValueInt64()))
 	if mode == "full" {
-		for e := range led.All() {
-			entries = append(entries, e)
-		}
-	} else {
-		entries = led.Sample(int(m.DriftSampleSize.ValueInt64()))
+		blocks = led.SampleBlocks(led.Len())
 	}
-	rep, err := drift.Check(ctx, client, name, keys.SchemaFromTable(table), entries)
+	rep, err := drift.Check(ctx, client, name, keys.SchemaFromTable(table), led, blocks)
 	if d, ok := unreachableDiag(err, fmt.Sprintf("reading back loaded items from %q", name)); ok {
 		resp.Diagnostics.Append(d)
 		return
@@ -89,26 +85,33 @@ func (r *datasetResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 // driftDetail says how many of the items read back are missing or changed, in words that
-// agree with the counts ("1 is missing", "2 are missing").
+// agree with the counts ("1 is missing", "2 are missing"). The ledger tells a changed block of
+// items, not which of them changed: each changed block counts as at least one changed item.
 func driftDetail(rep drift.Report, name string) string {
 	var parts []string
 	if n := len(rep.Missing); n > 0 {
 		parts = append(parts, countOf(n, "is missing", "are missing"))
 	}
 	if n := len(rep.Changed); n > 0 {
-		parts = append(parts, countOf(n, "has changed", "have changed"))
+		parts = append(parts, "at least "+countOf(n, "has changed", "have changed"))
 	}
 	them := "them"
 	if len(rep.Missing)+len(rep.Changed) == 1 {
 		them = "it"
 	}
-	return fmt.Sprintf("Of %s read back from %q, %s since the last apply (e.g. %s). The next apply writes the dataset "+
+	example := "e.g. " + keyWords(rep.Changed)
+	if len(rep.Missing) > 0 {
+		example = "e.g. " + keyWords(rep.Missing)
+	} else if len(rep.Changed) > 0 {
+		example = "among the items from " + keyWords(rep.Changed) + " on"
+	}
+	return fmt.Sprintf("Of %s read back from %q, %s since the last apply (%s). The next apply writes the dataset "+
 		"again to restore %s.", countOf(rep.Checked, "loaded item", "loaded items"), name, strings.Join(parts, " and "),
-		firstKey(rep), them)
+		example, them)
 }
 
-func firstKey(rep drift.Report) string {
-	ids := append(append([]string(nil), rep.Missing...), rep.Changed...)
+// keyWords names the first key of ids for people.
+func keyWords(ids []string) string {
 	if len(ids) == 0 {
 		return "none"
 	}
