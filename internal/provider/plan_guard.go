@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/converge"
-
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader"
 )
 

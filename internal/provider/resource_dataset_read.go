@@ -60,11 +60,11 @@ func (r *datasetResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() || led == nil {
 		return
 	}
-	blocks := led.SampleBlocks(int(m.DriftSampleSize.ValueInt64()))
+	items := int(m.DriftSampleSize.ValueInt64())
 	if mode == "full" {
-		blocks = led.SampleBlocks(led.Len())
+		items = led.Len()
 	}
-	rep, err := drift.Check(ctx, client, name, keys.SchemaFromTable(table), led, blocks)
+	rep, err := drift.Check(ctx, client, name, keys.SchemaFromTable(table), led, led.SampleBlocks(items))
 	if d, ok := unreachableDiag(err, fmt.Sprintf("reading back loaded items from %q", name)); ok {
 		resp.Diagnostics.Append(d)
 		return
