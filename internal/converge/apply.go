@@ -123,7 +123,7 @@ func Preview(ctx context.Context, p Params) (*loader.Validated, Changes, error) 
 // validation is a dataset validated over a prior state: what Apply and Preview share.
 type validation struct {
 	p         Params
-	o         loader.Options // with Unchanged and Resume set from the prior state
+	o         loader.Options // with Resume set from the prior state
 	validated *loader.Validated
 	seen      *records
 	gone      []string // the keys the prior state may hold that the dataset lacks
