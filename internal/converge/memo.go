@@ -20,7 +20,7 @@ import (
 
 // A memo file keeps what the last validation of a dataset found for each of its lines
 // (loader.LineMemo), so that the next one, after an edit of a few lines, decodes only those.
-// Unlike an entry it does not depend on the files' bytes or the prior state, only on the
+// Unlike an entry it does not depend on the files' bytes, only on the
 // settings that shape the items, so it is kept longer: an update is often planned days after
 // the last apply.
 const (
