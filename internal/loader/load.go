@@ -95,8 +95,11 @@ func writePass(ctx context.Context, api write.API, table string, schema keys.Sch
 		ackMu.Unlock()
 	}
 	if o.Logger != nil || o.Progress != nil {
+		// Items in place are never written: counting them would leave an update's progress
+		// far short of its total, with an estimate of the time left to match.
+		total := v.Items - int64(v.unchanged.Len())
 		wo.Progress = func(s write.Stats) {
-			p := progressOf(s, res.Resumed, v.Items)
+			p := progressOf(s, res.Resumed, total)
 			if o.Logger != nil {
 				p.log(o.Logger, table)
 			}

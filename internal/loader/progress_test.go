@@ -37,3 +37,24 @@ func TestLoadLogsProgress(t *testing.T) {
 		t.Errorf("last progress line: %v", last)
 	}
 }
+
+// TestProgressOfAnUpdateEndsAtItsTotal: records in place are not in the total, so the last
+// progress line of an update that writes 10 of 300 items says 10/10.
+func TestProgressOfAnUpdateEndsAtItsTotal(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "a.jsonl", jsonl(300, 300))
+	o := skipOptions(dir)
+	v := validateMarking(t, hashRange(), o, sortKeyIn(func(sk int) bool { return sk%30 != 0 }))
+	var last Progress
+	var calls int
+	o.Progress = func(p Progress) { last, calls = p, calls+1 }
+	res, err := LoadValidated(context.Background(), newSink(hashRange()), "orders", hashRange(), o, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Unchanged != 290 || calls == 0 || last.Done != 10 || last.Total != 10 {
+		t.Errorf("unchanged %d, %d progress calls, last %d/%d; want 290 unchanged and a last call at 10/10",
+			res.Unchanged, calls, last.Done, last.Total)
+	}
+}
