@@ -75,7 +75,7 @@ func (e *ChangedSincePlanError) Error() string {
 // the table may hold from this dataset, whatever stopped the load.
 func Apply(ctx context.Context, api API, p Params) (Outcome, error) {
 	out := Outcome{State: p.Prior}
-	v, err := validate(ctx, api, p)
+	v, err := validate(ctx, api, p, takeVerdict)
 	if v != nil {
 		// The apply is the last to use a validation this process remembers: let its records
 		// go before the caller encodes the state.
@@ -113,7 +113,7 @@ func Apply(ctx context.Context, api API, p Params) (Outcome, error) {
 // Preview validates the dataset and tells what Apply would change, writing nothing. Its
 // errors are Apply's before the write pass.
 func Preview(ctx context.Context, p Params) (*loader.Validated, Changes, error) {
-	v, err := validate(ctx, p.Reader, p)
+	v, err := validate(ctx, p.Reader, p, keepVerdict)
 	if err != nil {
 		return nil, Changes{}, err
 	}
@@ -131,7 +131,16 @@ type validation struct {
 	led       *ledger.Ledger // next's memo
 }
 
-func validate(ctx context.Context, reader drift.API, p Params) (*validation, error) {
+// verdictUse is what validate does with the verdict memo (previewed).
+type verdictUse int
+
+const (
+	judgeAfresh verdictUse = iota
+	keepVerdict            // a Preview: keep the verdict for the Apply that may follow
+	takeVerdict            // an Apply: take the verdict of the Preview before it, if it fits
+)
+
+func validate(ctx context.Context, reader drift.API, p Params, use verdictUse) (*validation, error) {
 	v := &validation{p: p, o: p.Options}
 	o, prior := &v.o, p.Prior
 	o.Resume, o.OnItem = nil, nil
@@ -179,9 +188,19 @@ func validate(ctx context.Context, reader drift.API, p Params) (*validation, err
 	if p.PlannedDigest != "" && p.PlannedDigest != v.validated.Digest {
 		return v, &ChangedSincePlanError{Planned: p.PlannedDigest, Now: v.validated.Digest}
 	}
-	verdict, err := judge(ctx, reader, p, v.validated, v.seen)
-	if err != nil {
-		return nil, err
+	key := verdictKey(p, v.seen, reader != nil)
+	var verdict *verdict
+	if use == takeVerdict {
+		verdict = previewed.take(key)
+	}
+	if verdict == nil {
+		var err error
+		if verdict, err = judge(ctx, reader, p, v.validated, v.seen); err != nil {
+			return nil, err
+		}
+	}
+	if use == keepVerdict && p.Cache != nil { // without the cache, the Apply's records are others
+		previewed.keep(key, verdict)
 	}
 	v.verdict, v.gone = verdict, verdict.gone
 	v.validated = v.validated.WithUnchanged(verdict.unchanged)

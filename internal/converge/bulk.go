@@ -102,7 +102,7 @@ const stagedMarker = "staged.json"
 // stopped the apply: an operation that did not complete leaves all it was given unconfirmed.
 func ApplyBulk(ctx context.Context, api API, b Bulk, p Params) (Outcome, *BulkResult, error) {
 	out := Outcome{State: p.Prior}
-	v, err := validate(ctx, api, p)
+	v, err := validate(ctx, api, p, takeVerdict)
 	if v != nil {
 		defer recent.forget(v.seen) // as Apply
 		out.Validated, out.Changes = v.validated, v.changes()

@@ -241,7 +241,7 @@ func TestApplyBulkFindsItsOperation(t *testing.T) {
 	b := r.bulk()
 	b.defaults()
 	// What the first apply did before it died: staged, marked, started.
-	v, err := validate(context.Background(), nil, p)
+	v, err := validate(context.Background(), nil, p, judgeAfresh)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -172,9 +172,14 @@ func (c *Cache) store(p Params, validated *loader.Validated, seen *records) {
 		_ = os.Remove(f.Name())
 		return
 	}
-	if os.Rename(f.Name(), filepath.Join(c.Dir, c.key(p, validated.FilesFingerprint()))) != nil {
+	key := c.key(p, validated.FilesFingerprint())
+	if os.Rename(f.Name(), filepath.Join(c.Dir, key)) != nil {
 		_ = os.Remove(f.Name())
+		return
 	}
+	// An apply that follows in this process takes the records from memory, and with them the
+	// verdict its plan made (previewed).
+	recent.set(key, memEntry{validated, seen})
 }
 
 // prune removes entries (and abandoned temporary files) older than CacheMaxAge and memos older

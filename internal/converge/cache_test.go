@@ -127,7 +127,7 @@ func sameValidated(t *testing.T, a, b *loader.Validated) bool {
 // TestDecodeEntryNeverPanics feeds decodeEntry every prefix of an entry and some bytes flipped.
 func TestDecodeEntryNeverPanics(t *testing.T) {
 	t.Parallel()
-	v, err := validate(context.Background(), nil, params(dataset(20, "v1"), State{}))
+	v, err := validate(context.Background(), nil, params(dataset(20, "v1"), State{}), judgeAfresh)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestDecodeEntryNeverPanics(t *testing.T) {
 // FuzzDecodeEntry: no bytes make decodeEntry panic, and what it accepts holds one record per
 // record the Validated counts.
 func FuzzDecodeEntry(f *testing.F) {
-	v, err := validate(context.Background(), nil, params(dataset(5, "v1"), State{}))
+	v, err := validate(context.Background(), nil, params(dataset(5, "v1"), State{}), judgeAfresh)
 	if err != nil {
 		f.Fatal(err)
 	}
