@@ -217,7 +217,7 @@ func validate(ctx context.Context, reader drift.API, p Params, use verdictUse) (
 // next is the ledger once the table holds exactly the dataset.
 func (v *validation) next() *ledger.Ledger {
 	if v.led == nil {
-		v.led = written(v.validated, v.seen)
+		v.led = written(v.validated, v.seen, v.p.Prior.Ledger, v.verdict.at)
 	}
 	return v.led
 }
@@ -251,9 +251,10 @@ func (v *validation) changes() Changes {
 	return c
 }
 
-// written is the ledger of a complete load: every record but duplicate losers.
-func written(validated *loader.Validated, seen *records) *ledger.Ledger {
-	return ledger.FromFlat(seen.ids, seen.ends, seen.hashes, func(i int) bool { return !validated.Dropped(uint64(i)) })
+// written is the ledger of a complete load: every record but duplicate losers. at places the
+// records in the prior ledger (verdict.at).
+func written(validated *loader.Validated, seen *records, prior *ledger.Ledger, at []int32) *ledger.Ledger {
+	return ledger.FromFlatLike(prior, at, seen.ids, seen.ends, seen.hashes, func(i int) bool { return !validated.Dropped(uint64(i)) })
 }
 
 // stopped is the state after a load that stopped early: the prior ledger, with what the table

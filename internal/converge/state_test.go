@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,7 +84,7 @@ func checkLedgers(t *testing.T, policy loader.DuplicatePolicy, winner int) {
 		{"interrupted", old, map[string]uint64{"old-only": 7, idOf(3): 9, idOf(1): uint64(hashOf(1))}},
 		{"interrupted, prior from the state", decoded, map[string]uint64{"old-only": unknown, idOf(3): unknown, idOf(1): uint64(hashOf(1))}},
 	} {
-		led := written(validated, seen)
+		led := written(validated, seen, nil, slices.Repeat([]int32{-1}, seen.len()))
 		if tc.prior != nil {
 			prior := State{Ledger: tc.prior}
 			verdict, err := judge(context.Background(), nil, Params{Schema: schema, Prior: prior}, validated, seen)

@@ -39,6 +39,9 @@ type verdict struct {
 	// heldKnown says it is known: a stopped load records it for the entries it did not replace.
 	heldHash  []uint32
 	heldKnown []bool
+	// at[i] is the prior ledger entry with record i's key, or -1: the next ledger keeps the
+	// prior's order for those.
+	at []int32
 }
 
 // judge compares the dataset's records with the prior ledger block by block. A block whose
@@ -58,13 +61,15 @@ func judge(ctx context.Context, reader drift.API, p Params, validated *loader.Va
 	present := make([]int32, len(blocks))
 	unsure := make([]bool, len(blocks)) // a record of the block whose key is also unconfirmed
 	var unsureRecord loader.Bitmap
+	v.at = make([]int32, seen.len())
 	for i := range seen.len() {
-		pos[i] = -1
+		pos[i], v.at[i] = -1, -1
 		if validated.Dropped(uint64(i)) {
 			continue
 		}
 		id := seen.id(i)
 		j, uncertain := m.mark(id)
+		v.at[i] = int32(j)
 		if j < 0 || prior.Drifted {
 			continue
 		}

@@ -80,3 +80,28 @@ func BenchmarkFromFlat(b *testing.B) {
 		FromFlat(ids, ends, hashes, nil)
 	}
 }
+
+// BenchmarkFromFlatLike is BenchmarkFromFlat after an update that kept every key: the
+// entries in their file order (not sorted), each placed in the prior ledger.
+func BenchmarkFromFlatLike(b *testing.B) {
+	var ids []byte
+	var ends []int
+	var hashes []uint32
+	var bl Builder
+	for _, e := range benchEntries(b) {
+		ids = append(ids, e.KeyID...)
+		ends = append(ends, len(ids))
+		hashes = append(hashes, e.Hash)
+		bl.Add(e.KeyID, e.Hash)
+	}
+	like := bl.Build()
+	at := make([]int32, len(ends))
+	start := 0
+	for i, end := range ends {
+		at[i] = int32(like.Find(string(ids[start:end])))
+		start = end
+	}
+	for b.Loop() {
+		FromFlatLike(like, at, ids, ends, hashes, nil)
+	}
+}

@@ -16,13 +16,7 @@ import (
 // bytes an entry and a copy of ids.
 // Of equal KeyIDs the last wins, as with Builder.
 func FromFlat(ids []byte, ends []int, hashes []uint32, keep func(i int) bool) *Ledger {
-	key := func(i int32) []byte {
-		start := 0
-		if i > 0 {
-			start = ends[i-1]
-		}
-		return ids[start:ends[i]]
-	}
+	key := flatKey(ids, ends)
 	perm := make([]int32, 0, len(ends))
 	for i := range ends {
 		if keep == nil || keep(i) {
