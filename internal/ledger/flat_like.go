@@ -6,10 +6,11 @@ import (
 )
 
 // FromFlatLike is FromFlat for entries most of which the ledger like holds, as after an
-// update: at[i] is the position in like of entry i's KeyID, or -1 where like lacks it. The
-// entries like holds take its order and only the others are sorted, so the ledger of a small
-// change to a million keys is built without sorting a million keys. If at does not match the
-// keys, or two kept entries share a KeyID, it returns FromFlat's ledger.
+// update: at[i] is the position in like of entry i's KeyID (as like.Find gives it), or -1
+// where like lacks it. The entries like holds take its order and its copy of their keys,
+// read in order, and only the others are sorted: the ledger of a small change to a million
+// keys is built without sorting a million keys or gathering them from the flat layout. It
+// returns FromFlat's ledger where two kept entries share a KeyID.
 func FromFlatLike(like *Ledger, at []int32, ids []byte, ends []int, hashes []uint32, keep func(i int) bool) *Ledger {
 	if l, ok := fromFlatLike(like, at, ids, ends, hashes, keep); ok {
 		return l
@@ -20,55 +21,64 @@ func FromFlatLike(like *Ledger, at []int32, ids []byte, ends []int, hashes []uin
 // fromFlatLike is FromFlatLike, or false where it falls back to FromFlat.
 func fromFlatLike(like *Ledger, at []int32, ids []byte, ends []int, hashes []uint32, keep func(i int) bool) (*Ledger, bool) {
 	key := flatKey(ids, ends)
-	slots := make([]int32, like.Len())
+	slots := make([]int32, like.Len()) // the entry at each of like's positions, or -1
 	for j := range slots {
 		slots[j] = -1
 	}
 	var fresh []int32
-	total := 0
+	filled, freshBytes := 0, 0
 	for i := range ends {
 		if keep != nil && !keep(i) {
 			continue
 		}
-		total += len(key(int32(i)))
-		switch {
-		case at[i] < 0:
+		switch j := at[i]; {
+		case j < 0:
 			fresh = append(fresh, int32(i))
-		case int(at[i]) >= len(slots) || slots[at[i]] >= 0:
+			freshBytes += len(key(int32(i)))
+		case int(j) >= len(slots) || slots[j] >= 0:
 			return nil, false
 		default:
-			slots[at[i]] = int32(i)
+			slots[j] = int32(i)
+			filled++
 		}
 	}
 	sortByKey(fresh, key)
-	order := make([]int32, 0, len(ends))
+	for k, i := range fresh {
+		if k > 0 && bytes.Equal(key(fresh[k-1]), key(i)) || like.Len() > 0 && like.Find(string(key(i))) >= 0 {
+			return nil, false // two entries share a key, or like has it after all: at is not Find's
+		}
+	}
+	if len(fresh) == 0 && filled == len(slots) {
+		// The same keys: like's (a ledger is never modified), with the entries' hashes.
+		l := &Ledger{keys: like.keys, offsets: like.offsets, hashes: make([]uint32, len(slots))}
+		for j, i := range slots {
+			l.hashes[j] = hashes[i]
+		}
+		return l, true
+	}
+
+	l := &Ledger{offsets: make([]int, 1, filled+len(fresh)+1), hashes: make([]uint32, 0, filled+len(fresh))}
+	var keys strings.Builder
+	keys.Grow(like.KeyBytes() + freshBytes)
 	for j, i := range slots {
 		if i < 0 {
 			continue
 		}
-		for len(fresh) > 0 && string(key(fresh[0])) < like.key(j) {
-			order = append(order, fresh[0])
+		k := like.key(j)
+		for len(fresh) > 0 && string(key(fresh[0])) < k {
+			keys.Write(key(fresh[0]))
+			l.offsets = append(l.offsets, keys.Len())
+			l.hashes = append(l.hashes, hashes[fresh[0]])
 			fresh = fresh[1:]
 		}
-		order = append(order, i)
-	}
-	order = append(order, fresh...)
-
-	// Built from the entries' own keys, each checked against the one before: a wrong at shows
-	// as keys out of order.
-	l := &Ledger{offsets: make([]int, 1, len(order)+1), hashes: make([]uint32, 0, len(order))}
-	var keys strings.Builder
-	keys.Grow(total)
-	last := -1
-	for _, i := range order {
-		k := key(i)
-		if last >= 0 && bytes.Compare(key(int32(last)), k) >= 0 {
-			return nil, false
-		}
-		keys.Write(k)
+		keys.WriteString(k)
 		l.offsets = append(l.offsets, keys.Len())
 		l.hashes = append(l.hashes, hashes[i])
-		last = int(i)
+	}
+	for _, i := range fresh {
+		keys.Write(key(i))
+		l.offsets = append(l.offsets, keys.Len())
+		l.hashes = append(l.hashes, hashes[i])
 	}
 	l.keys = keys.String()
 	return l, true
