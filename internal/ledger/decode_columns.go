@@ -6,11 +6,12 @@ import (
 	"strings"
 )
 
-// decodeColumns parses the body of a version 2, 3 or 4 payload (after the version byte, before
+// decodeColumns parses the body of a version 2 to 5 payload (after the version byte, before
 // the checksum) and what follows the compressed stream: the items' hashes (versions 2 and 3)
-// or the blocks' sums (version 4). Versions 3 and 4 have numeric entries and their delta
-// column; version 4, the list of unknown blocks after it. It reads the length columns first,
-// so that it checks every length before copying a byte.
+// or the blocks' sums (versions 4 and 5), after version 5's Rice-coded steps if it has them.
+// Versions 3 to 5 have numeric entries and their steps; versions 4 and 5, the list of unknown
+// blocks after them. It reads the length columns first, so that it checks every length before
+// copying a byte.
 func decodeColumns(buf, tail []byte, version byte) (*Ledger, error) {
 	numeric, sums := version >= 3, version >= 4
 	fail := func(entry int, format string, args ...any) error {
@@ -24,6 +25,13 @@ func decodeColumns(buf, tail []byte, version byte) (*Ledger, error) {
 		return nil, fail(-1, "the entry count overflows 64 bits")
 	}
 	buf = buf[size:]
+	var rice *riceReader // version 5's Rice-coded steps; nil when they are uvarints in buf
+	if version >= 5 {
+		var err error
+		if rice, buf, tail, err = stepsHeader(buf, tail); err != nil {
+			return nil, err
+		}
+	}
 	// Checking the count against the tail first keeps a corrupted count from allocating.
 	switch {
 	case sums && (len(tail)%4 != 0 || uint64(len(tail)/4) > count || (count > 0) != (len(tail) > 0)):
@@ -43,7 +51,7 @@ func decodeColumns(buf, tail []byte, version byte) (*Ledger, error) {
 		}
 	}
 
-	// lens holds each entry's start (doubled, plus 1 for a numeric entry in version 3), then
+	// lens holds each entry's start (doubled, plus 1 for a numeric entry from version 3 on), then
 	// its rest's length.
 	lens := make([]uint32, 2*n)
 	what := [2]string{"shared prefix length", "suffix length"}
@@ -76,12 +84,9 @@ func decodeColumns(buf, tail []byte, version byte) (*Ledger, error) {
 		digits := uint64(0)
 		if numeric {
 			if start&1 == 1 {
-				v, size := binary.Uvarint(buf)
-				switch {
-				case size == 0:
-					return nil, fail(i, "truncated: the data ends inside the numeric step")
-				case size < 0 || v == 0:
-					return nil, fail(i, "a numeric step that is 0 or overflows 64 bits")
+				v, size, reason := nextStep(rice, buf)
+				if reason != "" {
+					return nil, fail(i, "%s", reason)
 				}
 				deltas = append(deltas, v)
 				buf = buf[size:]
@@ -99,7 +104,12 @@ func decodeColumns(buf, tail []byte, version byte) (*Ledger, error) {
 			return nil, fail(i, "the key IDs exceed %d bytes in total", maxKeyBytes)
 		}
 	}
-	var unknown []int // version 4's unknown blocks, in increasing order
+	if rice != nil {
+		if err := riceEnd(rice); err != nil {
+			return nil, err
+		}
+	}
+	var unknown []int // the unknown blocks from version 4 on, in increasing order
 	if sums {
 		var err error
 		if unknown, buf, err = unknownBlocks(buf, len(tail)/4); err != nil {
@@ -179,9 +189,9 @@ func decodeColumns(buf, tail []byte, version byte) (*Ledger, error) {
 	return l, nil
 }
 
-// unknownBlocks reads version 4's list of unknown blocks from the start of buf: their count,
-// then each one's distance from the one before (the first's from -1). It returns the blocks
-// and the rest of buf; there are at most blocks of them, each below it.
+// unknownBlocks reads the list of unknown blocks (from version 4 on) from the start of buf:
+// their count, then each one's distance from the one before (the first's from -1). It returns
+// the blocks and the rest of buf; there are at most blocks of them, each below it.
 func unknownBlocks(buf []byte, blocks int) ([]int, []byte, error) {
 	fail := func(format string, args ...any) error {
 		return &DecodeError{Entry: -1, Reason: fmt.Sprintf(format, args...)}

@@ -18,17 +18,19 @@
 // Find uses a hash index built on first use. Encode writes the KeyIDs in columns (each KeyID's
 // prefix shared with the previous one left out, and a number that climbs from one KeyID to the
 // next written as its step) DEFLATE-compressed with a format version and a CRC-32, then the
-// block sums (the layout is in encode.go); EncodeString writes that as a string JSON takes
-// without escapes (string.go). Decode reads this format and the three before it (which held
-// item hashes), checks every rule of each and fails with a *DecodeError, never a panic.
+// steps as a Rice code when that is smaller than DEFLATE makes them (rice.go), then the block
+// sums (the layout is in encode.go); EncodeString writes that as a string JSON takes without
+// escapes (string.go). Decode reads this format and the four before it (the last of which
+// always compressed the steps, and the three before that held item hashes), checks every rule
+// of each and fails with a *DecodeError, never a panic.
 //
 // # Size
 //
 // Measured by TestLedgerSizeAtAMillion, for a million entries:
 //
 //	key shape (KeyID length)                             encoded      as a string
-//	"S:user-000123" + "N:1700000000123" (31 bytes)        3.5 B/entry   4.4 MB
-//	"S:cust-01234" + "S:order-00000042" (31 bytes)        2.5 B/entry   3.1 MB
+//	"S:user-000123" + "N:1700000000123" (31 bytes)        3.4 B/entry   4.3 MB
+//	"S:cust-01234" + "S:order-00000042" (31 bytes)        2.2 B/entry   2.8 MB
 //	"S:7#tenant-42" + "S:order-00000042" (33 bytes)       0.2 B/entry   0.2 MB
 //	"S:" + random UUID, no sort key (41 bytes)           17.6 B/entry  22.0 MB
 //
@@ -41,7 +43,7 @@
 // at a million; 4 fewer when decoded, without item hashes), its blocks 24 bytes per block,
 // and its index 12 to 24 bytes per entry more once used. A Builder takes 32 bytes per entry
 // plus the KeyID strings it is given, until it is dropped. Decode additionally holds the
-// decompressed payload (2 to 22 bytes per entry for the shapes above) while it reads, and
-// refuses a payload over 1 GiB, a KeyID over MaxKeyIDLen or KeyIDs over 4 GiB in total, so no
-// input can demand unbounded memory.
+// decompressed payload (2 to 34 bytes per entry for the shapes above) and 8 bytes per numeric
+// step while it reads, and refuses a payload over 1 GiB, a KeyID over MaxKeyIDLen or KeyIDs over
+// 4 GiB in total, so no input can demand unbounded memory.
 package ledger

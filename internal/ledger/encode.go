@@ -9,13 +9,16 @@ import (
 	"io"
 )
 
-// The encoding (version 3): a DEFLATE stream (compress/flate, no zlib or gzip framing) of the
-// keys, then the hashes as they are, since random bytes do not compress:
+// The encoding (version 5): a DEFLATE stream (compress/flate, no zlib or gzip framing) of the
+// keys, then what DEFLATE would not shrink, as it is:
 //
-//	encoding = DEFLATE(payload) | count × hash (4 bytes big-endian)
-//	payload  = version (1 byte) | uvarint(count) | count × uvarint(start×2 + numeric)
-//	           | count × uvarint(len(rest)) | one uvarint(delta) per numeric entry
-//	           | the rests, concatenated | CRC-32
+//	encoding = DEFLATE(payload) | Rice-coded steps (if steps = 1) | blocks × sum
+//	payload  = version (1 byte) | uvarint(count) | steps (1 byte: 0 uvarints, 1 Rice)
+//	           | if steps = 1: k (1 byte, 0 to 63) | uvarint(length of the Rice-coded steps)
+//	           | count × uvarint(start×2 + numeric) | count × uvarint(len(rest))
+//	           | if steps = 0: one uvarint(delta) per numeric entry
+//	           | uvarint(unknown blocks) | each unknown block's distance from the one before
+//	             (the first's from -1), as a uvarint | the rests, concatenated | CRC-32
 //
 // KeyIDs are strictly increasing (sorted, unique), and each is written against the previous
 // one (the first against ""). A plain entry (numeric = 0) is the previous KeyID's first start
@@ -24,14 +27,26 @@ import (
 // the previous KeyID's first start bytes, then the previous run of digits from start plus
 // delta, zero-padded to that run's width, then rest. Keys whose numbers climb in small steps
 // cost their steps' few bytes rather than the digits' text. Columns keep runs of similar values
-// together, where DEFLATE finds them. The CRC (IEEE, 4 bytes big-endian) covers the payload
-// before it and then the hashes: DEFLATE alone would accept a flipped bit, and the hashes have
-// no other check.
+// together, where DEFLATE finds them.
 //
-// Decode also reads what providers wrote before: version 2 (decode_columns.go), the same
-// without numeric entries or the delta column, and version 1 (decode_rows.go), which held the
-// fields entry by entry, hashes included, all compressed.
-const formatVersion = 4
+// The steps are either uvarints of delta in the payload or a Rice code of delta-1 with
+// parameter k (rice.go: the quotient in unary as 0 bits ended by a 1 bit, then k low bits,
+// least significant first; bytes filled from their least significant bit, the last padded
+// with 0 bits), whichever is smaller for the ledger: DEFLATE writes a constant step in next to
+// nothing, while steps spread at random, such as the orders of one customer among many, cost
+// less as a Rice code than as uvarints DEFLATE compresses.
+//
+// The blocks (blocks.go) are those the keys make, and their sums (4 bytes big-endian each) do
+// not compress. The CRC (IEEE, 4 bytes big-endian) covers the payload before it and then
+// everything after the stream: DEFLATE alone would accept a flipped bit, and the Rice code and
+// the sums have no other check.
+//
+// Decode also reads what providers wrote before (decode_columns.go): version 4, the same with
+// the steps always uvarints and no steps byte; version 3, with no unknown blocks and a hash for
+// each entry instead of the block sums; and version 2, version 3 without numeric entries. And
+// version 1 (decode_rows.go), which held the fields entry by entry, hashes included, all
+// compressed.
+const formatVersion = 5
 
 const (
 	// MaxKeyIDLen bounds a KeyID in an encoded ledger. The longest ID of a key DynamoDB
@@ -65,13 +80,15 @@ func (l *Ledger) Encode() []byte {
 	return l.encoded
 }
 
-func (l *Ledger) encode() []byte {
+func (l *Ledger) encode() []byte { return l.encodeSteps(stepsAuto) }
+
+// encodeSteps is encode with the steps written as coding says.
+func (l *Ledger) encodeSteps(coding stepCoding) []byte {
 	n := l.Len()
 	starts := make([]byte, 0, n+16)
-	starts = append(starts, formatVersion)
-	starts = binary.AppendUvarint(starts, uint64(n))
 	rests := make([]int, n)
 	var deltas []byte
+	var cost riceCost
 	restBytes := 0
 	prev := ""
 	for i := range n {
@@ -81,18 +98,34 @@ func (l *Ledger) encode() []byte {
 		if delta > 0 {
 			numeric = 1
 			deltas = binary.AppendUvarint(deltas, delta)
+			cost.add(delta - 1)
 		}
 		starts = binary.AppendUvarint(starts, uint64(2*start+numeric))
 		rests[i] = rest
 		restBytes += len(k) - rest
 		prev = k
 	}
-	payload := make([]byte, 0, len(starts)+2*n+len(deltas)+restBytes+crcBytes)
+	riceK, riceBits := cost.best()
+	if coding == stepsAuto {
+		coding = chooseSteps(deltas, riceBits)
+	}
+	var rice []byte
+	payload := make([]byte, 0, 16+len(starts)+2*n+len(deltas)+restBytes+crcBytes)
+	payload = append(payload, formatVersion)
+	payload = binary.AppendUvarint(payload, uint64(n))
+	payload = append(payload, byte(coding))
+	if coding == stepsRice {
+		rice = riceCode(deltas, riceK, riceBits)
+		payload = append(payload, byte(riceK))
+		payload = binary.AppendUvarint(payload, uint64(len(rice)))
+	}
 	payload = append(payload, starts...)
 	for i := range n {
 		payload = binary.AppendUvarint(payload, uint64(len(l.key(i))-rests[i]))
 	}
-	payload = append(payload, deltas...)
+	if coding == stepsUvarint {
+		payload = append(payload, deltas...)
+	}
 	blocks := l.Blocks()
 	sums := make([]byte, 0, 4*len(blocks))
 	var unknown []byte
@@ -110,7 +143,8 @@ func (l *Ledger) encode() []byte {
 	for i := range n {
 		payload = append(payload, l.key(i)[rests[i]:]...)
 	}
-	sum := crc32.Update(crc32.ChecksumIEEE(payload), crc32.IEEETable, sums)
+	sum := crc32.Update(crc32.ChecksumIEEE(payload), crc32.IEEETable, rice)
+	sum = crc32.Update(sum, crc32.IEEETable, sums)
 	payload = binary.BigEndian.AppendUint32(payload, sum)
 
 	var out bytes.Buffer
@@ -118,6 +152,7 @@ func (l *Ledger) encode() []byte {
 	w, _ := flate.NewWriter(&out, compressionLevel)
 	_, _ = w.Write(payload)
 	_ = w.Close()
+	out.Write(rice)
 	out.Write(sums)
 	return out.Bytes()
 }

@@ -55,23 +55,37 @@ func TestEncodeRoundTrip(t *testing.T) {
 
 func TestEncodeLayout(t *testing.T) {
 	t.Parallel()
-	// The format, spelled out: version, count, the starts (doubled, plus 1 for a numeric
-	// entry), the rests' lengths, the numeric steps, the unknown blocks (none), the rests and
-	// the checksum, compressed; then the blocks' sums as they are. "4:S:bc" steps the previous
-	// key's leading "3" by 1. None of the keys after the first starts a block, so there is one.
+	// The format, spelled out: version, count, the steps' coding (uvarints), the starts
+	// (doubled, plus 1 for a numeric entry), the rests' lengths, the numeric steps, the unknown
+	// blocks (none), the rests and the checksum, compressed; then the blocks' sums as they are.
+	// "4:S:bc" steps the previous key's leading "3" by 1, which a Rice code would not write in
+	// fewer bytes.
 	es := []Entry{{"3:S:a", 0x01020304, true}, {"3:S:b", 0x0a0b0c0d, true}, {"4:S:bc", 0xffffffff, true}}
-	l := build(es...)
-	payload := []byte{4, 3, 0, 8, 1, 5, 1, 5, 1, 0, '3', ':', 'S', ':', 'a', 'b', ':', 'S', ':', 'b', 'c'}
+	payload := []byte{5, 3, 0, 0, 8, 1, 5, 1, 5, 1, 0, '3', ':', 'S', ':', 'a', 'b', ':', 'S', ':', 'b', 'c'}
+	checkLayout(t, es, stepsAuto, payload, nil)
+	// As a Rice code with k = 2: "S:15" steps "S:10" by 5 and "S:23" steps "S:15" by 8, whose 4
+	// and 7 are 0 1 00 and 0 1 11 (rice.go), bits filling a byte from its least significant one.
+	es = []Entry{{"S:10", 1, true}, {"S:15", 2, true}, {"S:23", 3, true}}
+	payload = []byte{5, 3, 1, 2, 1, 0, 5, 5, 4, 0, 0, 0, 'S', ':', '1', '0'}
+	checkLayout(t, es, stepsRice, payload, []byte{0b1110_0010})
+	checkLayout(t, es, stepsAuto, payload, []byte{0b1110_0010})
+}
+
+// checkLayout checks that the ledger of es, encoded as coding says, is payload (without its
+// checksum) compressed, then rice and the blocks' sums. None of the keys after the first may
+// start a block.
+func checkLayout(t *testing.T, es []Entry, coding stepCoding, payload, rice []byte) {
+	t.Helper()
 	var sum uint32
 	for _, e := range es {
 		sum += ItemSum(e.KeyID, e.Hash)
 		if e.KeyID != es[0].KeyID && startsBlock(e.KeyID) {
-			t.Fatalf("%q starts a block: the layout below has one", e.KeyID)
+			t.Fatalf("%q starts a block: the layout has one", e.KeyID)
 		}
 	}
-	sums := binary.BigEndian.AppendUint32(nil, sum)
-	payload = binary.BigEndian.AppendUint32(payload, crc32.Update(crc32.ChecksumIEEE(payload), crc32.IEEETable, sums))
-	enc := l.Encode()
+	tail := binary.BigEndian.AppendUint32(slices.Clone(rice), sum)
+	payload = binary.BigEndian.AppendUint32(slices.Clone(payload), crc32.Update(crc32.ChecksumIEEE(payload), crc32.IEEETable, tail))
+	enc := build(es...).encodeSteps(coding)
 	src := bytes.NewReader(enc)
 	got, err := io.ReadAll(flate.NewReader(src))
 	if err != nil {
@@ -80,8 +94,8 @@ func TestEncodeLayout(t *testing.T) {
 	if !bytes.Equal(got, payload) {
 		t.Errorf("payload = %v, want %v", got, payload)
 	}
-	if rest := enc[len(enc)-src.Len():]; !bytes.Equal(rest, sums) {
-		t.Errorf("after the compressed payload: %v, want the block sum %v", rest, sums)
+	if rest := enc[len(enc)-src.Len():]; !bytes.Equal(rest, tail) {
+		t.Errorf("after the compressed payload: %v, want the Rice code and block sum %v", rest, tail)
 	}
 }
 
@@ -121,6 +135,7 @@ func TestNumericRoundTrip(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	numerics := 0
+	var chosen [2]int // how often Encode chose each coding of the steps
 	for range 300 {
 		var es []Entry
 		for range 1 + r.IntN(200) {
@@ -150,14 +165,34 @@ func TestNumericRoundTrip(t *testing.T) {
 			}
 			prev = e.KeyID
 		}
-		got, err := Decode(l.Encode())
-		if err != nil || !sameLedger(got, l) {
-			t.Fatalf("round trip of %d entries: %v", l.Len(), err)
+		for _, coding := range []stepCoding{stepsAuto, stepsUvarint, stepsRice} {
+			enc := l.encodeSteps(coding)
+			got, err := Decode(enc)
+			if err != nil || !sameLedger(got, l) {
+				t.Fatalf("round trip of %d entries (coding %d): %v", l.Len(), coding, err)
+			}
+			if coding == stepsAuto {
+				chosen[stepsOf(t, enc)]++
+			}
 		}
 	}
 	if numerics < 1000 {
 		t.Errorf("only %d numeric entries in all: the test does not exercise them", numerics)
 	}
+	if chosen[stepsUvarint] == 0 || chosen[stepsRice] == 0 {
+		t.Errorf("Encode chose uvarints %d times and a Rice code %d times: the test does not exercise both", chosen[stepsUvarint], chosen[stepsRice])
+	}
+}
+
+// stepsOf is the coding of the steps in a version 5 encoding.
+func stepsOf(t *testing.T, enc []byte) stepCoding {
+	t.Helper()
+	payload, err := io.ReadAll(flate.NewReader(bytes.NewReader(enc)))
+	if err != nil || len(payload) < 2 || payload[0] != 5 {
+		t.Fatalf("not a version 5 encoding: %v", err)
+	}
+	_, n := binary.Uvarint(payload[1:])
+	return stepCoding(payload[1+n])
 }
 
 // TestDecodeVersion2 reads ledgers as providers before format version 3 wrote them.
@@ -209,6 +244,78 @@ func encodeV2(l *Ledger) []byte {
 	return sealedBody(payload, hashes)
 }
 
+// TestDecodeVersion4 reads ledgers as providers before format version 5 wrote them, unknown
+// blocks included.
+func TestDecodeVersion4(t *testing.T) {
+	t.Parallel()
+	var ledgers []*Ledger
+	for _, tc := range roundTripCases {
+		ledgers = append(ledgers, build(tc.entries...))
+	}
+	for _, s := range keyShapes {
+		var b Builder
+		for i := range 1000 {
+			b.AddEntry(s.entry(i))
+		}
+		for i := range 1000 {
+			if i%97 == 0 {
+				b.AddUnknown(s.entry(i).KeyID)
+			}
+		}
+		ledgers = append(ledgers, b.Build())
+	}
+	for _, l := range ledgers {
+		got, err := Decode(encodeV4(l))
+		if err != nil || !sameLedger(got, l) {
+			t.Errorf("Decode of version 4 = %s, %v; want %s", show(entries(got)), err, show(entries(l)))
+		}
+	}
+}
+
+// encodeV4 is the version 4 encoder, as providers before version 5 ran it.
+func encodeV4(l *Ledger) []byte {
+	n := l.Len()
+	starts := make([]byte, 0, n+16)
+	starts = append(starts, 4)
+	starts = binary.AppendUvarint(starts, uint64(n))
+	rests := make([]int, n)
+	var deltas []byte
+	prev := ""
+	for i := range n {
+		k := l.key(i)
+		start, delta, rest := step(prev, k)
+		numeric := 0
+		if delta > 0 {
+			numeric = 1
+			deltas = binary.AppendUvarint(deltas, delta)
+		}
+		starts = binary.AppendUvarint(starts, uint64(2*start+numeric))
+		rests[i] = rest
+		prev = k
+	}
+	payload := starts
+	for i := range n {
+		payload = binary.AppendUvarint(payload, uint64(len(l.key(i))-rests[i]))
+	}
+	payload = append(payload, deltas...)
+	var sums, unknown []byte
+	last, nUnknown := -1, 0
+	for b, bl := range l.Blocks() {
+		sums = binary.BigEndian.AppendUint32(sums, bl.Sum)
+		if !bl.Known {
+			unknown = binary.AppendUvarint(unknown, uint64(b-last))
+			last = b
+			nUnknown++
+		}
+	}
+	payload = binary.AppendUvarint(payload, uint64(nUnknown))
+	payload = append(payload, unknown...)
+	for i := range n {
+		payload = append(payload, l.key(i)[rests[i]:]...)
+	}
+	return sealedBody(payload, sums)
+}
+
 // TestDecodeVersion1 reads a ledger as providers before format version 2 wrote it.
 func TestDecodeVersion1(t *testing.T) {
 	t.Parallel()
@@ -242,10 +349,11 @@ func sealed(version byte, body ...byte) []byte {
 	return deflate(binary.BigEndian.AppendUint32(p, crc32.ChecksumIEEE(p)))
 }
 
-// sealed2 and sealed3 are hand-made version 2 and 3 encodings.
+// sealed2 to sealed5 are hand-made version 2 to 5 encodings.
 func sealed2(body, hashes []byte) []byte { return sealedBody(append([]byte{2}, body...), hashes) }
 func sealed3(body, hashes []byte) []byte { return sealedBody(append([]byte{3}, body...), hashes) }
 func sealed4(body, sums []byte) []byte   { return sealedBody(append([]byte{4}, body...), sums) }
+func sealed5(body, tail []byte) []byte   { return sealedBody(append([]byte{5}, body...), tail) }
 
 // sealedBody compresses a payload with a checksum that also covers hashes, then appends hashes.
 func sealedBody(p, hashes []byte) []byte {
@@ -271,7 +379,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"truncated stream", good[:len(good)/2], -1, "not a complete DEFLATE stream"},
 		{"bytes after the stream", append(slices.Clone(good), 0), -1, "1 unexpected bytes after the compressed data"},
 		{"empty payload", deflate(nil), -1, "empty payload"},
-		{"unknown version", sealed(5, 0), -1, "format version 5, but this provider reads only versions 1 to 4"},
+		{"unknown version", sealed(6, 0), -1, "format version 6, but this provider reads only versions 1 to 5"},
 		{"version 0", sealed(0, 0), -1, "format version 0"},
 		{"no room for a checksum", deflate([]byte{1, 0, 0}), -1, "too short"},
 		{"checksum mismatch", deflate([]byte{1, 0, 1, 2, 3, 4}), -1, "checksum mismatch"},
@@ -311,6 +419,28 @@ func TestDecodeErrors(t *testing.T) {
 		{"v4 unknown block past the end", sealed4([]byte{1, 0, 1, 1, 2, 'a'}, make([]byte, 4)), -1, "unknown block 1 after -1"},
 		{"v4 unknown block twice", sealed4([]byte{2, 0, 2, 1, 1, 2, 1, 0, 'a', 'b'}, make([]byte, 8)), -1, "out of order"},
 		{"v4 unknown list truncated", sealed4([]byte{1, 0, 1, 1}, make([]byte, 4)), -1, "truncated or overflowing list of unknown blocks"},
+		// Version 5: version 4 with the steps' coding after the count; a Rice code (1), its
+		// parameter and length, and the code after the compressed payload, before the sums.
+		// Keys "1" then "2" are count 2, starts 0 and 1 (numeric), lengths 1 and 0, no unknown
+		// blocks, rest "1"; step 1 is Rice code 0b1 with k = 0.
+		{"v5 no coding", sealed5([]byte{0}, nil), -1, "ends inside the step coding"},
+		{"v5 unknown coding", sealed5([]byte{1, 2, 0, 1, 0, 'a'}, make([]byte, 4)), -1, "step coding 2, but only 0 (uvarints) and 1 (Rice) exist"},
+		{"v5 no Rice parameter", sealed5([]byte{0, 1}, nil), -1, "ends inside the Rice parameter"},
+		{"v5 Rice parameter too large", sealed5([]byte{2, 1, 64, 1, 0, 1, 1, 0, 0, '1'}, []byte{1, 0, 0, 0, 0}), -1, "a Rice parameter of 64, more than 63"},
+		{"v5 Rice length truncated", sealed5([]byte{2, 1, 0, 0x80}, nil), -1, "truncated or overflowing length of the Rice-coded steps"},
+		{"v5 Rice length beyond the tail", sealed5([]byte{2, 1, 0, 9, 0, 1, 1, 0, 0, '1'}, make([]byte, 4)), -1, "9 bytes of Rice-coded steps, but 4 bytes follow"},
+		{"v5 sums after the Rice code not whole", sealed5([]byte{2, 1, 0, 1, 0, 1, 1, 0, 0, '1'}, []byte{1, 0, 0, 0}), -1, "3 bytes of block sums"},
+		{"v5 Rice unary run to the end", sealed5([]byte{2, 1, 0, 1, 0, 1, 1, 0, 0, '1'}, []byte{0, 0, 0, 0, 0}), 1, "the Rice-coded steps end inside the numeric step"},
+		{"v5 Rice low bits cut short", sealed5([]byte{2, 1, 9, 1, 0, 1, 1, 0, 0, '1'}, []byte{1, 0, 0, 0, 0}), 1, "the Rice-coded steps end inside the numeric step"},
+		{"v5 Rice quotient overflows", sealed5([]byte{2, 1, 63, 1, 0, 1, 1, 0, 0, '1'}, []byte{0b100, 0, 0, 0, 0}), 1, "a Rice-coded numeric step that overflows 64 bits"},
+		{"v5 Rice step overflows", sealed5([]byte{2, 1, 63, 9, 0, 1, 1, 0, 0, '1'}, []byte{0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 0, 0, 0, 0}), 1, "a Rice-coded numeric step that overflows 64 bits"},
+		{"v5 Rice step past the width", sealed5([]byte{2, 1, 0, 2, 0, 1, 1, 0, 0, '1'}, []byte{0, 0b10, 0, 0, 0, 0}), 1, "past the 1 digits"},
+		{"v5 Rice step past 18 digits", sealed5(append([]byte{2, 1, 59, 8, 0, 1, 18, 0, 0}, bytes.Repeat([]byte{'0'}, 18)...), []byte{0b1000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}), 1, "past the 18 digits"},
+		{"v5 Rice bytes left over", sealed5([]byte{2, 1, 0, 2, 0, 1, 1, 0, 0, '1'}, []byte{1, 0, 0, 0, 0, 0}), -1, "15 bits of the Rice-coded steps are left after the last step"},
+		{"v5 Rice code without steps", sealed5([]byte{1, 1, 0, 1, 0, 1, 0, 'a'}, []byte{0, 0, 0, 0, 0}), -1, "8 bits of the Rice-coded steps are left"},
+		{"v5 Rice padding set", sealed5([]byte{2, 1, 0, 1, 0, 1, 1, 0, 0, '1'}, []byte{0b11, 0, 0, 0, 0}), -1, "padding bits are not 0"},
+		{"v5 uvarint step 0", sealed5([]byte{2, 0, 0, 1, 1, 0, 0, 0, '1'}, make([]byte, 4)), 1, "a numeric step that is 0"},
+		{"v5 uvarint step truncated", sealed5([]byte{2, 0, 0, 1, 1, 0, 0x80}, make([]byte, 4)), 1, "ends inside the numeric step"},
 		// Version 3: count, starts (doubled, +1 numeric), rest lengths, numeric steps, rests.
 		{"v3 numeric first entry", sealed3([]byte{1, 1, 1, 1, 'a'}, make([]byte, 4)), 0, "where the previous key has no digit"},
 		{"v3 numeric where prev has no digit", sealed3([]byte{2, 0, 3, 1, 0, 1, 'a'}, make([]byte, 8)), 1, "where the previous key has no digit"},
@@ -395,8 +525,9 @@ func TestDecodeStringErrors(t *testing.T) {
 	}
 }
 
-// TestDecodeCorruption flips bits all over a real encoding: Decode must reject the result or
-// read back the very same ledger (a flip in DEFLATE's padding bits changes nothing).
+// TestDecodeCorruption flips bits all over a real encoding, in each coding of the steps: Decode
+// must reject the result or read back the very same ledger (a flip in DEFLATE's padding bits
+// changes nothing).
 func TestDecodeCorruption(t *testing.T) {
 	t.Parallel()
 	var b Builder
@@ -404,25 +535,27 @@ func TestDecodeCorruption(t *testing.T) {
 		b.Add("8:S:user-"+string(rune('a'+i%26))+"N:"+string(rune('0'+i/26)), uint32(i)*2654435761)
 	}
 	l := b.Build()
-	good := l.Encode()
-	accepted := 0
-	for i := range good {
-		for _, mask := range []byte{0x01, 0x10, 0x80, 0xff} {
-			bad := slices.Clone(good)
-			bad[i] ^= mask
-			got, err := Decode(bad)
-			if err != nil {
-				continue
-			}
-			accepted++
-			if !sameLedger(got, l) {
-				t.Fatalf("byte %d ^ %#x: Decode accepted corrupted data as a different ledger", i, mask)
+	for _, coding := range []stepCoding{stepsUvarint, stepsRice} {
+		good := l.encodeSteps(coding)
+		accepted := 0
+		for i := range good {
+			for _, mask := range []byte{0x01, 0x10, 0x80, 0xff} {
+				bad := slices.Clone(good)
+				bad[i] ^= mask
+				got, err := Decode(bad)
+				if err != nil {
+					continue
+				}
+				accepted++
+				if !sameLedger(got, l) {
+					t.Fatalf("coding %d, byte %d ^ %#x: Decode accepted corrupted data as a different ledger", coding, i, mask)
+				}
 			}
 		}
-	}
-	// Up to 7 padding bits end the stream: the 0x01, 0x10 and 0x80 flips of its last byte.
-	if accepted > 3+len(good)/50 {
-		t.Errorf("%d of %d corruptions decoded (to the right ledger); expected only a few padding-bit flips", accepted, 4*len(good))
+		// Up to 7 padding bits end the stream: the 0x01, 0x10 and 0x80 flips of its last byte.
+		if accepted > 3+len(good)/50 {
+			t.Errorf("coding %d: %d of %d corruptions decoded (to the right ledger); expected only a few padding-bit flips", coding, accepted, 4*len(good))
+		}
 	}
 }
 
@@ -447,6 +580,14 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte{3, 2, 0, 1, 2, 1, 3, '1', '9', 0, 0, 0, 1, 0, 0, 0, 2})
 	f.Add(build(Entry{"S:order-0042", 1, true}, Entry{"S:order-0057", 2, true}, Entry{"S:order-0999", 3, true}).Encode())
 	f.Add([]byte(build(Entry{"S:order-0042", 1, true}).EncodeString()))
+	numeric := build(Entry{"S:order-0042", 1, true}, Entry{"S:order-0057", 2, true}, Entry{"S:order-0999", 3, true}, Entry{"S:order-1000x", 4, true})
+	for _, coding := range []stepCoding{stepsUvarint, stepsRice} {
+		enc := numeric.encodeSteps(coding)
+		f.Add(enc)
+		f.Add(v5Body(enc))
+	}
+	f.Add([]byte{5, 2, 1, 0, 1, 0, 1, 1, 0, 0, '1', 1, 0, 0, 0, 0, 5})
+	f.Add([]byte{5, 2, 0, 0, 1, 1, 0, 1, 0, '1', 0, 0, 0, 0, 4})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkDecode(t, data)
 		if l, err := DecodeString(string(data)); err != nil {
@@ -461,11 +602,33 @@ func FuzzDecode(f *testing.F) {
 		// hashes or block sums.
 		if len(data) > 0 && data[0] >= 2 && data[0] <= 4 {
 			cut := len(data) - (len(data)/2)/4*4
-			body, hashes := data[:cut], data[cut:]
-			p := binary.BigEndian.AppendUint32(slices.Clone(body), crc32.Update(crc32.ChecksumIEEE(body), crc32.IEEETable, hashes))
-			checkDecode(t, append(huffman(p), hashes...))
+			checkDecode(t, sealedFast(data[:cut], data[cut:]))
+		}
+		// As a version 5 body: the last byte counts the bytes before it that follow the
+		// compressed payload, a Rice code and block sums.
+		if len(data) > 1 && data[0] == 5 && int(data[len(data)-1]) < len(data) {
+			cut := len(data) - 1 - int(data[len(data)-1])
+			checkDecode(t, sealedFast(data[:cut], data[cut:len(data)-1]))
 		}
 	})
+}
+
+// v5Body is FuzzDecode's form of a version 5 encoding: its payload without the checksum, what
+// follows the payload, and the length of that (at most 255 bytes).
+func v5Body(enc []byte) []byte {
+	src := bytes.NewReader(enc)
+	payload, err := io.ReadAll(flate.NewReader(src))
+	if err != nil || src.Len() > 255 {
+		panic("v5Body: not a small encoding")
+	}
+	body := slices.Concat(payload[:len(payload)-crcBytes], enc[len(enc)-src.Len():])
+	return append(body, byte(src.Len()))
+}
+
+// sealedFast is sealedBody with huffman's compression.
+func sealedFast(body, tail []byte) []byte {
+	p := binary.BigEndian.AppendUint32(slices.Clone(body), crc32.Update(crc32.ChecksumIEEE(body), crc32.IEEETable, tail))
+	return append(huffman(p), tail...)
 }
 
 // huffman compresses p fast; any DEFLATE stream will do.

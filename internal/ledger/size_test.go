@@ -128,8 +128,8 @@ func TestLedgerSizeAtAMillion(t *testing.T) {
 				}
 			}
 			perEntry := float64(len(enc)) / float64(n)
-			t.Logf("%d entries (%s): %d bytes encoded, %.2f bytes/entry, %d bytes as a string; key IDs average %.1f bytes",
-				n, shape.name, len(enc), perEntry, len(l.EncodeString()), float64(len(l.keys))/float64(n))
+			t.Logf("%d entries (%s): %d bytes encoded, %.2f bytes/entry, %d bytes as a string, steps in coding %d; key IDs average %.1f bytes",
+				n, shape.name, len(enc), perEntry, len(l.EncodeString()), stepsOf(t, enc), float64(len(l.keys))/float64(n))
 			if perEntry >= shape.maxPerE {
 				t.Errorf("%.2f bytes per entry, want < %.0f", perEntry, shape.maxPerE)
 			}
