@@ -40,20 +40,19 @@ func newMarks(prior State) *marks {
 	return &marks{prior: prior, ledger: make([]bool, prior.Ledger.Len()), unconfirmed: make([]bool, prior.Unconfirmed.Len())}
 }
 
-// mark notes that the dataset has keyID. It returns the position of keyID's entry in the
-// prior ledger (-1 if none), and whether the key is also unconfirmed: the table may hold it
-// with any content.
-func (m *marks) mark(keyID string) (j int, unsure bool) {
+// mark notes that the dataset has keyID, whose entry in the prior ledger is j (-1 if none, as
+// Find tells). It returns whether the key is also unconfirmed: the table may hold it with any
+// content.
+func (m *marks) mark(keyID []byte, j int) (unsure bool) {
 	if len(m.unconfirmed) > 0 {
-		if u := m.prior.Unconfirmed.Find(keyID); u >= 0 {
+		if u := m.prior.Unconfirmed.Find(string(keyID)); u >= 0 {
 			m.unconfirmed[u], unsure = true, true
 		}
 	}
-	j = m.prior.Ledger.Find(keyID)
 	if j >= 0 {
 		m.ledger[j] = true
 	}
-	return j, unsure
+	return unsure
 }
 
 // removed lists the unmarked keys: the ledger's in KeyID order, then the unconfirmed ones the

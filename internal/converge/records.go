@@ -47,6 +47,15 @@ func doubled[T any](s []T, n int) []T {
 
 func (r *records) len() int { return len(r.ends) }
 
+// key is record i's key ID, in place: valid while the records are.
+func (r *records) key(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = r.ends[i-1]
+	}
+	return r.ids[start:r.ends[i]]
+}
+
 // id is record i's key ID, as a new string.
 func (r *records) id(i int) string {
 	start := 0

@@ -62,14 +62,15 @@ func judge(ctx context.Context, reader drift.API, p Params, validated *loader.Va
 	unsure := make([]bool, len(blocks)) // a record of the block whose key is also unconfirmed
 	var unsureRecord loader.Bitmap
 	v.at = make([]int32, seen.len())
+	led.FindEach(seen.len(), seen.key, v.at)
 	for i := range seen.len() {
-		pos[i], v.at[i] = -1, -1
+		pos[i] = -1
 		if validated.Dropped(uint64(i)) {
+			v.at[i] = -1
 			continue
 		}
-		id := seen.id(i)
-		j, uncertain := m.mark(id)
-		v.at[i] = int32(j)
+		id, j := seen.key(i), int(v.at[i])
+		uncertain := m.mark(id, j)
 		if j < 0 || prior.Drifted {
 			continue
 		}

@@ -6,7 +6,7 @@
 package hashing
 
 // FNV1a64 is FNV-1a 64 (as hash/fnv.New64a) of s, without allocating.
-func FNV1a64(s string) uint64 {
+func FNV1a64[T ~string | ~[]byte](s T) uint64 {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])

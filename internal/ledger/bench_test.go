@@ -105,3 +105,28 @@ func BenchmarkFromFlatLike(b *testing.B) {
 		FromFlatLike(like, at, ids, ends, hashes, nil)
 	}
 }
+
+// BenchmarkFindEach looks up a million keys in their file order (not the ledger's), one at a
+// time with Find and all at once with FindEach.
+func BenchmarkFindEach(b *testing.B) {
+	es := benchEntries(b)
+	l := build(es...)
+	l.Find("") // index outside the timing
+	keys := make([][]byte, len(es))
+	for i, e := range es {
+		keys[i] = []byte(e.KeyID)
+	}
+	at := make([]int32, len(keys))
+	b.Run("Find", func(b *testing.B) {
+		for b.Loop() {
+			for i, k := range keys {
+				at[i] = int32(l.Find(string(k)))
+			}
+		}
+	})
+	b.Run("FindEach", func(b *testing.B) {
+		for b.Loop() {
+			l.FindEach(len(keys), func(i int) []byte { return keys[i] }, at)
+		}
+	})
+}

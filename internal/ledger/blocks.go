@@ -20,7 +20,7 @@ func startsBlock(keyID string) bool { return hashing.String(keyID)%BlockSpan == 
 // block's sum changes when any of its items changes content, whichever items the block holds.
 // Sums add modulo 2^32, so the sum over the items a dataset still has can be compared with a
 // block's recorded sum whatever order they come in.
-func ItemSum(keyID string, hash uint32) uint32 {
+func ItemSum[K ~string | ~[]byte](keyID K, hash uint32) uint32 {
 	return uint32(hashing.Mix64(hashing.FNV1a64(keyID)^uint64(hash)*0x9e3779b97f4a7c15) >> 32)
 }
 

@@ -133,7 +133,7 @@ func decodeColumns(buf, tail []byte, version byte) (*Ledger, error) {
 	// spares the copies of a growing string (of about 30 MB at a million keys), and the room
 	// not used is never touched.
 	keys.Grow(int(total) + maxDigits*len(deltas))
-	prev := 0                           // where the previous key starts in keys
+	prev := 0 // where the previous key starts in keys
 	for i := range n {
 		start, rest := int(lens[2*i]), int(lens[2*i+1])
 		isNum := false
