@@ -473,7 +473,7 @@ func flipLast(b []byte) []byte {
 }
 
 // TestEncodeStringIsJSON checks that EncodeString needs no escaping as a JSON string, and that
-// it and the base64 strings earlier providers wrote read back.
+// it and the ASCII85 and base64 strings earlier providers wrote read back.
 func TestEncodeStringIsJSON(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(3, 4))
@@ -494,14 +494,14 @@ func TestEncodeStringIsJSON(t *testing.T) {
 	}
 	for _, l := range ledgers {
 		s := l.EncodeString()
-		if strings.ContainsAny(s, `"\`) || strings.ContainsFunc(s, func(c rune) bool { return c < '!' || c > 'z' }) {
-			t.Fatalf("EncodeString %q holds a character JSON escapes or a space", s)
+		if strings.ContainsAny(s, `"\`) || strings.ContainsFunc(s, func(c rune) bool { return c < ' ' || c > 0x7f }) {
+			t.Fatalf("EncodeString %q holds a character JSON escapes", s)
 		}
 		var fromJSON string
-		if err := json.Unmarshal(l.JSONString(), &fromJSON); err != nil || fromJSON != s {
-			t.Fatalf("JSONString %s is not the JSON string of %q: %v", l.JSONString(), s, err)
+		if !json.Valid(l.JSONString()) || json.Unmarshal(l.JSONString(), &fromJSON) != nil || fromJSON != s || string(l.JSONString()) != `"`+s+`"` {
+			t.Fatalf("JSONString %s is not the JSON string of %q", l.JSONString(), s)
 		}
-		for _, in := range []string{s, base64.StdEncoding.EncodeToString(l.Encode())} {
+		for _, in := range []string{s, encodeASCII85(l.Encode()), base64.StdEncoding.EncodeToString(l.Encode())} {
 			got, err := DecodeString(in)
 			if err != nil || !sameLedger(got, l) {
 				t.Fatalf("DecodeString(%.40q…) = %s, %v; want %s", in, show(entries(got)), err, show(entries(l)))
@@ -512,8 +512,12 @@ func TestEncodeStringIsJSON(t *testing.T) {
 
 func TestDecodeStringErrors(t *testing.T) {
 	t.Parallel()
-	good := build(Entry{"a", 1, true}).EncodeString()
-	for _, in := range []string{"not base64!", good[:len(good)-3], good[:8], "AAAA", "ascii85:~~~~", "ascii85:" + good[12:]} {
+	l := build(Entry{"a", 1, true})
+	good, good85 := l.EncodeString(), encodeASCII85(l.Encode())
+	for _, in := range []string{
+		"not base64!", "AAAA", "b94:", "b94:" + good[5:], good[:len(good)-2], good[:len(good)-11], good + "~",
+		"ascii85:~~~~", "ascii85:" + good85[9:], good85[:len(good85)-3],
+	} {
 		var de *DecodeError
 		if _, err := DecodeString(in); !errors.As(err, &de) {
 			t.Errorf("DecodeString(%q) = %v, want a *DecodeError", in, err)
@@ -580,6 +584,10 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte{3, 2, 0, 1, 2, 1, 3, '1', '9', 0, 0, 0, 1, 0, 0, 0, 2})
 	f.Add(build(Entry{"S:order-0042", 1, true}, Entry{"S:order-0057", 2, true}, Entry{"S:order-0999", 3, true}).Encode())
 	f.Add([]byte(build(Entry{"S:order-0042", 1, true}).EncodeString()))
+	f.Add([]byte(encodeASCII85(build(Entry{"S:order-0042", 1, true}).Encode())))
+	f.Add([]byte("b94:" + strings.Repeat("\x7f", 11) + "~~~~~~~~~~"))
+	f.Add([]byte("b94:~~~~~~~~~~~~"))
+	f.Add([]byte("b94:  \"~"))
 	numeric := build(Entry{"S:order-0042", 1, true}, Entry{"S:order-0057", 2, true}, Entry{"S:order-0999", 3, true}, Entry{"S:order-1000x", 4, true})
 	for _, coding := range []stepCoding{stepsUvarint, stepsRice} {
 		enc := numeric.encodeSteps(coding)
@@ -594,6 +602,12 @@ func FuzzDecode(f *testing.F) {
 			var de *DecodeError
 			if !errors.As(err, &de) || l != nil {
 				t.Fatalf("DecodeString = %v, %v; want nil and a *DecodeError", l, err)
+			}
+		}
+		// Base 94 reads a text back to one byte string at most, which encodes to that text.
+		if s, ok := strings.CutPrefix(string(data), base94Prefix); ok {
+			if b, err := decodeBase94(string(data), len(base94Prefix)); err == nil && encodeString(b) != string(data) {
+				t.Fatalf("base 94 %q reads back as %x, which encodes to %q", s, b, encodeString(b))
 			}
 		}
 		payload := binary.BigEndian.AppendUint32(slices.Clone(data), crc32.ChecksumIEEE(data))
