@@ -29,10 +29,10 @@
 // Measured by TestLedgerSizeAtAMillion, for a million entries:
 //
 //	key shape (KeyID length)                             encoded      as a string
-//	"S:user-000123" + "N:1700000000123" (31 bytes)        3.4 B/entry   4.3 MB
-//	"S:cust-01234" + "S:order-00000042" (31 bytes)        2.2 B/entry   2.8 MB
+//	"S:user-000123" + "N:1700000000123" (31 bytes)        3.4 B/entry   4.2 MB
+//	"S:cust-01234" + "S:order-00000042" (31 bytes)        2.2 B/entry   2.7 MB
 //	"S:7#tenant-42" + "S:order-00000042" (33 bytes)       0.2 B/entry   0.2 MB
-//	"S:" + random UUID, no sort key (41 bytes)           17.6 B/entry  22.0 MB
+//	"S:" + random UUID, no sort key (41 bytes)           17.6 B/entry  21.5 MB
 //
 // The block sums take an eighth of a byte per entry; the rest is the keys: structured keys
 // cost about the entropy of what changes from one to the next, random keys about their
