@@ -86,14 +86,6 @@ func Apply(ctx context.Context, api API, p Params) (Outcome, error) {
 		return out, err
 	}
 	prior, validated, o := p.Prior, v.validated, v.o
-	// The ledger of a complete load depends only on what was validated: it is built and
-	// encoded beside the write pass, on the core the pass leaves, instead of after it.
-	built := make(chan *ledger.Ledger, 1)
-	go func() {
-		l := v.next()
-		l.Encode()
-		built <- l
-	}()
 	res, loadErr := loader.LoadValidated(ctx, api, p.Table, p.Schema, o, validated)
 	if res == nil {
 		return out, loadErr // nothing was written
@@ -105,7 +97,7 @@ func Apply(ctx context.Context, api API, p Params) (Outcome, error) {
 		out.State = stopped(prior, v, res, out.FilesChanged)
 		return out, loadErr
 	}
-	next := <-built
+	next := v.next()
 	deleted, err := deleteRemoved(ctx, api, p.Table, p.Schema, v.gone, o.Write)
 	out.Deleted = deleted
 	if err != nil {
