@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/drift"
 	"github.com/ddbload/terraform-provider-ddbload/internal/ledger"
@@ -205,8 +206,13 @@ func validate(ctx context.Context, reader drift.API, p Params, use verdictUse) (
 	v.verdict, v.gone = verdict, verdict.gone
 	v.validated = v.validated.WithUnchanged(verdict.unchanged)
 	// Every record written must have the key recorded for its place, or the state would
-	// record another key than the one written.
-	o.Expect = func(seq uint64, k keys.Key) bool { return seq < uint64(v.seen.len()) && v.seen.hasKey(int(seq), k) }
+	// record another key than the one written: compared by their 64-bit sums, made when the
+	// write pass first asks (a Preview has none).
+	sums := sync.OnceValue(v.seen.keySums)
+	o.Expect = func(seq uint64, k keys.Key) bool {
+		s := sums()
+		return seq < uint64(len(s)) && s[seq] == keySum(k)
+	}
 	// The same content in other files, or in another order, numbers its records otherwise.
 	if r := prior.Resume; r != nil && r.Digest == v.validated.Digest && r.Files == v.validated.FilesFingerprint() {
 		o.Resume = r.Acked

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ddbload/terraform-provider-ddbload/internal/hashing"
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/keys"
 )
 
@@ -143,21 +144,60 @@ func reversed(n int, version string) string {
 	return b.String()
 }
 
-func TestRecordsHasKey(t *testing.T) {
+func TestRecordsKeySums(t *testing.T) {
 	t.Parallel()
 	var r records
-	ks := []keys.Key{{Partition: "S:a", Sort: "N:1"}, {Partition: "S:abcdefghij", Sort: ""}, {Partition: "B:\x00:", Sort: "S:x"}}
+	ks := []keys.Key{{Partition: "S:a", Sort: "N:1"}, {Partition: "S:abcdefghij", Sort: ""}, {Partition: "B:\x00:", Sort: "S:x"},
+		{Partition: "S:" + strings.Repeat("p", 300), Sort: "S:" + strings.Repeat("s", 200)}}
 	for _, k := range ks {
 		r.add(k, 1, 1)
 	}
+	sums := r.keySums()
+	if len(sums) != len(ks) {
+		t.Fatalf("%d sums for %d records", len(sums), len(ks))
+	}
 	for i, k := range ks {
+		if want := hashing.FNV1a64(k.ID()); sums[i] != want || keySum(k) != want {
+			t.Errorf("record %d (%q): sum %x, keySum %x, want %x", i, k.ID(), sums[i], keySum(k), want)
+		}
 		for j, other := range ks {
-			if got := r.hasKey(i, other); got != (i == j) {
-				t.Errorf("record %d (%q) hasKey(%q) = %v", i, k.ID(), other.ID(), got)
+			if got := sums[i] == keySum(other); got != (i == j) {
+				t.Errorf("record %d (%q) matches %q: %v", i, k.ID(), other.ID(), got)
 			}
 		}
 	}
-	if r.hasKey(3, ks[0]) || r.hasKey(-1, ks[0]) || r.hasKey(0, keys.Key{Partition: "S:a", Sort: "N:12"}) {
-		t.Error("hasKey matches beyond the records or a longer key")
+	// The length prefix tells apart keys whose parts only split the same bytes otherwise.
+	if keySum(keys.Key{Partition: "S:a", Sort: "N:12"}) == keySum(keys.Key{Partition: "S:aN", Sort: ":12"}) {
+		t.Error("keys that split the same bytes otherwise have one sum")
+	}
+}
+
+// TestExpectAsksForTheValidatedKey: the write pass's check passes each record's own key at its
+// place and refuses another record's key, a changed key and places past the records.
+func TestExpectAsksForTheValidatedKey(t *testing.T) {
+	t.Parallel()
+	const n = 40
+	v, err := validate(context.Background(), nil, params(dataset(n, "v1"), State{}), judgeAfresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(i int) keys.Key {
+		return keys.Key{Partition: fmt.Sprintf("S:user-%d", i%13), Sort: fmt.Sprintf("N:%d", i)}
+	}
+	for i := range n {
+		if !v.o.Expect(uint64(i), key(i)) {
+			t.Errorf("record %d: its own key %q refused", i, key(i).ID())
+		}
+		if v.o.Expect(uint64(i), key((i+1)%n)) {
+			t.Errorf("record %d: the key of record %d passes", i, (i+1)%n)
+		}
+		changed := key(i)
+		changed.Sort += "0"
+		if v.o.Expect(uint64(i), changed) {
+			t.Errorf("record %d: changed key %q passes", i, changed.ID())
+		}
+	}
+	if v.o.Expect(n, key(0)) || v.o.Expect(1<<40, key(0)) {
+		t.Error("a place past the records passes")
 	}
 }

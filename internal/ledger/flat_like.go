@@ -12,6 +12,9 @@ import (
 // keys is built without sorting a million keys or gathering them from the flat layout. It
 // returns FromFlat's ledger where two kept entries share a KeyID.
 func FromFlatLike(like *Ledger, at []int32, ids []byte, ends []int, hashes []uint32, keep func(i int) bool) *Ledger {
+	if like.Len() == 0 {
+		return FromFlat(ids, ends, hashes, keep) // a create: every key is new
+	}
 	if l, ok := fromFlatLike(like, at, ids, ends, hashes, keep); ok {
 		return l
 	}

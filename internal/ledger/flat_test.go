@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -110,5 +111,54 @@ func TestFromFlatLongZeroKeys(t *testing.T) {
 	got := slices.Collect(FromFlat(ids, ends, hashes, nil).All())
 	if !slices.Equal(got, want) {
 		t.Fatalf("FromFlat differs from Builder: %d and %d entries", len(got), len(want))
+	}
+}
+
+// TestSortByKeyMatchesStableSort: sortByKey orders positions as a stable sort by key bytes
+// does, for keys that share long prefixes, end inside each other and repeat, in sets large
+// enough for the radix passes at every level; and it says keys may be equal whenever two are.
+func TestSortByKeyMatchesStableSort(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabet := []byte{0, 1, 'a', 0xff}
+	for round := range 300 {
+		n := rng.IntN(3000)
+		if round%2 == 0 {
+			n = rng.IntN(100)
+		}
+		stem := []byte("S:tenant-0042#")[:rng.IntN(15)]
+		var ids []byte
+		var ends []int
+		for range n {
+			ids = append(ids, stem...)
+			for range rng.IntN(4 + round%20) {
+				ids = append(ids, alphabet[rng.IntN(2+round%3)])
+			}
+			ends = append(ends, len(ids))
+		}
+		key := flatKey(ids, ends)
+		perm := make([]int32, 0, n)
+		for i := range n {
+			if (i+round)%5 != 0 {
+				perm = append(perm, int32(i))
+			}
+		}
+		if round%3 == 0 {
+			slices.Reverse(perm) // not in position order: sorted first
+		}
+		want := slices.Clone(perm)
+		slices.Sort(want)
+		slices.SortStableFunc(want, func(a, b int32) int { return bytes.Compare(key(a), key(b)) })
+		equal := false
+		for j := 1; j < len(want); j++ {
+			equal = equal || bytes.Equal(key(want[j-1]), key(want[j]))
+		}
+		tied := sortByKey(perm, key)
+		if !slices.Equal(perm, want) {
+			t.Fatalf("round %d (%d keys): sortByKey differs from a stable sort", round, len(perm))
+		}
+		if equal && !tied {
+			t.Fatalf("round %d: equal keys, but sortByKey says none can be", round)
+		}
 	}
 }
