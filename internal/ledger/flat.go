@@ -141,14 +141,14 @@ func sortByRank(rs, scratch []prefixed) {
 		}
 		return
 	}
-	all, any := ^uint64(0), uint64(0)
+	every, some := ^uint64(0), uint64(0) // the bits every rank has, and some rank has
 	for _, r := range rs {
-		all &= r.rank
-		any |= r.rank
+		every &= r.rank
+		some |= r.rank
 	}
 	src, dst := rs, scratch[:len(rs)]
 	for shift := 0; shift < 64; shift += 8 {
-		if (all^any)>>shift&0xff == 0 {
+		if (every^some)>>shift&0xff == 0 {
 			continue // every rank has this byte
 		}
 		var at [256]int
@@ -156,7 +156,7 @@ func sortByRank(rs, scratch []prefixed) {
 			at[r.rank>>shift&0xff]++
 		}
 		n := 0
-		for b, c := range at {
+		for b, c := range &at {
 			at[b] = n
 			n += c
 		}
