@@ -209,10 +209,7 @@ func validate(ctx context.Context, reader drift.API, p Params, use verdictUse) (
 	// record another key than the one written: compared by their 64-bit sums, made when the
 	// write pass first asks (a Preview has none).
 	sums := sync.OnceValue(v.seen.keySums)
-	o.Expect = func(seq uint64, k keys.Key) bool {
-		s := sums()
-		return seq < uint64(len(s)) && s[seq] == keySum(k)
-	}
+	o.Expect = func(seqs []uint64, ks []keys.Key) int { return expected(sums(), seqs, ks) }
 	// The same content in other files, or in another order, numbers its records otherwise.
 	if r := prior.Resume; r != nil && r.Digest == v.validated.Digest && r.Files == v.validated.FilesFingerprint() {
 		o.Resume = r.Acked

@@ -172,11 +172,12 @@ func TestRecordsKeySums(t *testing.T) {
 	}
 }
 
-// TestExpectAsksForTheValidatedKey: the write pass's check passes each record's own key at its
-// place and refuses another record's key, a changed key and places past the records.
+// TestExpectAsksForTheValidatedKey: the write pass's check passes batches of records with
+// their own keys at their places, and names the first record of a batch with another
+// record's key, a changed key or a place past the records.
 func TestExpectAsksForTheValidatedKey(t *testing.T) {
 	t.Parallel()
-	const n = 40
+	const n = 100
 	v, err := validate(context.Background(), nil, params(dataset(n, "v1"), State{}), judgeAfresh)
 	if err != nil {
 		t.Fatal(err)
@@ -184,20 +185,31 @@ func TestExpectAsksForTheValidatedKey(t *testing.T) {
 	key := func(i int) keys.Key {
 		return keys.Key{Partition: fmt.Sprintf("S:user-%d", i%13), Sort: fmt.Sprintf("N:%d", i)}
 	}
-	for i := range n {
-		if !v.o.Expect(uint64(i), key(i)) {
-			t.Errorf("record %d: its own key %q refused", i, key(i).ID())
+	// Batches as the stripes make them: places far apart, of every length up to past 32.
+	for size := 1; size <= 70; size++ {
+		seqs := make([]uint64, size)
+		ks := make([]keys.Key, size)
+		for j := range size {
+			i := (j*37 + size) % n
+			seqs[j], ks[j] = uint64(i), key(i)
 		}
-		if v.o.Expect(uint64(i), key((i+1)%n)) {
-			t.Errorf("record %d: the key of record %d passes", i, (i+1)%n)
+		if got := v.o.Expect(seqs, ks); got != -1 {
+			t.Fatalf("batch of %d with their own keys: %d, want -1", size, got)
 		}
-		changed := key(i)
-		changed.Sort += "0"
-		if v.o.Expect(uint64(i), changed) {
-			t.Errorf("record %d: changed key %q passes", i, changed.ID())
+		for _, bad := range []int{0, size / 2, size - 1} {
+			for what, change := range map[string]func(){
+				"another record's key": func() { ks[bad] = key((int(seqs[bad]) + 1) % n) },
+				"a changed key":        func() { ks[bad].Sort += "0" },
+				"a place past the end": func() { seqs[bad] = n },
+				"a place far past":     func() { seqs[bad] = 1 << 40 },
+			} {
+				keep, keepK := seqs[bad], ks[bad]
+				change()
+				if got := v.o.Expect(seqs, ks); got != bad {
+					t.Errorf("batch of %d, %s at %d: %d", size, what, bad, got)
+				}
+				seqs[bad], ks[bad] = keep, keepK
+			}
 		}
-	}
-	if v.o.Expect(n, key(0)) || v.o.Expect(1<<40, key(0)) {
-		t.Error("a place past the records passes")
 	}
 }

@@ -84,3 +84,30 @@ func keySum(k keys.Key) uint64 {
 	var buf [96]byte
 	return hashing.FNV1a64(k.AppendID(buf[:0]))
 }
+
+// expected is loader.Options.Expect over the records' keySums: the index of the first of
+// seqs whose key is not ks', or -1. The sums of a batch are loaded before any is compared, so
+// that their cache misses overlap.
+func expected(sums, seqs []uint64, ks []keys.Key) int {
+	var at [32]uint64
+	for base := 0; base < len(seqs); base += len(at) {
+		chunk := seqs[base:min(base+len(at), len(seqs))]
+		past := len(chunk) // the first place past the records
+		for j, seq := range chunk {
+			if seq >= uint64(len(sums)) {
+				past = j
+				break
+			}
+			at[j] = sums[seq]
+		}
+		for j := range past {
+			if at[j] != keySum(ks[base+j]) {
+				return base + j
+			}
+		}
+		if past < len(chunk) {
+			return base + past
+		}
+	}
+	return -1
+}

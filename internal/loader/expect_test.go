@@ -33,7 +33,14 @@ func TestExpectStopsAtAnotherKey(t *testing.T) {
 		}
 		writeFile(t, dir, "a.jsonl", `{"pk":"new","sk":99999}`+"\n"+jsonl(3000, 7))
 		if expect {
-			o.Expect = func(seq uint64, k keys.Key) bool { return int(seq) < len(validated) && validated[seq] == k.ID() }
+			o.Expect = func(seqs []uint64, ks []keys.Key) int {
+				for j, seq := range seqs {
+					if int(seq) >= len(validated) || validated[seq] != ks[j].ID() {
+						return j
+					}
+				}
+				return -1
+			}
 		}
 		s := newSink(hashRange())
 		_, err = LoadValidated(context.Background(), s, "t", hashRange(), o, v)

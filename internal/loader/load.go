@@ -139,6 +139,8 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, v *Validated, re
 	defer entries.close()
 	batches := order.Batches(order.New(entries, o.Order), ddbitem.MaxBatchItems, ddbitem.MaxBatchBytes)
 	var u unpacker
+	var seqs []uint64
+	var ks []keys.Key
 	for {
 		b, err := batches.Next()
 		if errors.Is(err, io.EOF) {
@@ -146,6 +148,15 @@ func produce(ctx context.Context, o Options, stage *keys.Stage, v *Validated, re
 		}
 		if err != nil {
 			return err
+		}
+		if o.Expect != nil {
+			seqs, ks = seqs[:0], ks[:0]
+			for i := range b {
+				seqs, ks = append(seqs, b[i].Seq), append(ks, b[i].Key)
+			}
+			if j := o.Expect(seqs, ks); j >= 0 && j < len(b) {
+				return fmt.Errorf("%w: %s holds another key than when it was validated", ErrDatasetChanged, b[j].Rec.Pos)
+			}
 		}
 		var wcu int64
 		for i := range b {
@@ -254,11 +265,7 @@ func (p *pending) Next() (order.Entry, error) {
 			// invalid input to fix, and writes may have happened.
 			return order.Entry{}, fmt.Errorf("%w: %v", ErrDatasetChanged, err) //nolint:errorlint // see above
 		}
-		key := p.stage.Key(rec.Item)
-		if p.o.Expect != nil && !p.o.Expect(seq, key) {
-			return order.Entry{}, fmt.Errorf("%w: %s holds another key than when it was validated", ErrDatasetChanged, rec.Pos)
-		}
-		e := order.NewEntry(rec, key)
+		e := order.NewEntry(rec, p.stage.Key(rec.Item))
 		e.Seq = seq
 		e.Packed, e.Rec.Item = pack(&p.buf, rec.Item), nil
 		return e, nil

@@ -46,12 +46,14 @@ type Options struct {
 	// line, in reading order, from one goroutine: the record's line, key, content sum and size
 	// in bytes, for a LineMemo that a later validation recalls.
 	Remember func(line record.LineSum, k keys.Key, sum [sha256.Size]byte, size int)
-	// Expect, if set, is asked by the write pass about every record it is about to write, with
-	// its sequence number and key: false means the files no longer hold at that place what
-	// validation saw there, and the load stops with ErrDatasetChanged before sending it. Callers
-	// that record what was written by sequence number (converge) set it, so that every record
-	// sent has the key they recorded for it.
-	Expect func(seq uint64, k keys.Key) bool
+	// Expect, if set, is asked by the write pass about every batch it is about to send, with
+	// the sequence numbers and keys of its records: it returns the index of the first record
+	// whose place in the files no longer holds what validation saw there, or -1. The load
+	// then stops with ErrDatasetChanged before sending the batch. Callers that record what was
+	// written by sequence number (converge) set it, so that every record sent has the key they
+	// recorded for it. A batch at a time, so that a caller's lookups by sequence number, which
+	// the stripes make scattered, can overlap.
+	Expect func(seqs []uint64, ks []keys.Key) int
 
 	stripes source.Layout // tests only: the zero value is source.DefaultLayout
 }
