@@ -197,11 +197,69 @@ func TestCacheReadsAnEntryOncePerProcess(t *testing.T) {
 	if !hit || again != first {
 		t.Fatalf("the same entry again: hit %v, same Validated %v; want it from memory", hit, again == first)
 	}
-	if err := os.WriteFile(data, []byte(dataset(50, "v2")), 0o600); err != nil {
+	// Another size: a rewrite within the file system's clock tick keeps the modification
+	// time (see TestCacheTrustsAStampWithinAProcess).
+	if err := os.WriteFile(data, []byte(dataset(50, "v22")), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, hit := cache.lookup(p); hit {
 		t.Fatal("changed files hit the entry kept in memory")
+	}
+}
+
+// TestCacheTrustsAStampWithinAProcess: once this process has found the files to be an
+// entry's bytes, a lookup of the same files with the same sizes and modification times takes
+// the entry without reading them (an apply after its final plan); any other size or time
+// reads them again. Not parallel: recent is the process's.
+func TestCacheTrustsAStampWithinAProcess(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data.json")
+	if err := os.WriteFile(data, []byte(dataset(50, "v1")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cache := &Cache{Dir: filepath.Join(dir, "cache")}
+	p := params("", State{})
+	p.Options.Source = source.Spec{Patterns: []string{data}, Format: "json"}
+	p.Cache = cache
+	if _, _, err := Preview(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	first, _, hit := cache.lookup(p) // hashes the files and records their stamp
+	if !hit {
+		t.Fatal("no entry after a Preview")
+	}
+	info, err := os.Stat(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same size and time, other bytes: taken on the stamp, not read.
+	if err := os.WriteFile(data, []byte(dataset(50, "v2")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(data, info.ModTime(), info.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if again, _, hit := cache.lookup(p); !hit || again != first {
+		t.Fatalf("the same stamp: hit %v, same entry %v; want it taken without reading the files", hit, again == first)
+	}
+	// Another time: read again, and the bytes are not the entry's.
+	if err := os.Chtimes(data, info.ModTime(), info.ModTime().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, hit := cache.lookup(p); hit {
+		t.Fatal("another modification time hit the entry")
+	}
+	// Back to the entry's bytes under a new time: read, found the same, and stamped anew.
+	if err := os.WriteFile(data, []byte(dataset(50, "v1")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if again, _, hit := cache.lookup(p); !hit || again != first {
+		t.Fatalf("the entry's bytes again: hit %v, same entry %v", hit, again == first)
+	}
+	other := p
+	other.Options.Duplicates = loader.DuplicateLastWins
+	if _, _, hit := cache.lookup(other); hit {
+		t.Fatal("other options took the entry on the files' stamp")
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"hash"
 	"io"
+	"os"
 )
 
 // Fingerprint reads spec's files as stored, without decoding them, and returns the
@@ -60,4 +61,37 @@ func writeObject(h hash.Hash, o *Object) {
 func writeName(h hash.Hash, name string) {
 	_, _ = h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(name)))) // a hash.Hash never fails to write
 	_, _ = io.WriteString(h, name)
+}
+
+// Stamp identifies spec's files by what is known of them without reading them: their names,
+// and each file's size and modification time (objects and inline items as Fingerprint writes
+// them). A file rewritten in place with both kept keeps its stamp, so whoever trusts a stamp
+// must still check the bytes it reads. false if a file cannot be found or is not a regular
+// file.
+func Stamp(spec Spec) ([sha256.Size]byte, bool) {
+	var s [sha256.Size]byte
+	files, err := resolve(&spec)
+	if err != nil {
+		return s, false
+	}
+	sum := sha256.New()
+	for _, df := range files {
+		switch {
+		case df.obj != nil:
+			writeObject(sum, df.obj)
+		case df.inline:
+			writeName(sum, df.name)
+			_, _ = io.WriteString(sum, spec.Inline)
+		default:
+			info, err := os.Stat(df.path)
+			if err != nil || !info.Mode().IsRegular() {
+				return s, false
+			}
+			writeName(sum, df.name)
+			_, _ = sum.Write(binary.BigEndian.AppendUint64(nil, uint64(info.Size())))
+			_, _ = sum.Write(binary.BigEndian.AppendUint64(nil, uint64(info.ModTime().UnixNano())))
+		}
+	}
+	sum.Sum(s[:0])
+	return s, true
 }

@@ -5,7 +5,10 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 )
 
 // fingerprint reads every record of spec and returns the reader's fingerprint, checking
@@ -96,5 +99,62 @@ func TestFingerprintChangesWithAnyByte(t *testing.T) {
 	}
 	if _, err := Fingerprint(Spec{BaseDir: dir, Patterns: []string{"missing.jsonl"}}); err == nil {
 		t.Error("Fingerprint of a missing file: no error")
+	}
+}
+
+// TestStampChangesWithSizeTimeOrName: a stamp is the same for untouched files and changes when
+// a file's size or modification time changes, when a file is added or renamed, and with the
+// text of inline items; a missing file has none.
+func TestStampChangesWithSizeTimeOrName(t *testing.T) {
+	t.Parallel()
+	dir := writeFiles(t, map[string]string{"a.jsonl": "{\"pk\":\"a\"}\n", "b.jsonl": "{\"pk\":\"b\"}\n"})
+	spec := Spec{BaseDir: dir, Patterns: []string{"*.jsonl"}}
+	a := filepath.Join(dir, "a.jsonl")
+	when := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
+	if err := os.Chtimes(a, when, when); err != nil {
+		t.Fatal(err)
+	}
+	base, ok := Stamp(spec)
+	if !ok {
+		t.Fatal("no stamp for two files")
+	}
+	if again, ok := Stamp(spec); !ok || again != base {
+		t.Fatal("the same files, another stamp")
+	}
+	seen := map[[sha256.Size]byte]string{base: "the files as written"}
+	differs := func(what string, s Spec) {
+		t.Helper()
+		got, ok := Stamp(s)
+		if !ok {
+			t.Fatalf("%s: no stamp", what)
+		}
+		if before, dup := seen[got]; dup {
+			t.Errorf("%s: the stamp of %s", what, before)
+		}
+		seen[got] = what
+	}
+	if err := os.Chtimes(a, when, when.Add(time.Nanosecond)); err != nil {
+		t.Fatal(err)
+	}
+	differs("another modification time", spec)
+	if err := os.WriteFile(a, []byte("{\"pk\":\"aa\"}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(a, when, when); err != nil {
+		t.Fatal(err)
+	}
+	differs("another size", spec)
+	if err := os.Rename(a, filepath.Join(dir, "c.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	differs("a file renamed", spec)
+	if err := os.WriteFile(filepath.Join(dir, "d.jsonl"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	differs("a file added", spec)
+	differs("inline items", Spec{Inline: `[{"pk":"a"}]`})
+	differs("other inline items", Spec{Inline: `[{"pk":"b"}]`})
+	if _, ok := Stamp(Spec{BaseDir: dir, Patterns: []string{"missing.jsonl"}}); ok {
+		t.Error("a missing file has a stamp")
 	}
 }
