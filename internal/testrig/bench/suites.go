@@ -27,11 +27,14 @@ type Sizes struct {
 	Terraform  int // terraform apply against the engine alone
 	ShardCount int // shards of the skewed run with sharding
 	Reps       int // runs of each efficiency case; the table shows the median and the range
+	// TerraformRounds are the rounds of benchmark 4: a ratio of two processes' wall times
+	// spreads more between rounds than one run's rate does, so it takes more of them.
+	TerraformRounds int
 }
 
 // DefaultSizes size each run to take about 10-30 s on two cores.
 var DefaultSizes = Sizes{Partitions: 8, Efficiency: 200_000, Skewed: 100_000, Peers: 150_000, CLI: 1_000,
-	Speed: 300_000, Terraform: 1_000_000, ShardCount: 10, Reps: 3}
+	Speed: 300_000, Terraform: 1_000_000, ShardCount: 10, Reps: 3, TerraformRounds: 5}
 
 // PeerLatency is the latency added to every call in the last peer comparison.
 const PeerLatency = 5 * time.Millisecond

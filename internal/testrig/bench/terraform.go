@@ -48,7 +48,7 @@ resource "ddbload_dataset" "bench" {
 // this tree, through dev_overrides) against the engine alone (`ddbload-bench load`), on the
 // same data and a fresh endpoint each: the unlimited sink, so the overhead is not hidden behind
 // throttling. Then the size of the private state the apply left, and a small update: ten
-// items of the dataset changed, planned and applied. sz.Reps rounds, each engine then
+// items of the dataset changed, planned and applied. sz.TerraformRounds rounds, each engine then
 // Terraform, each with its own validation cache: the table shows the median and the range.
 // Last, one apply into the simulated table of benchmark 1, timed against its physical limit:
 // the whole wait a user sees when capacity sets the pace.
@@ -59,7 +59,7 @@ func (e *Env) Terraform(ctx context.Context, w io.Writer, sz Sizes) error {
 	}
 	defer os.RemoveAll(dir)
 	var rounds []tfRound
-	for i := range max(1, sz.Reps) {
+	for i := range max(1, sz.TerraformRounds) {
 		r, err := e.terraformRound(ctx, d, bin, filepath.Join(dir, fmt.Sprintf("round-%d", i)))
 		if err != nil {
 			return err

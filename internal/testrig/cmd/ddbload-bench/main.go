@@ -97,6 +97,7 @@ func benchmarks(ctx context.Context, log hclog.Logger, args []string) error {
 	fs.StringVar(&e.TerraformCLI, "terraform", "", "Terraform CLI for the terraform suite")
 	fs.IntVar(&sz.Partitions, "partitions", sz.Partitions, "partitions of the simulated table")
 	fs.IntVar(&sz.Reps, "reps", sz.Reps, "runs of each efficiency case (the table shows the median and the range)")
+	fs.IntVar(&sz.TerraformRounds, "terraform-rounds", sz.TerraformRounds, "rounds of the terraform suite (the table shows the median and the range)")
 	fs.BoolVar(&quick, "quick", false, "a tenth of every dataset size: checks the harness, not the numbers")
 	fs.StringVar(&e.Cases, "cases", "", "efficiency: run only the cases whose name contains this (e.g. uniform, Zipf)")
 	fs.BoolVar(&timeline, "timeline", false, "print each run's per-partition timeline (WCU per second) on standard error")
