@@ -25,7 +25,7 @@ import (
 // the last apply.
 const (
 	memoPrefix  = "lines-"
-	memoMagic   = "ddbload lines v1\n"
+	memoMagic   = "ddbload lines v2\n"
 	MemoMaxAge  = 7 * 24 * time.Hour
 	memoTrailer = 16 // the number of lines and of their keys' bytes, after the last line
 )

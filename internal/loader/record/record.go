@@ -63,8 +63,10 @@ type Record struct {
 	Memo     uint32
 }
 
-// LineSum is the first 16 bytes of the SHA-256 of a record's format and line: two lines
-// with the same sum decode, under the same options, to the same item.
+// LineSum is the XXH3-128 hash of a record's line, seeded with its format: two lines with
+// the same sum decode, under the same options, to the same item. Not a cryptographic hash:
+// it names lines of the user's own files in the user's own cache, where nobody gains by a
+// collision, and hashing every line of a million must not slow a plan down.
 type LineSum [16]byte
 
 // InputError is a problem with the dataset itself: malformed text, a wrong type, a missing

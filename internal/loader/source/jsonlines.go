@@ -3,11 +3,11 @@ package source
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
+
+	"github.com/zeebo/xxh3"
 
 	"github.com/ddbload/terraform-provider-ddbload/internal/loader/record"
 )
@@ -21,8 +21,6 @@ type linesReader struct {
 	skip func() bool // see skipper; nil decodes every record
 	// recall, if set, is asked about every line's sum (Recording.RecallLines).
 	recall func(record.LineSum) (uint32, bool)
-	sum    hash.Hash
-	sumBuf [sha256.Size]byte
 	line   int   // lines read so far
 	n      int   // records returned so far
 	off    int64 // bytes of the file read so far: where the next line starts
@@ -87,22 +85,17 @@ func (r *linesReader) next() (record.Record, error) {
 // recallWhere makes the reader give every record its line's sum and ask recall about it
 // before decoding the line.
 func (r *linesReader) recallWhere(recall func(record.LineSum) (uint32, bool)) {
-	r.recall, r.sum = recall, sha256.New()
+	r.recall = recall
 }
 
-// lineSum is text's record.LineSum: the format is part of it, because the same text is
-// another item in plain and in DynamoDB JSON.
+// lineSum is text's record.LineSum: the format is part of it (as the seed), because the same
+// text is another item in plain and in DynamoDB JSON.
 func (r *linesReader) lineSum(text []byte) record.LineSum {
-	r.sum.Reset()
+	seed := uint64('p')
 	if r.dec.typed {
-		r.sum.Write([]byte{'t'})
-	} else {
-		r.sum.Write([]byte{'p'})
+		seed = 't'
 	}
-	r.sum.Write(text)
-	var line record.LineSum
-	copy(line[:], r.sum.Sum(r.sumBuf[:0]))
-	return line
+	return xxh3.Hash128Seed(text, seed).Bytes()
 }
 
 // skipWhere makes the reader a skipper: a line is one record, so it is passed over whole.
