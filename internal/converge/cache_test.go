@@ -170,10 +170,10 @@ func FuzzDecodeEntry(f *testing.F) {
 	})
 }
 
-// TestCacheReadsAnEntryOncePerProcess: the second lookup of the same entry is served from
-// memory (here, after its file is gone), and another entry's lookup reads its own file.
-func TestCacheReadsAnEntryOncePerProcess(t *testing.T) {
-	// Not parallel: recent is the process's, and other tests' lookups replace its entry.
+// cachedPreview writes a 50-item dataset file, previews it with a cache of its own and returns
+// the file, the cache and the Params, which now have an entry.
+func cachedPreview(t *testing.T) (string, *Cache, Params) {
+	t.Helper()
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data.json")
 	if err := os.WriteFile(data, []byte(dataset(50, "v1")), 0o600); err != nil {
@@ -186,6 +186,14 @@ func TestCacheReadsAnEntryOncePerProcess(t *testing.T) {
 	if _, _, err := Preview(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
+	return data, cache, p
+}
+
+// TestCacheReadsAnEntryOncePerProcess: the second lookup of the same entry is served from
+// memory (here, after its file is gone), and another entry's lookup reads its own file.
+func TestCacheReadsAnEntryOncePerProcess(t *testing.T) {
+	// Not parallel: recent is the process's, and other tests' lookups replace its entry.
+	data, cache, p := cachedPreview(t)
 	first, _, hit := cache.lookup(p)
 	if !hit {
 		t.Fatal("no entry after a Preview")
@@ -212,18 +220,7 @@ func TestCacheReadsAnEntryOncePerProcess(t *testing.T) {
 // the entry without reading them (an apply after its final plan); any other size or time
 // reads them again. Not parallel: recent is the process's.
 func TestCacheTrustsAStampWithinAProcess(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data.json")
-	if err := os.WriteFile(data, []byte(dataset(50, "v1")), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cache := &Cache{Dir: filepath.Join(dir, "cache")}
-	p := params("", State{})
-	p.Options.Source = source.Spec{Patterns: []string{data}, Format: "json"}
-	p.Cache = cache
-	if _, _, err := Preview(context.Background(), p); err != nil {
-		t.Fatal(err)
-	}
+	data, cache, p := cachedPreview(t)
 	first, _, hit := cache.lookup(p) // hashes the files and records their stamp
 	if !hit {
 		t.Fatal("no entry after a Preview")
