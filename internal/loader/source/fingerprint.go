@@ -3,6 +3,7 @@ package source
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"hash"
 	"io"
 	"os"
@@ -12,6 +13,12 @@ import (
 // fingerprint a Reader over spec has once it has read them all: a caller holding an earlier
 // reading's fingerprint learns whether any file changed since, at the cost of hashing them.
 func Fingerprint(spec Spec) ([sha256.Size]byte, error) {
+	return sumFiles(spec, hashFile)
+}
+
+// sumFiles is the SHA-256 of spec's files: each object as writeObject writes it, inline items
+// as their name and text, and each local file as its name and then what local writes of it.
+func sumFiles(spec Spec, local func(hash.Hash, dataFile) error) ([sha256.Size]byte, error) {
 	var f [sha256.Size]byte
 	files, err := resolve(&spec)
 	if err != nil {
@@ -28,7 +35,7 @@ func Fingerprint(spec Spec) ([sha256.Size]byte, error) {
 			_, _ = io.WriteString(sum, spec.Inline)
 			continue
 		}
-		if err := hashFile(sum, df); err != nil {
+		if err := local(sum, df); err != nil {
 			return f, err
 		}
 	}
@@ -69,29 +76,19 @@ func writeName(h hash.Hash, name string) {
 // must still check the bytes it reads. false if a file cannot be found or is not a regular
 // file.
 func Stamp(spec Spec) ([sha256.Size]byte, bool) {
-	var s [sha256.Size]byte
-	files, err := resolve(&spec)
-	if err != nil {
-		return s, false
-	}
-	sum := sha256.New()
-	for _, df := range files {
-		switch {
-		case df.obj != nil:
-			writeObject(sum, df.obj)
-		case df.inline:
-			writeName(sum, df.name)
-			_, _ = io.WriteString(sum, spec.Inline)
-		default:
-			info, err := os.Stat(df.path)
-			if err != nil || !info.Mode().IsRegular() {
-				return s, false
-			}
-			writeName(sum, df.name)
-			_, _ = sum.Write(binary.BigEndian.AppendUint64(nil, uint64(info.Size())))
-			_, _ = sum.Write(binary.BigEndian.AppendUint64(nil, uint64(info.ModTime().UnixNano())))
+	s, err := sumFiles(spec, func(h hash.Hash, df dataFile) error {
+		info, err := os.Stat(df.path)
+		if err != nil {
+			return err
 		}
-	}
-	sum.Sum(s[:0])
-	return s, true
+		if !info.Mode().IsRegular() {
+			return errNotRegular
+		}
+		_, _ = h.Write(binary.BigEndian.AppendUint64(nil, uint64(info.Size())))
+		_, _ = h.Write(binary.BigEndian.AppendUint64(nil, uint64(info.ModTime().UnixNano())))
+		return nil
+	})
+	return s, err == nil
 }
+
+var errNotRegular = errors.New("not a regular file")
